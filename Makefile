@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# iorfd-conform: conformance suite for KVM ioregionfd.
+#
+#   make            build ./iorfd-conform
+#   make run        install what is missing, build, run the suite (KTAP on stdout)
+#   make check      install what is missing, build, run unit tests and the suite
+#   make deps       install missing Debian packages (needs root)
+#
+# The KVM selftests library is compiled from a kernel tree: KSRC=/path/to/linux,
+# or by default the tools/ part of Debian's linux-source-6.1 tarball, extracted
+# into $(BUILD) on first use.  Nothing of it is committed.
+
+KSRC	 ?=
+KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
+BUILD	 ?= build
+CC	 ?= gcc
+RUN_ARGS ?=
+
+ifeq ($(KSRC),)
+KTREE	:= $(BUILD)/linux-source-6.1
+KSTAMP	:= $(KTREE)/.iorfd-extracted
+else
+KTREE	:= $(KSRC)
+KSTAMP	:=
+endif
+KSFT	:= $(KTREE)/tools/testing/selftests/kvm
+
+# Uapi headers: a kernel tree's own after 'make headers_install', else the
+# system's (Debian 12 ships the 6.1 uapi in linux-libc-dev).
+KHDR	:= $(wildcard $(KTREE)/usr/include)
+
+KSFT_INC := -I$(KTREE)/tools/include -I$(KTREE)/tools/arch/x86/include \
+	    $(if $(KHDR),-I$(KHDR)) -I$(KSFT)/include -I$(KSFT)/include/x86_64 \
+	    -I$(KTREE)/tools/testing/selftests
+
+# Code that runs inside the guest, and the selftests library (which holds the
+# guest half of ucall), must not touch SSE: KVM's instruction emulator, which
+# runs all guest code on software hypervisors, rejects it.
+GUEST_CFLAGS := -O2 -g -std=gnu99 -fno-stack-protector -fno-PIE -U_FORTIFY_SOURCE \
+		-mgeneral-regs-only -fno-tree-vectorize $(KSFT_INC)
+
+WARN	  := -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
+CFLAGS	  ?= -O2 -g
+HOST_CFLAGS := $(CFLAGS) -std=gnu11 -fno-PIE $(WARN) -D_GNU_SOURCE \
+	       -Iharness -Iresponders -Ireports -Iguests $(KSFT_INC)
+LDFLAGS	  += -no-pie -pthread
+LDLIBS	  += -lyaml
+
+KSFT_SRCS := lib/assert.c lib/elf.c lib/guest_modes.c lib/io.c lib/kvm_util.c \
+	     lib/rbtree.c lib/sparsebit.c lib/test_util.c lib/x86_64/apic.c \
+	     lib/x86_64/processor.c lib/x86_64/svm.c lib/x86_64/ucall.c lib/x86_64/vmx.c
+KSFT_OBJS := $(patsubst lib/%.c,$(BUILD)/ksft/%.o,$(KSFT_SRCS)) \
+	     $(BUILD)/ksft/x86_64/handlers.o $(BUILD)/ksft/string_override.o
+
+HARNESS_SRCS := $(wildcard harness/*.c) $(wildcard responders/*.c) $(wildcard reports/*.c)
+HARNESS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(HARNESS_SRCS))
+GUEST_SRCS   := $(wildcard guests/*.c)
+GUEST_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS))
+
+TEST_NAMES := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_NAMES))
+
+.PHONY: all deps run check unit lint clean distclean
+all: iorfd-conform
+
+iorfd-conform: $(HARNESS_OBJS) $(GUEST_OBJS) $(KSFT_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# ---- KVM selftests library ------------------------------------------------
+$(KTREE)/.iorfd-extracted: | $(KSRC_TAR)
+	@mkdir -p $(BUILD)
+	@echo "  EXTRACT $(KSRC_TAR) (tools/ only)"
+	tar -xJf $(KSRC_TAR) -C $(BUILD) \
+		linux-source-6.1/tools/include linux-source-6.1/tools/arch/x86/include \
+		linux-source-6.1/tools/testing/selftests/kselftest.h \
+		linux-source-6.1/tools/testing/selftests/kvm/include \
+		linux-source-6.1/tools/testing/selftests/kvm/lib
+	touch $@
+
+$(KSRC_TAR):
+	@echo "$(KSRC_TAR) is missing: run 'make deps' (linux-source-6.1) or pass KSRC=/path/to/linux" >&2
+	@false
+
+$(BUILD)/ksft/%.o: $(KSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -c $(KSFT)/lib/$*.c -o $@
+
+$(BUILD)/ksft/x86_64/handlers.o: $(KSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -c $(KSFT)/lib/x86_64/handlers.S -o $@
+
+# Its memcpy/memset must not be compiled into calls to themselves.
+$(BUILD)/ksft/string_override.o: $(KSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -ffreestanding -c $(KSFT)/lib/string_override.c -o $@
+
+# ---- our code ---------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c $(KSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/guest/%.o: %.c $(KSTAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -Iguests -MMD -MP -c $< -o $@
+
+-include $(HARNESS_OBJS:.o=.d) $(GUEST_OBJS:.o=.d)
+
+# ---- unit tests (cmocka) ----------------------------------------------------
+# Each tests/test_X.c links the objects it names in tests/test_X.deps.
+test_deps = $(addprefix $(BUILD)/obj/,$(shell cat tests/$(1).deps))
+.SECONDEXPANSION:
+$(BUILD)/tests/%: tests/%.c tests/%.deps $$(call test_deps,$$*)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(call test_deps,$*) -lcmocka $(LDLIBS)
+
+unit: $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "# $$t"; $$t; done
+
+# ---- the suite --------------------------------------------------------------
+deps:
+	@./harness/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./iorfd-conform $(RUN_ARGS) cases/
+
+lint: all
+	./iorfd-conform lint cases/
+
+check: deps
+	@$(MAKE) --no-print-directory all unit
+	./iorfd-conform lint cases/
+	./iorfd-conform --target reference --revision all cases/
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/guest $(BUILD)/tests iorfd-conform
+
+distclean:
+	rm -rf $(BUILD) iorfd-conform

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One conformance case, as loaded from a YAML file for one protocol
+ * revision.  docs/case-format.md is the user-facing description of the
+ * format; this is its in-memory shape.
+ *
+ * A case file may give any scalar or list a per-revision value
+ * ({v1: ..., v3: ..., default: ...}); the loader resolves those for the
+ * revision it was asked for, so nothing below ever varies by revision.
+ *
+ * Every element remembers where in the file it came from, so that a failure
+ * can point at the line that asked for the behaviour.
+ */
+#ifndef IORFD_CASE_H
+#define IORFD_CASE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+#define CASE_NAME_MAX	 48
+#define CASE_MAX_CHANNELS 8
+#define CASE_MAX_REGIONS 16
+#define CASE_MAX_VCPUS	 4
+#define CASE_MAX_STEPS	 256
+#define CASE_MAX_EXPECT	 512
+#define CASE_MAX_REQS	 16
+
+struct src_loc {
+	const char *file; /* points at iorfd_case.file */
+	int line;	  /* 1-based, as an editor shows it */
+	int col;	  /* 1-based */
+};
+
+enum chan_kind {
+	CHAN_STREAM,	/* AF_UNIX SOCK_STREAM socketpair, one fd both ways */
+	CHAN_SEQPACKET, /* AF_UNIX SOCK_SEQPACKET socketpair */
+	CHAN_PIPES,	/* two pipes: commands one way, responses the other */
+};
+
+enum responder_model {
+	RESPONDER_REGISTERS, /* reads return the last value written there */
+};
+
+struct case_channel {
+	char name[CASE_NAME_MAX];
+	enum chan_kind kind;
+	enum responder_model model;
+	uint64_t reset; /* register model: value of a never-written offset */
+	struct src_loc loc;
+};
+
+enum addr_space {
+	SPACE_MMIO,
+	SPACE_PIO,
+};
+
+struct case_region {
+	char name[CASE_NAME_MAX];
+	int channel; /* index into iorfd_case.channels */
+	enum addr_space space;
+	uint64_t gpa; /* guest physical address, or first port */
+	uint64_t size;
+	uint64_t user_data;
+	bool posted;
+	int expect_errno; /* KVM_SET_IOREGION result: 0 or a positive errno */
+	struct src_loc loc;
+};
+
+enum step_op {
+	STEP_READ,  /* MMIO load or PIO in */
+	STEP_WRITE, /* MMIO store or PIO out */
+	STEP_SYNC,  /* a ucall to the harness; nothing on any channel */
+};
+
+struct case_step {
+	enum step_op op;
+	enum addr_space space;
+	int region;    /* region the address was given against, or -1 */
+	uint64_t addr; /* absolute guest physical address or port */
+	unsigned int size; /* 1, 2, 4 or 8 (PIO: 1, 2, 4) */
+	uint64_t value;	   /* write: the value stored */
+	bool check;	   /* read: compare with expect */
+	uint64_t expect;
+	struct src_loc loc;
+};
+
+struct case_vcpu {
+	struct case_step steps[CASE_MAX_STEPS];
+	int nr_steps;
+	struct src_loc loc;
+};
+
+/* One command the device end must see, in order, on one channel. */
+struct expect_cmd {
+	int channel;
+	int region;	 /* region whose user_data the command must carry */
+	uint8_t cmd;	 /* WIRE_CMD_READ or WIRE_CMD_WRITE */
+	unsigned int size;
+	uint64_t offset;
+	uint64_t data;
+	bool has_reply; /* what the responder must have answered */
+	uint64_t reply;
+	struct src_loc loc;
+};
+
+/* One ordinary KVM_EXIT_MMIO / KVM_EXIT_IO the VMM must see. */
+struct expect_exit {
+	enum addr_space space;
+	bool write;
+	uint64_t addr;
+	unsigned int size;
+	uint64_t data;	/* write: value; read: what the VMM answers */
+	struct src_loc loc;
+};
+
+enum case_outcome {
+	OUTCOME_DONE, /* every vCPU ran its program to the end */
+};
+
+struct case_expect {
+	enum case_outcome outcome;
+	struct src_loc outcome_loc;
+	/* Per channel, in order; a channel with no list must stay silent. */
+	struct expect_cmd cmds[CASE_MAX_EXPECT];
+	int nr_cmds;
+	struct expect_exit exits[CASE_MAX_EXPECT];
+	int nr_exits;
+};
+
+struct iorfd_case {
+	char file[256]; /* path as given on the command line */
+	char name[CASE_NAME_MAX];
+	char summary[256];
+	struct src_loc loc;
+	enum iorfd_rev rev;	/* the revision this was loaded for */
+	unsigned int revisions; /* bit per enum iorfd_rev the case applies to */
+	const char *reqs[CASE_MAX_REQS];
+	char req_buf[CASE_MAX_REQS][16];
+	int nr_reqs;
+
+	struct case_channel channels[CASE_MAX_CHANNELS];
+	int nr_channels;
+	struct case_region regions[CASE_MAX_REGIONS];
+	int nr_regions;
+	struct case_vcpu vcpus[CASE_MAX_VCPUS];
+	int nr_vcpus;
+	struct case_expect expect;
+};
+
+/* An error with its place: "cases/x.yaml:12:5: unknown key 'sise'". */
+struct case_error {
+	char msg[512];
+};
+
+/*
+ * Loads @path for revision @rev into @c (which the caller allocates; it is
+ * large).  Returns 0, or -1 with @err filled.  A case that does not apply to
+ * @rev still loads; check c->revisions.
+ */
+int case_load(const char *path, enum iorfd_rev rev, struct iorfd_case *c, struct case_error *err);
+
+int case_find_region(const struct iorfd_case *c, const char *name);
+int case_find_channel(const struct iorfd_case *c, const char *name);
+
+const char *space_name(enum addr_space space);
+const char *chan_kind_name(enum chan_kind kind);
+
+#endif /* IORFD_CASE_H */
