@@ -75,7 +75,8 @@ $(KTREE)/.iorfd-extracted: | $(KSRC_TAR)
 		linux-source-6.1/tools/include linux-source-6.1/tools/arch/x86/include \
 		linux-source-6.1/tools/testing/selftests/kselftest.h \
 		linux-source-6.1/tools/testing/selftests/kvm/include \
-		linux-source-6.1/tools/testing/selftests/kvm/lib
+		linux-source-6.1/tools/testing/selftests/kvm/lib \
+		linux-source-6.1/tools/lib/rbtree.c
 	touch $@
 
 $(KSRC_TAR):

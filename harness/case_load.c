@@ -1,0 +1,1199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Case file loader: YAML text -> struct iorfd_case for one revision.
+ *
+ * yaml_tree.c turns the text into a tree and catches what any YAML file can
+ * get wrong; this file knows the schema of docs/case-format.md.  Each
+ * section has its own small function, and all of them report through
+ * fail(), which puts FILE:LINE:COL in front, so a message always names the
+ * node a human has to change.
+ *
+ * Per-revision values ({v1: .., v3: .., default: ..}) are resolved by
+ * resolve() at the point where the schema wants a scalar or a sequence and
+ * finds a mapping; nothing past that point sees them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "case.h"
+#include "errno_names.h"
+#include "yaml_tree.h"
+
+/* Far above any real case, low enough that a stray binary is refused quickly. */
+#define CASE_FILE_MAX (1 << 20)
+
+#define PIO_SPACE_END 0x10000ull /* in/out take a 16-bit port */
+
+struct loader {
+	const char *file; /* as given, for messages */
+	enum iorfd_rev rev;
+	struct iorfd_case *c;
+	struct case_error *err;
+};
+
+__attribute__((format(printf, 3, 4))) static int fail(struct loader *l, const struct ynode *n,
+						      const char *fmt, ...)
+{
+	size_t size = sizeof(l->err->msg);
+	va_list ap;
+	int len;
+
+	len = snprintf(l->err->msg, size, "%s:%d:%d: ", l->file, n->line, n->col);
+	if (len >= 0 && (size_t)len < size) {
+		va_start(ap, fmt);
+		vsnprintf(l->err->msg + len, size - len, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static struct src_loc loc_of(const struct loader *l, const struct ynode *n)
+{
+	return (struct src_loc){.file = l->c->file, .line = n->line, .col = n->col};
+}
+
+/* ---- node types and keys ------------------------------------------------ */
+
+static int want_map(struct loader *l, const struct ynode *n)
+{
+	if (n->type != YNODE_MAP)
+		return fail(l, n, "expected a mapping, found %s", ynode_kind(n));
+	return 0;
+}
+
+/* @allowed is NULL-terminated; the first key not in it is the error. */
+static int check_keys(struct loader *l, const struct ynode *map, const char *const *allowed)
+{
+	const char *const *a;
+	int i;
+
+	for (i = 0; i < ymap_len(map); i++) {
+		const struct ynode *key = ymap_key(map, i);
+
+		for (a = allowed; *a && strcmp(*a, key->str); a++)
+			;
+		if (!*a)
+			return fail(l, key, "unknown key '%.64s'", key->str);
+	}
+	return 0;
+}
+
+static const struct ynode *need_key(struct loader *l, const struct ynode *map, const char *key)
+{
+	const struct ynode *v = ymap_find(map, key, NULL);
+
+	if (!v)
+		fail(l, map, "missing key '%s'", key);
+	return v;
+}
+
+/* A key that must not be present; @why completes "... '%s'". */
+static int forbid_key(struct loader *l, const struct ynode *map, const char *key, const char *fmt)
+{
+	const struct ynode *k;
+
+	if (!ymap_find(map, key, &k))
+		return 0;
+	return fail(l, k, fmt, key);
+}
+
+/* ---- per-revision values ------------------------------------------------ */
+
+/* Revision named by @len bytes at @s ("v2"), or -1. */
+static int sel_part(const char *s, size_t len)
+{
+	enum iorfd_rev r;
+
+	for_each_rev(r) {
+		const char *name = rev_name(r);
+
+		if (strlen(name) == len && !memcmp(name, s, len))
+			return r;
+	}
+	return -1;
+}
+
+/*
+ * Revisions a selector key names, as a bit mask: "v1+v3" -> 0b101.
+ * "default" is 0; anything that is not a selector is -1.  A revision named
+ * twice in one key is reported through @dup.
+ */
+static int sel_mask(const char *key, int *dup)
+{
+	const char *p = key;
+	int mask = 0;
+
+	*dup = -1;
+	if (!strcmp(key, "default"))
+		return 0;
+	for (;;) {
+		size_t len = strcspn(p, "+");
+		int r = sel_part(p, len);
+
+		if (r < 0)
+			return -1;
+		if ((mask & (1 << r)) && *dup < 0)
+			*dup = r;
+		mask |= 1 << r;
+		if (!p[len])
+			return mask;
+		p += len + 1;
+	}
+}
+
+static bool has_selector_key(const struct ynode *map)
+{
+	int i, dup;
+
+	for (i = 0; i < ymap_len(map); i++) {
+		if (sel_mask(ymap_key(map, i)->str, &dup) >= 0)
+			return true;
+	}
+	return false;
+}
+
+/* The value a selector mapping gives for l->rev; NULL after an error. */
+static const struct ynode *pick_rev(struct loader *l, const struct ynode *map)
+{
+	const struct ynode *hit = NULL, *dflt = NULL;
+	int first_line[IORFD_NR_REVS] = {0};
+	enum iorfd_rev r;
+	int i, mask, dup;
+
+	for (i = 0; i < ymap_len(map); i++) {
+		const struct ynode *key = ymap_key(map, i);
+
+		mask = sel_mask(key->str, &dup);
+		if (mask < 0) {
+			fail(l, key,
+			     "'%.64s' is not a revision selector (v1, v2, v3, default, v1+v2, ...)",
+			     key->str);
+			return NULL;
+		}
+		if (dup >= 0) {
+			fail(l, key, "revision %s given twice in '%s'", rev_name(dup), key->str);
+			return NULL;
+		}
+		if (!mask)
+			dflt = ymap_val(map, i);
+		for_each_rev(r) {
+			if (!(mask & (1 << r)))
+				continue;
+			if (first_line[r]) {
+				fail(l, key, "revision %s given twice (first at line %d)",
+				     rev_name(r), first_line[r]);
+				return NULL;
+			}
+			first_line[r] = key->line;
+			if (r == l->rev)
+				hit = ymap_val(map, i);
+		}
+	}
+	if (!hit)
+		hit = dflt;
+	if (!hit)
+		fail(l, map, "no value for revision %s (add %s or default)", rev_name(l->rev),
+		     rev_name(l->rev));
+	return hit;
+}
+
+/*
+ * @n where the schema wants @what (a scalar or a sequence): a mapping there
+ * is a per-revision value if any of its keys is a selector, and a type
+ * error otherwise.  A per-revision value does not nest.
+ */
+static const struct ynode *resolve(struct loader *l, const struct ynode *n, const char *what)
+{
+	if (n->type != YNODE_MAP)
+		return n;
+	if (!has_selector_key(n)) {
+		fail(l, n, "expected %s, found a mapping", what);
+		return NULL;
+	}
+	return pick_rev(l, n);
+}
+
+/* ---- scalars -------------------------------------------------------------- */
+
+/* @n resolved, and a scalar with a value; @what is for the message. */
+static const struct ynode *scalar(struct loader *l, const struct ynode *n, const char *what)
+{
+	n = resolve(l, n, what);
+	if (n && (n->type != YNODE_SCALAR || ynode_is_null(n))) {
+		fail(l, n, "expected %s, found %s", what, ynode_kind(n));
+		return NULL;
+	}
+	return n;
+}
+
+static const struct ynode *sequence(struct loader *l, const struct ynode *n)
+{
+	n = resolve(l, n, "a sequence");
+	if (n && n->type != YNODE_SEQ) {
+		fail(l, n, "expected a sequence, found %s", ynode_kind(n));
+		return NULL;
+	}
+	return n;
+}
+
+static int digit_value(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return 99;
+}
+
+/*
+ * Decimal, 0x, 0b or 0o; no sign, no spaces, no separators.  strtoull is
+ * not used: it takes signs, spaces and a bare leading 0 as octal.  A
+ * decimal with a leading zero is refused so "010" is not silently 10 to
+ * us and 8 to a reader who knows YAML 1.1.  Returns 0, -1 for a malformed
+ * number, -2 for one above 2^64-1.
+ */
+static int parse_u64(const char *s, uint64_t *out)
+{
+	unsigned int base = 10;
+	uint64_t v = 0;
+	int d;
+
+	if (s[0] == '0' && s[1]) {
+		switch (s[1]) {
+		case 'x':
+		case 'X':
+			base = 16;
+			break;
+		case 'b':
+		case 'B':
+			base = 2;
+			break;
+		case 'o':
+		case 'O':
+			base = 8;
+			break;
+		default:
+			return -1;
+		}
+		s += 2;
+	}
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		d = digit_value(*s);
+		if (d >= (int)base)
+			return -1;
+		if (v > (UINT64_MAX - d) / base)
+			return -2;
+		v = v * base + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* @n as a number; @at (if given) gets the node holding it, for later checks. */
+static int get_u64(struct loader *l, const struct ynode *n, uint64_t *v, const struct ynode **at)
+{
+	int r;
+
+	n = scalar(l, n, "a number");
+	if (!n)
+		return -1;
+	r = parse_u64(n->str, v);
+	if (r == -2)
+		return fail(l, n, "number '%.64s' does not fit in 64 bits", n->str);
+	if (r)
+		return fail(l, n, "bad number '%.64s'", n->str);
+	if (at)
+		*at = n;
+	return 0;
+}
+
+static int get_bool(struct loader *l, const struct ynode *n, bool *v)
+{
+	n = scalar(l, n, "true or false");
+	if (!n)
+		return -1;
+	if (!strcmp(n->str, "true"))
+		*v = true;
+	else if (!strcmp(n->str, "false"))
+		*v = false;
+	else
+		return fail(l, n, "expected true or false, found '%.64s'", n->str);
+	return 0;
+}
+
+/*
+ * One of @names (NULL-terminated) -> its index.  @what names the field and
+ * @list spells the choices, for "unknown kind 'tcp' (stream, ...)".
+ */
+static int get_enum(struct loader *l, const struct ynode *n, const char *const *names,
+		    const char *what, const char *list, int *idx)
+{
+	int i;
+
+	n = scalar(l, n, list);
+	if (!n)
+		return -1;
+	for (i = 0; names[i]; i++) {
+		if (!strcmp(n->str, names[i])) {
+			*idx = i;
+			return 0;
+		}
+	}
+	return fail(l, n, "unknown %s '%.64s' (expected %s)", what, n->str, list);
+}
+
+/* A name node (a mapping key or a value) checked against [A-Za-z0-9_-]+. */
+static int check_name(struct loader *l, const struct ynode *n)
+{
+	const char *p;
+
+	for (p = n->str; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			break;
+	}
+	if (*p || p == n->str)
+		return fail(l, n, "bad name '%.64s' (use A-Z a-z 0-9 _ -)", n->str);
+	if (p - n->str >= CASE_NAME_MAX)
+		return fail(l, n, "name '%.64s' is longer than %d characters", n->str,
+			    CASE_NAME_MAX - 1);
+	return 0;
+}
+
+/* @at (if given) gets the node holding the name, for later checks. */
+static int get_region(struct loader *l, const struct ynode *n, int *idx, const struct ynode **at)
+{
+	n = scalar(l, n, "a region name");
+	if (!n)
+		return -1;
+	*idx = case_find_region(l->c, n->str);
+	if (*idx < 0)
+		return fail(l, n, "unknown region '%.64s'", n->str);
+	if (at)
+		*at = n;
+	return 0;
+}
+
+static int get_channel(struct loader *l, const struct ynode *n, int *idx)
+{
+	n = scalar(l, n, "a channel name");
+	if (!n)
+		return -1;
+	*idx = case_find_channel(l->c, n->str);
+	if (*idx < 0)
+		return fail(l, n, "unknown channel '%.64s'", n->str);
+	return 0;
+}
+
+static int get_errno(struct loader *l, const struct ynode *n, int *err)
+{
+	n = scalar(l, n, "an errno name");
+	if (!n)
+		return -1;
+	*err = errno_from_name(n->str);
+	if (*err < 0)
+		return fail(l, n, "unknown errno '%.64s' (0 or a name such as EINVAL)", n->str);
+	return 0;
+}
+
+/* ---- sizes, values and addresses --------------------------------------- */
+
+static uint64_t size_mask(unsigned int size)
+{
+	return size >= 8 ? UINT64_MAX : (1ull << (8 * size)) - 1;
+}
+
+/* An access size for @space; guests have no 8-byte in/out. */
+static int get_size(struct loader *l, const struct ynode *n, enum addr_space space,
+		    unsigned int *size)
+{
+	const struct ynode *at;
+	uint64_t v;
+
+	if (get_u64(l, n, &v, &at))
+		return -1;
+	if (space == SPACE_PIO && v != 1 && v != 2 && v != 4)
+		return fail(l, at, "pio size must be 1, 2 or 4");
+	if (v != 1 && v != 2 && v != 4 && v != 8)
+		return fail(l, at, "size must be 1, 2, 4 or 8");
+	*size = v;
+	return 0;
+}
+
+/* A value that must fit in an access of @size bytes. */
+static int get_value(struct loader *l, const struct ynode *n, unsigned int size, uint64_t *v)
+{
+	const struct ynode *at;
+
+	if (get_u64(l, n, v, &at))
+		return -1;
+	if (*v & ~size_mask(size))
+		return fail(l, at, "value 0x%llx does not fit in %u byte%s", (unsigned long long)*v,
+			    size, size == 1 ? "" : "s");
+	return 0;
+}
+
+/* An access the guest can make: no wrap, and ports within 16 bits. */
+static int check_access(struct loader *l, const struct ynode *at, enum addr_space space,
+			uint64_t addr, unsigned int size)
+{
+	if (space == SPACE_PIO && (addr >= PIO_SPACE_END || size > PIO_SPACE_END - addr))
+		return fail(l, at, "port 0x%llx + %u bytes is beyond the 16-bit I/O space",
+			    (unsigned long long)addr, size);
+	if (addr + (size - 1) < addr)
+		return fail(l, at,
+			    "access of %u bytes at 0x%llx wraps past the end of the address space",
+			    size, (unsigned long long)addr);
+	return 0;
+}
+
+/*
+ * Which one of @keys (NULL-terminated) @map has: index into @keys, and its
+ * value.  None is reported at the mapping, a second one at its key.
+ */
+static int pick_one(struct loader *l, const struct ynode *map, const char *const *keys,
+		    const char *op, const char *list, int *which, const struct ynode **val)
+{
+	int i, k, found = -1;
+
+	for (i = 0; i < ymap_len(map); i++) {
+		for (k = 0; keys[k] && strcmp(keys[k], ymap_key(map, i)->str); k++)
+			;
+		if (!keys[k])
+			continue;
+		if (found >= 0)
+			return fail(l, ymap_key(map, i), "give only one of %s", list);
+		found = k;
+		*val = ymap_val(map, i);
+	}
+	if (found < 0)
+		return fail(l, map, "%s needs one of %s", op, list);
+	*which = found;
+	return 0;
+}
+
+/* ---- header: case, summary, requirements, revisions -------------------- */
+
+/* Identity and applicability must be the same whichever revision loads. */
+static int fixed(struct loader *l, const struct ynode *n, const char *key)
+{
+	if (n->type == YNODE_MAP && has_selector_key(n))
+		return fail(l, n, "'%s' cannot vary by revision", key);
+	return 0;
+}
+
+/* [A-Z]+(-[A-Z0-9]+)+, as docs/requirements.md numbers its rules. */
+static bool req_id_ok(const char *s)
+{
+	const char *p = s, *q;
+	int groups = 0;
+
+	while (*p >= 'A' && *p <= 'Z')
+		p++;
+	if (p == s)
+		return false;
+	while (*p == '-') {
+		q = ++p;
+		while ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+			p++;
+		if (p == q)
+			return false;
+		groups++;
+	}
+	return !*p && groups;
+}
+
+static int load_req(struct loader *l, const struct ynode *n)
+{
+	struct iorfd_case *c = l->c;
+	int i;
+
+	n = scalar(l, n, "a requirement ID");
+	if (!n)
+		return -1;
+	if (!req_id_ok(n->str))
+		return fail(l, n, "bad requirement ID '%.64s' (like WIRE-1)", n->str);
+	if (strlen(n->str) >= sizeof(c->req_buf[0]))
+		return fail(l, n, "requirement ID '%.64s' is longer than %zu characters", n->str,
+			    sizeof(c->req_buf[0]) - 1);
+	for (i = 0; i < c->nr_reqs; i++) {
+		if (!strcmp(c->reqs[i], n->str))
+			return fail(l, n, "requirement '%s' listed twice", n->str);
+	}
+	if (c->nr_reqs >= CASE_MAX_REQS)
+		return fail(l, n, "too many requirements (max %d)", CASE_MAX_REQS);
+	strcpy(c->req_buf[c->nr_reqs], n->str);
+	c->reqs[c->nr_reqs] = c->req_buf[c->nr_reqs];
+	c->nr_reqs++;
+	return 0;
+}
+
+static int load_reqs(struct loader *l, const struct ynode *n)
+{
+	int i;
+
+	n = sequence(l, n);
+	if (!n)
+		return -1;
+	for (i = 0; i < n->nr_kids; i++) {
+		if (load_req(l, n->kids[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static int load_revisions(struct loader *l, const struct ynode *n)
+{
+	enum iorfd_rev r;
+	int i;
+
+	if (fixed(l, n, "revisions"))
+		return -1;
+	n = sequence(l, n);
+	if (!n)
+		return -1;
+	if (!n->nr_kids)
+		return fail(l, n, "revisions must name at least one revision");
+	l->c->revisions = 0;
+	for (i = 0; i < n->nr_kids; i++) {
+		const struct ynode *item = n->kids[i];
+
+		if (fixed(l, item, "revisions"))
+			return -1;
+		item = scalar(l, item, "a revision (v1, v2 or v3)");
+		if (!item)
+			return -1;
+		if (rev_parse(item->str, &r))
+			return fail(l, item, "unknown revision '%.64s' (expected v1, v2 or v3)",
+				    item->str);
+		if (l->c->revisions & (1u << r))
+			return fail(l, item, "revision %s listed twice", item->str);
+		l->c->revisions |= 1u << r;
+	}
+	return 0;
+}
+
+static int load_header(struct loader *l, const struct ynode *root)
+{
+	struct iorfd_case *c = l->c;
+	const struct ynode *n, *key;
+
+	n = ymap_find(root, "case", &key);
+	if (!n)
+		return fail(l, root, "missing key 'case'");
+	if (fixed(l, n, "case"))
+		return -1;
+	n = scalar(l, n, "a name");
+	if (!n || check_name(l, n))
+		return -1;
+	strcpy(c->name, n->str);
+	c->loc = loc_of(l, key);
+
+	n = ymap_find(root, "summary", NULL);
+	if (n) {
+		n = scalar(l, n, "a string");
+		if (!n)
+			return -1;
+		if (strlen(n->str) >= sizeof(c->summary))
+			return fail(l, n, "summary is longer than %zu characters",
+				    sizeof(c->summary) - 1);
+		strcpy(c->summary, n->str);
+	}
+
+	n = ymap_find(root, "requirements", NULL);
+	if (n && load_reqs(l, n))
+		return -1;
+
+	c->revisions = IORFD_ALL_REVS;
+	n = ymap_find(root, "revisions", NULL);
+	if (n && load_revisions(l, n))
+		return -1;
+	return 0;
+}
+
+/* ---- channels and regions ---------------------------------------------- */
+
+static const char *const chan_kinds[] = {"stream", "seqpacket", "pipes", NULL};
+static const char *const spaces[] = {"mmio", "pio", NULL};
+
+static int load_channel(struct loader *l, const struct ynode *key, const struct ynode *map)
+{
+	static const char *const keys[] = {"kind", "responder", "reset", NULL};
+	static const char *const models[] = {"registers", NULL};
+	struct iorfd_case *c = l->c;
+	struct case_channel *ch;
+	const struct ynode *n;
+	int v;
+
+	if (check_name(l, key))
+		return -1;
+	if (c->nr_channels >= CASE_MAX_CHANNELS)
+		return fail(l, key, "too many channels (max %d)", CASE_MAX_CHANNELS);
+	ch = &c->channels[c->nr_channels++];
+	strcpy(ch->name, key->str);
+	ch->loc = loc_of(l, key);
+	if (want_map(l, map) || check_keys(l, map, keys))
+		return -1;
+
+	n = need_key(l, map, "kind");
+	if (!n || get_enum(l, n, chan_kinds, "kind", "stream, seqpacket or pipes", &v))
+		return -1;
+	ch->kind = v;
+	n = ymap_find(map, "responder", NULL);
+	if (n && get_enum(l, n, models, "responder", "registers", &v))
+		return -1;
+	ch->model = n ? v : RESPONDER_REGISTERS;
+	n = ymap_find(map, "reset", NULL);
+	if (n && get_u64(l, n, &ch->reset, NULL))
+		return -1;
+	return 0;
+}
+
+/*
+ * A region KVM must accept may not wrap; one it must refuse may be
+ * anything, since being malformed is usually why it is refused.
+ */
+static int check_region_span(struct loader *l, const struct case_region *r,
+			     const struct ynode *size_at)
+{
+	if (r->expect_errno || !r->size || r->gpa + (r->size - 1) >= r->gpa)
+		return 0;
+	return fail(l, size_at, "region 0x%llx + 0x%llx wraps past the end of the address space",
+		    (unsigned long long)r->gpa, (unsigned long long)r->size);
+}
+
+static int load_region(struct loader *l, const struct ynode *key, const struct ynode *map)
+{
+	static const char *const keys[] = {"channel",	"space",  "gpa",   "size",
+					   "user_data", "posted", "errno", NULL};
+	struct iorfd_case *c = l->c;
+	const struct ynode *n, *size_at;
+	struct case_region *r;
+	int v;
+
+	if (check_name(l, key))
+		return -1;
+	if (c->nr_regions >= CASE_MAX_REGIONS)
+		return fail(l, key, "too many regions (max %d)", CASE_MAX_REGIONS);
+	r = &c->regions[c->nr_regions++];
+	strcpy(r->name, key->str);
+	r->loc = loc_of(l, key);
+	if (want_map(l, map) || check_keys(l, map, keys))
+		return -1;
+
+	n = need_key(l, map, "channel");
+	if (!n || get_channel(l, n, &r->channel))
+		return -1;
+	n = ymap_find(map, "space", NULL);
+	if (n && get_enum(l, n, spaces, "space", "mmio or pio", &v))
+		return -1;
+	r->space = n ? v : SPACE_MMIO;
+	n = need_key(l, map, "gpa");
+	if (!n || get_u64(l, n, &r->gpa, NULL))
+		return -1;
+	n = need_key(l, map, "size");
+	if (!n || get_u64(l, n, &r->size, &size_at))
+		return -1;
+	n = ymap_find(map, "user_data", NULL);
+	if (n && get_u64(l, n, &r->user_data, NULL))
+		return -1;
+	n = ymap_find(map, "posted", NULL);
+	if (n && get_bool(l, n, &r->posted))
+		return -1;
+	n = ymap_find(map, "errno", NULL);
+	if (n && get_errno(l, n, &r->expect_errno))
+		return -1;
+	return check_region_span(l, r, size_at);
+}
+
+/*
+ * "channels" and "regions" are mappings from name to definition, so unlike
+ * scalars and sequences they cannot be per-revision.
+ */
+static int load_named(struct loader *l, const struct ynode *root, const char *section,
+		      int (*load_one)(struct loader *, const struct ynode *, const struct ynode *))
+{
+	const struct ynode *map = ymap_find(root, section, NULL);
+	int i;
+
+	if (!map)
+		return 0;
+	if (want_map(l, map))
+		return -1;
+	for (i = 0; i < ymap_len(map); i++) {
+		if (load_one(l, ymap_key(map, i), ymap_val(map, i)))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- programs ------------------------------------------------------------ */
+
+static const char *const step_ops[] = {"read", "write", "sync", NULL};
+static const char *const addr_keys[] = {"region", "mmio", "pio", NULL};
+
+/* A sync has nothing but its op. */
+static int check_sync(struct loader *l, const struct ynode *map)
+{
+	int i;
+
+	for (i = 0; i < ymap_len(map); i++) {
+		const struct ynode *key = ymap_key(map, i);
+
+		if (strcmp(key->str, "op"))
+			return fail(l, key, "sync takes no '%s'", key->str);
+	}
+	return 0;
+}
+
+/* region + offset: the address is the region's gpa plus the offset. */
+static int step_region_addr(struct loader *l, const struct ynode *map, const struct ynode *rn,
+			    struct case_step *s, const struct ynode **addr_at)
+{
+	const struct case_region *r;
+	const struct ynode *n;
+	uint64_t off;
+
+	if (get_region(l, rn, &s->region, NULL))
+		return -1;
+	r = &l->c->regions[s->region];
+	s->space = r->space;
+	n = need_key(l, map, "offset");
+	if (!n || get_u64(l, n, &off, addr_at))
+		return -1;
+	if (r->gpa + off < r->gpa)
+		return fail(l, *addr_at, "region '%s' at 0x%llx + offset 0x%llx overflows", r->name,
+			    (unsigned long long)r->gpa, (unsigned long long)off);
+	s->addr = r->gpa + off;
+	return 0;
+}
+
+static int step_addr(struct loader *l, const struct ynode *map, struct case_step *s,
+		     const struct ynode **addr_at)
+{
+	const struct ynode *val;
+	int which;
+
+	if (pick_one(l, map, addr_keys, step_ops[s->op], "'region', 'mmio' or 'pio'", &which, &val))
+		return -1;
+	if (which == 0)
+		return step_region_addr(l, map, val, s, addr_at);
+	if (forbid_key(l, map, "offset", "'%s' needs 'region'"))
+		return -1;
+	s->region = -1;
+	s->space = which == 1 ? SPACE_MMIO : SPACE_PIO;
+	return get_u64(l, val, &s->addr, addr_at);
+}
+
+static int load_step(struct loader *l, const struct ynode *map, struct case_step *s)
+{
+	static const char *const keys[] = {"op",   "region", "offset", "mmio", "pio",
+					   "size", "value",  "expect", NULL};
+	const struct ynode *n, *addr_at;
+	int op;
+
+	s->region = -1;
+	s->loc = loc_of(l, map);
+	if (want_map(l, map) || check_keys(l, map, keys))
+		return -1;
+	n = need_key(l, map, "op");
+	if (!n || get_enum(l, n, step_ops, "op", "read, write or sync", &op))
+		return -1;
+	s->op = op;
+	if (s->op == STEP_SYNC)
+		return check_sync(l, map);
+
+	if (forbid_key(l, map, s->op == STEP_READ ? "value" : "expect",
+		       s->op == STEP_READ ? "'%s' is only for writes" : "'%s' is only for reads"))
+		return -1;
+	if (step_addr(l, map, s, &addr_at))
+		return -1;
+	n = need_key(l, map, "size");
+	if (!n || get_size(l, n, s->space, &s->size))
+		return -1;
+	if (check_access(l, addr_at, s->space, s->addr, s->size))
+		return -1;
+
+	if (s->op == STEP_WRITE) {
+		n = need_key(l, map, "value");
+		return n ? get_value(l, n, s->size, &s->value) : -1;
+	}
+	n = ymap_find(map, "expect", NULL);
+	s->check = n != NULL;
+	return n ? get_value(l, n, s->size, &s->expect) : 0;
+}
+
+static int load_vcpu(struct loader *l, const struct ynode *map, struct case_vcpu *v)
+{
+	static const char *const keys[] = {"program", NULL};
+	const struct ynode *prog;
+	int i;
+
+	v->loc = loc_of(l, map);
+	if (want_map(l, map) || check_keys(l, map, keys))
+		return -1;
+	prog = need_key(l, map, "program");
+	if (!prog)
+		return -1;
+	prog = sequence(l, prog);
+	if (!prog)
+		return -1;
+	if (!prog->nr_kids)
+		return fail(l, prog, "a program needs at least one step");
+	for (i = 0; i < prog->nr_kids; i++) {
+		if (i >= CASE_MAX_STEPS)
+			return fail(l, prog->kids[i], "too many steps (max %d)", CASE_MAX_STEPS);
+		if (load_step(l, prog->kids[i], &v->steps[i]))
+			return -1;
+		v->nr_steps++;
+	}
+	return 0;
+}
+
+static int load_vcpus(struct loader *l, const struct ynode *root)
+{
+	const struct ynode *n;
+	int i;
+
+	n = need_key(l, root, "vcpus");
+	if (!n)
+		return -1;
+	n = sequence(l, n);
+	if (!n)
+		return -1;
+	if (!n->nr_kids)
+		return fail(l, n, "a case needs at least one vcpu");
+	for (i = 0; i < n->nr_kids; i++) {
+		if (i >= CASE_MAX_VCPUS)
+			return fail(l, n->kids[i], "too many vcpus (max %d)", CASE_MAX_VCPUS);
+		if (load_vcpu(l, n->kids[i], &l->c->vcpus[i]))
+			return -1;
+		l->c->nr_vcpus++;
+	}
+	return 0;
+}
+
+/* ---- expectations --------------------------------------------------------- */
+
+static const char *const rw_ops[] = {"read", "write", NULL};
+
+/* Reads carry data 0 and may leave it out; a write's data is the point. */
+static int get_data(struct loader *l, const struct ynode *map, bool write, unsigned int size,
+		    uint64_t dflt, uint64_t *data)
+{
+	const struct ynode *n = write ? need_key(l, map, "data") : ymap_find(map, "data", NULL);
+
+	if (write && !n)
+		return -1;
+	*data = dflt;
+	return n ? get_value(l, n, size, data) : 0;
+}
+
+static int load_cmd(struct loader *l, const struct ynode *map, int chan)
+{
+	static const char *const keys[] = {"cmd",  "region", "size", "offset",
+					   "data", "reply",  NULL};
+	struct iorfd_case *c = l->c;
+	const struct ynode *n, *rn;
+	const struct case_region *r;
+	struct expect_cmd *e;
+	int cmd;
+
+	if (c->expect.nr_cmds >= CASE_MAX_EXPECT)
+		return fail(l, map, "too many expected commands (max %d)", CASE_MAX_EXPECT);
+	e = &c->expect.cmds[c->expect.nr_cmds++];
+	e->channel = chan;
+	e->loc = loc_of(l, map);
+	if (want_map(l, map) || check_keys(l, map, keys))
+		return -1;
+	n = need_key(l, map, "cmd");
+	if (!n || get_enum(l, n, rw_ops, "cmd", "read or write", &cmd))
+		return -1;
+	e->cmd = cmd ? WIRE_CMD_WRITE : WIRE_CMD_READ;
+
+	rn = need_key(l, map, "region");
+	if (!rn || get_region(l, rn, &e->region, &rn))
+		return -1;
+	r = &c->regions[e->region];
+	if (r->channel != chan)
+		return fail(l, rn, "region '%s' is on channel '%s', not '%s'", r->name,
+			    c->channels[r->channel].name, c->channels[chan].name);
+
+	n = need_key(l, map, "size");
+	if (!n || get_size(l, n, r->space, &e->size))
+		return -1;
+	n = need_key(l, map, "offset");
+	if (!n || get_u64(l, n, &e->offset, NULL))
+		return -1;
+	if (get_data(l, map, e->cmd == WIRE_CMD_WRITE, e->size, 0, &e->data))
+		return -1;
+	n = ymap_find(map, "reply", NULL);
+	e->has_reply = n != NULL;
+	return n ? get_value(l, n, e->size, &e->reply) : 0;
+}
+
+static int load_transcript(struct loader *l, const struct ynode *map)
+{
+	const struct ynode *key, *list;
+	int i, j, chan;
+
+	if (want_map(l, map))
+		return -1;
+	for (i = 0; i < ymap_len(map); i++) {
+		key = ymap_key(map, i);
+		chan = case_find_channel(l->c, key->str);
+		if (chan < 0)
+			return fail(l, key, "unknown channel '%.64s'", key->str);
+		list = sequence(l, ymap_val(map, i));
+		if (!list)
+			return -1;
+		for (j = 0; j < list->nr_kids; j++) {
+			if (load_cmd(l, list->kids[j], chan))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int load_exit(struct loader *l, const struct ynode *map)
+{
+	static const char *const keys[] = {"op", "mmio", "pio", "size", "data", NULL};
+	static const char *const exit_addr_keys[] = {"mmio", "pio", NULL};
+	struct iorfd_case *c = l->c;
+	const struct ynode *n, *addr_at;
+	struct expect_exit *x;
+	int op, which;
+
+	if (c->expect.nr_exits >= CASE_MAX_EXPECT)
+		return fail(l, map, "too many expected exits (max %d)", CASE_MAX_EXPECT);
+	x = &c->expect.exits[c->expect.nr_exits++];
+	x->loc = loc_of(l, map);
+	if (want_map(l, map) || check_keys(l, map, keys))
+		return -1;
+	n = need_key(l, map, "op");
+	if (!n || get_enum(l, n, rw_ops, "op", "read or write", &op))
+		return -1;
+	x->write = op;
+	if (pick_one(l, map, exit_addr_keys, rw_ops[op], "'mmio' or 'pio'", &which, &n))
+		return -1;
+	x->space = which ? SPACE_PIO : SPACE_MMIO;
+	if (get_u64(l, n, &x->addr, &addr_at))
+		return -1;
+	n = need_key(l, map, "size");
+	if (!n || get_size(l, n, x->space, &x->size))
+		return -1;
+	if (check_access(l, addr_at, x->space, x->addr, x->size))
+		return -1;
+	/* An unclaimed bus reads as all ones. */
+	return get_data(l, map, x->write, x->size, size_mask(x->size), &x->data);
+}
+
+static int load_exits(struct loader *l, const struct ynode *n)
+{
+	int i;
+
+	n = sequence(l, n);
+	if (!n)
+		return -1;
+	for (i = 0; i < n->nr_kids; i++) {
+		if (load_exit(l, n->kids[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static int load_expect(struct loader *l, const struct ynode *root)
+{
+	static const char *const keys[] = {"outcome", "transcript", "exits", NULL};
+	static const char *const outcomes[] = {"done", NULL};
+	struct case_expect *e = &l->c->expect;
+	const struct ynode *map, *n;
+	int v;
+
+	e->outcome = OUTCOME_DONE;
+	e->outcome_loc = l->c->loc;
+	map = ymap_find(root, "expect", NULL);
+	if (!map)
+		return 0;
+	e->outcome_loc = loc_of(l, map);
+	if (want_map(l, map) || check_keys(l, map, keys))
+		return -1;
+	n = ymap_find(map, "outcome", NULL);
+	if (n) {
+		n = scalar(l, n, "an outcome");
+		if (!n || get_enum(l, n, outcomes, "outcome", "done", &v))
+			return -1;
+		e->outcome = v;
+		e->outcome_loc = loc_of(l, n);
+	}
+	n = ymap_find(map, "transcript", NULL);
+	if (n && load_transcript(l, n))
+		return -1;
+	n = ymap_find(map, "exits", NULL);
+	return n ? load_exits(l, n) : 0;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+static int load_root(struct loader *l, const struct ynode *root)
+{
+	static const char *const keys[] = {"case",	"summary",  "requirements",
+					   "revisions", "channels", "regions",
+					   "vcpus",	"expect",   NULL};
+
+	if (want_map(l, root) || check_keys(l, root, keys))
+		return -1;
+	if (load_header(l, root) || load_named(l, root, "channels", load_channel) ||
+	    load_named(l, root, "regions", load_region) || load_vcpus(l, root))
+		return -1;
+	return load_expect(l, root);
+}
+
+static int load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev rev,
+		    struct iorfd_case *c, struct case_error *err)
+{
+	struct loader l = {.file = name, .rev = rev, .c = c, .err = err};
+	struct yerror yerr;
+	struct ydoc doc;
+	int ret;
+
+	if (ytree_parse(buf, len, &doc, &yerr)) {
+		snprintf(err->msg, sizeof(err->msg), "%s:%d:%d: %s", name, yerr.line, yerr.col,
+			 yerr.msg);
+		return -1;
+	}
+	if (!doc.root) {
+		snprintf(err->msg, sizeof(err->msg), "%s:1:1: no case in the file", name);
+		ret = -1;
+	} else {
+		ret = load_root(&l, doc.root);
+	}
+	ytree_free(&doc);
+	return ret;
+}
+
+/* The whole file, NUL-terminated, in a malloc()ed buffer. */
+static char *read_file(const char *path, size_t *len, struct case_error *err)
+{
+	char *buf = malloc(CASE_FILE_MAX + 1);
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	if (!buf) {
+		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", path);
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		goto fail;
+	/* Read one byte past the limit, to tell "exactly full" from "too big". */
+	while (n <= CASE_FILE_MAX) {
+		r = read(fd, buf + n, CASE_FILE_MAX + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (!r)
+			break;
+		n += r;
+	}
+	close(fd);
+	if (n > CASE_FILE_MAX) {
+		snprintf(err->msg, sizeof(err->msg), "%s: larger than %d bytes", path,
+			 CASE_FILE_MAX);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	snprintf(err->msg, sizeof(err->msg), "%s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+int case_load(const char *path, enum iorfd_rev rev, struct iorfd_case *c, struct case_error *err)
+{
+	size_t len;
+	char *buf;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	err->msg[0] = '\0';
+	if (strlen(path) >= sizeof(c->file)) {
+		snprintf(err->msg, sizeof(err->msg), "%.200s...: path longer than %zu characters",
+			 path, sizeof(c->file) - 1);
+		return -1;
+	}
+	if ((unsigned int)rev >= IORFD_NR_REVS) {
+		snprintf(err->msg, sizeof(err->msg), "%s: no such revision %d", path, rev);
+		return -1;
+	}
+	strcpy(c->file, path);
+	c->rev = rev;
+	buf = read_file(path, &len, err);
+	if (!buf)
+		return -1;
+	ret = load_buf(c->file, buf, len, rev, c, err);
+	free(buf);
+	return ret;
+}
+
+int case_find_region(const struct iorfd_case *c, const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->nr_regions; i++) {
+		if (!strcmp(c->regions[i].name, name))
+			return i;
+	}
+	return -1;
+}
+
+int case_find_channel(const struct iorfd_case *c, const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->nr_channels; i++) {
+		if (!strcmp(c->channels[i].name, name))
+			return i;
+	}
+	return -1;
+}
+
+const char *space_name(enum addr_space space)
+{
+	switch (space) {
+	case SPACE_MMIO:
+		return "mmio";
+	case SPACE_PIO:
+		return "pio";
+	}
+	return "?";
+}
+
+const char *chan_kind_name(enum chan_kind kind)
+{
+	switch (kind) {
+	case CHAN_STREAM:
+		return "stream";
+	case CHAN_SEQPACKET:
+		return "seqpacket";
+	case CHAN_PIPES:
+		return "pipes";
+	}
+	return "?";
+}

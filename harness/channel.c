@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "channel.h"
+
+static int open_socketpair(int type, struct channel_fds *ch)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	ch->kvm_rfd = ch->kvm_wfd = sv[0];
+	ch->dev_rfd = ch->dev_wfd = sv[1];
+	return 0;
+}
+
+static int open_pipes(struct channel_fds *ch)
+{
+	int cmd[2], resp[2];
+
+	if (pipe2(cmd, O_CLOEXEC))
+		return -errno;
+	if (pipe2(resp, O_CLOEXEC)) {
+		int err = -errno;
+
+		close(cmd[0]);
+		close(cmd[1]);
+		return err;
+	}
+	ch->kvm_wfd = cmd[1];
+	ch->dev_rfd = cmd[0];
+	ch->dev_wfd = resp[1];
+	ch->kvm_rfd = resp[0];
+	return 0;
+}
+
+int channel_open(enum chan_kind kind, struct channel_fds *ch)
+{
+	ch->kvm_rfd = ch->kvm_wfd = ch->dev_rfd = ch->dev_wfd = -1;
+	switch (kind) {
+	case CHAN_STREAM:
+		return open_socketpair(SOCK_STREAM, ch);
+	case CHAN_SEQPACKET:
+		return open_socketpair(SOCK_SEQPACKET, ch);
+	case CHAN_PIPES:
+		return open_pipes(ch);
+	}
+	return -EINVAL;
+}
+
+static void close_pair(int *a, int *b)
+{
+	if (*a >= 0)
+		close(*a);
+	if (*b >= 0 && *b != *a)
+		close(*b);
+	*a = *b = -1;
+}
+
+void channel_close(struct channel_fds *ch)
+{
+	close_pair(&ch->kvm_rfd, &ch->kvm_wfd);
+	close_pair(&ch->dev_rfd, &ch->dev_wfd);
+}

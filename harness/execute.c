@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One case, start to end: VM and guest programs, channels and responders,
+ * region registration, vCPU threads acting as the VMM for ordinary exits,
+ * then teardown and evaluation.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "kvm_util.h"
+#include "processor.h"
+
+#include "channel.h"
+#include "execute.h"
+#include "guest_prog.h"
+#include "responder.h"
+
+#define RESPONDER_STOP_MS 2000
+
+struct exec {
+	const struct iorfd_case *c;
+	struct case_result *res;
+	struct target t;
+	struct kvm_vm *vm;
+	struct kvm_vcpu *vcpus[CASE_MAX_VCPUS];
+	struct gprog *progs[CASE_MAX_VCPUS];
+	struct channel_fds ch[CASE_MAX_CHANNELS];
+	struct responder resp[CASE_MAX_CHANNELS];
+};
+
+struct vcpu_thread {
+	struct exec *x;
+	int index;
+	pthread_t thread;
+};
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static uint8_t step_gop(const struct case_step *s)
+{
+	if (s->op == STEP_SYNC)
+		return GOP_SYNC;
+	if (s->space == SPACE_PIO)
+		return s->op == STEP_READ ? GOP_PIO_IN : GOP_PIO_OUT;
+	return s->op == STEP_READ ? GOP_MMIO_READ : GOP_MMIO_WRITE;
+}
+
+static void load_program(struct exec *x, int vi)
+{
+	const struct case_vcpu *cv = &x->c->vcpus[vi];
+	size_t sz = sizeof(struct gprog) + cv->nr_steps * sizeof(struct gstep);
+	vm_vaddr_t gva = vm_vaddr_alloc(x->vm, sz, KVM_UTIL_MIN_VADDR);
+	struct gprog *p = addr_gva2hva(x->vm, gva);
+	int i;
+
+	memset(p, 0, sz);
+	p->nr_steps = cv->nr_steps;
+	for (i = 0; i < cv->nr_steps; i++) {
+		const struct case_step *s = &cv->steps[i];
+		struct gstep *g = &p->steps[i];
+
+		g->op = step_gop(s);
+		g->size = (uint8_t)s->size;
+		g->addr = s->addr;
+		g->value = s->value;
+		g->expect = s->expect;
+		g->flags = s->check ? GSTEP_CHECK : 0;
+	}
+	x->progs[vi] = p;
+	x->res->vcpu[vi].step = -1;
+	vcpu_args_set(x->vcpus[vi], 1, gva);
+}
+
+/* Identity-maps every page an MMIO step touches; -1 on an unusable address. */
+static int map_mmio(struct exec *x)
+{
+	uint64_t pages[CASE_MAX_VCPUS * CASE_MAX_STEPS * 2];
+	int nr = 0, vi, i, j;
+
+	for (vi = 0; vi < x->c->nr_vcpus; vi++) {
+		for (i = 0; i < x->c->vcpus[vi].nr_steps; i++) {
+			const struct case_step *s = &x->c->vcpus[vi].steps[i];
+			uint64_t pg;
+
+			if (s->op == STEP_SYNC || s->space != SPACE_MMIO)
+				continue;
+			if (s->addr < MMIO_MIN || s->addr + s->size > MMIO_MAX) {
+				result_fail(x->res, VERDICT_ERROR, NULL,
+					    "%s:%d:%d: MMIO address %#llx: the harness maps guest MMIO only in [%#llx, %#llx)",
+					    s->loc.file, s->loc.line, s->loc.col,
+					    (unsigned long long)s->addr, MMIO_MIN, MMIO_MAX);
+				return -1;
+			}
+			for (pg = s->addr & ~0xfffull; pg < s->addr + s->size; pg += 0x1000) {
+				for (j = 0; j < nr && pages[j] != pg; j++)
+					;
+				if (j == nr)
+					pages[nr++] = pg;
+			}
+		}
+	}
+	for (j = 0; j < nr; j++)
+		virt_map(x->vm, pages[j], pages[j], 1);
+	return 0;
+}
+
+static int open_channels(struct exec *x)
+{
+	int i, err;
+
+	for (i = 0; i < x->c->nr_channels; i++)
+		x->ch[i].kvm_rfd = x->ch[i].kvm_wfd = x->ch[i].dev_rfd = x->ch[i].dev_wfd = -1;
+	for (i = 0; i < x->c->nr_channels; i++) {
+		const struct case_channel *cc = &x->c->channels[i];
+
+		err = channel_open(cc->kind, &x->ch[i]);
+		if (!err)
+			err = responder_init(&x->resp[i], x->c, i, x->ch[i].dev_rfd,
+					     x->ch[i].dev_wfd, x->res);
+		if (err) {
+			result_fail(x->res, VERDICT_ERROR, NULL, "%s:%d:%d: channel %s: %s",
+				    cc->loc.file, cc->loc.line, cc->loc.col, cc->name,
+				    strerror(-err));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *errno_str(int err)
+{
+	static __thread char buf[32];
+
+	if (!err)
+		return "0 (success)";
+	snprintf(buf, sizeof(buf), "%s", strerrorname_np(err) ? strerrorname_np(err) : "?");
+	return buf;
+}
+
+static void register_regions(struct exec *x)
+{
+	int i;
+
+	for (i = 0; i < x->c->nr_regions; i++) {
+		const struct case_region *cr = &x->c->regions[i];
+		const struct channel_fds *ch = &x->ch[cr->channel];
+		struct kvm_ioregion r = {
+			.guest_paddr = cr->gpa,
+			.memory_size = cr->size,
+			.user_data = cr->user_data,
+			.read_fd = ch->kvm_rfd,
+			.write_fd = ch->kvm_wfd,
+			.flags = (cr->space == SPACE_PIO ? KVM_IOREGION_PIO : 0) |
+				 (cr->posted ? KVM_IOREGION_POSTED_WRITES : 0),
+		};
+		int err = -x->t.ops->set_ioregion(&x->t, &r);
+
+		if (err != cr->expect_errno) {
+			char want[32];
+
+			snprintf(want, sizeof(want), "%s", errno_str(cr->expect_errno));
+			result_fail(x->res, VERDICT_FAIL, NULL,
+				    "%s:%d:%d: region %s (%s gpa=%#llx size=%#llx flags=%#x): KVM_SET_IOREGION expected %s, observed %s",
+				    cr->loc.file, cr->loc.line, cr->loc.col, cr->name,
+				    space_name(cr->space), (unsigned long long)cr->gpa,
+				    (unsigned long long)cr->size, r.flags, want, errno_str(err));
+		}
+	}
+}
+
+static const struct case_step *step_at(struct exec *x, int vi, uint64_t step)
+{
+	const struct case_vcpu *cv = &x->c->vcpus[vi];
+
+	return step < (uint64_t)cv->nr_steps ? &cv->steps[step] : NULL;
+}
+
+/* Where a vCPU is, for messages: "step 3 (cases/x.yaml:20:9)". */
+static void where(struct exec *x, int vi, char *buf, size_t len)
+{
+	uint64_t step = x->progs[vi]->cur_step;
+	const struct case_step *s = step_at(x, vi, step);
+
+	if (s)
+		snprintf(buf, len, "vCPU%d step %llu (%s:%d:%d)", vi, (unsigned long long)step,
+			 s->loc.file, s->loc.line, s->loc.col);
+	else
+		snprintf(buf, len, "vCPU%d after its last step", vi);
+}
+
+static uint64_t all_ones(unsigned int size)
+{
+	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
+/*
+ * What the VMM answers to an ordinary read: the expected exit at the same
+ * position says, when it describes this very access; else all-ones, as an
+ * unclaimed bus reads.
+ */
+static uint64_t vmm_read_value(struct exec *x, int slot, enum addr_space sp, uint64_t addr,
+			       unsigned int size)
+{
+	const struct case_expect *e = &x->c->expect;
+
+	if (slot < e->nr_exits && !e->exits[slot].write && e->exits[slot].space == sp &&
+	    e->exits[slot].addr == addr && e->exits[slot].size == size)
+		return e->exits[slot].data;
+	return all_ones(size);
+}
+
+static uint64_t record_exit(struct exec *x, int vi, enum addr_space sp, bool write, uint64_t addr,
+			    unsigned int size, uint64_t data)
+{
+	int slot = __atomic_fetch_add(&x->res->nr_exits, 1, __ATOMIC_SEQ_CST);
+
+	if (!write)
+		data = vmm_read_value(x, slot, sp, addr, size);
+	if (slot < RESULT_MAX_EXITS) {
+		struct exit_entry *e = &x->res->exits[slot];
+
+		e->seq = result_next_seq(x->res);
+		e->vcpu = vi;
+		e->space = sp;
+		e->write = write;
+		e->addr = addr;
+		e->size = size;
+		e->data = data;
+	}
+	return data;
+}
+
+/* The VMM's part: an MMIO or PIO exit that no region took. */
+static void ordinary_exit(struct exec *x, int vi, struct kvm_run *run)
+{
+	if (run->exit_reason == KVM_EXIT_MMIO) {
+		uint64_t v = 0;
+
+		memcpy(&v, run->mmio.data, run->mmio.len > 8 ? 8 : run->mmio.len);
+		v = record_exit(x, vi, SPACE_MMIO, run->mmio.is_write, run->mmio.phys_addr,
+				run->mmio.len, v);
+		if (!run->mmio.is_write)
+			memcpy(run->mmio.data, &v, run->mmio.len > 8 ? 8 : run->mmio.len);
+	} else {
+		uint8_t *d = (uint8_t *)run + run->io.data_offset;
+		bool out = run->io.direction == KVM_EXIT_IO_OUT;
+		uint32_t i;
+
+		for (i = 0; i < run->io.count; i++) {
+			uint64_t v = 0;
+
+			memcpy(&v, d + i * run->io.size, run->io.size);
+			v = record_exit(x, vi, SPACE_PIO, out, run->io.port, run->io.size, v);
+			if (!out)
+				memcpy(d + i * run->io.size, &v, run->io.size);
+		}
+	}
+}
+
+static void guest_report(struct exec *x, int vi, const struct ucall *uc)
+{
+	const struct case_step *s = step_at(x, vi, uc->args[1]);
+	char loc[300] = "?";
+
+	if (s)
+		snprintf(loc, sizeof(loc), "%s:%d:%d", s->loc.file, s->loc.line, s->loc.col);
+	switch (uc->args[0]) {
+	case GSYNC_POINT:
+		break;
+	case GSYNC_MISMATCH:
+		result_fail(x->res, VERDICT_FAIL, NULL,
+			    "%s: vCPU%d step %llu: %s %s %#llx size %u: guest loaded %#llx, expected %#llx",
+			    loc, vi, (unsigned long long)uc->args[1],
+			    s && s->space == SPACE_PIO ? "in" : "read", s ? space_name(s->space) : "?",
+			    s ? (unsigned long long)s->addr : 0ull, s ? s->size : 0,
+			    (unsigned long long)uc->args[2], (unsigned long long)uc->args[3]);
+		break;
+	default:
+		result_fail(x->res, VERDICT_ERROR, NULL, "%s: vCPU%d: guest could not execute step %llu",
+			    loc, vi, (unsigned long long)uc->args[1]);
+		break;
+	}
+}
+
+static const char *exit_name(uint32_t reason)
+{
+	switch (reason) {
+	case KVM_EXIT_SHUTDOWN:
+		return "KVM_EXIT_SHUTDOWN (triple fault)";
+	case KVM_EXIT_INTERNAL_ERROR:
+		return "KVM_EXIT_INTERNAL_ERROR";
+	case KVM_EXIT_FAIL_ENTRY:
+		return "KVM_EXIT_FAIL_ENTRY";
+	case KVM_EXIT_HLT:
+		return "KVM_EXIT_HLT";
+	case KVM_EXIT_INTR:
+		return "KVM_EXIT_INTR";
+	}
+	return "unknown exit";
+}
+
+/* 1 when the vCPU is finished (done or broken), 0 to run it again. */
+static int vcpu_exit(struct exec *x, int vi, struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	struct ucall uc;
+	char at[320];
+
+	if (run->exit_reason == KVM_EXIT_IO && run->io.port == UCALL_PORT) {
+		switch (get_ucall(vcpu, &uc)) {
+		case UCALL_SYNC:
+			guest_report(x, vi, &uc);
+			return 0;
+		case UCALL_DONE:
+			x->res->vcpu[vi].done = true;
+			return 1;
+		default:
+			where(x, vi, at, sizeof(at));
+			result_fail(x->res, VERDICT_ERROR, NULL, "%s: unexpected ucall %llu", at,
+				    (unsigned long long)uc.cmd);
+			return 1;
+		}
+	}
+	if (run->exit_reason == KVM_EXIT_MMIO || run->exit_reason == KVM_EXIT_IO) {
+		ordinary_exit(x, vi, run);
+		return 0;
+	}
+	where(x, vi, at, sizeof(at));
+	result_fail(x->res, VERDICT_FAIL, NULL, "%s: KVM_RUN returned exit reason %u, %s", at,
+		    run->exit_reason, exit_name(run->exit_reason));
+	return 1;
+}
+
+static void *vcpu_main(void *arg)
+{
+	struct vcpu_thread *vt = arg;
+	struct exec *x = vt->x;
+	struct vcpu_status *st = &x->res->vcpu[vt->index];
+	struct kvm_vcpu *vcpu = x->vcpus[vt->index];
+	char at[320];
+
+	for (;;) {
+		int err;
+
+		snprintf(st->waiting, sizeof(st->waiting), "in KVM_RUN");
+		err = x->t.ops->run(&x->t, vcpu);
+		st->step = (int64_t)x->progs[vt->index]->cur_step;
+		if (err) {
+			where(x, vt->index, at, sizeof(at));
+			result_fail(x->res, VERDICT_FAIL, NULL, "%s: KVM_RUN failed with %s", at,
+				    errno_str(-err));
+			break;
+		}
+		if (vcpu_exit(x, vt->index, vcpu))
+			break;
+	}
+	snprintf(st->waiting, sizeof(st->waiting), "finished");
+	return NULL;
+}
+
+static void run_vcpus(struct exec *x)
+{
+	struct vcpu_thread vt[CASE_MAX_VCPUS];
+	int i, nr = 0;
+
+	for (i = 0; i < x->c->nr_vcpus; i++) {
+		vt[i].x = x;
+		vt[i].index = i;
+		if (pthread_create(&vt[i].thread, NULL, vcpu_main, &vt[i])) {
+			result_fail(x->res, VERDICT_ERROR, NULL, "cannot start vCPU%d thread", i);
+			break;
+		}
+		nr++;
+	}
+	/* Bounded by the runner, which kills this process at the case deadline. */
+	for (i = 0; i < nr; i++)
+		pthread_join(vt[i].thread, NULL);
+}
+
+static void teardown(struct exec *x)
+{
+	int i;
+
+	/* Closing KVM's ends first lets each responder see EOF after the last command. */
+	x->t.ops->detach(&x->t);
+	for (i = 0; i < x->c->nr_channels; i++) {
+		if (x->resp[i].stop_fd > 0 && responder_stop(&x->resp[i], RESPONDER_STOP_MS))
+			result_fail(x->res, VERDICT_ERROR, NULL,
+				    "channel %s: responder did not stop within %d ms",
+				    x->c->channels[i].name, RESPONDER_STOP_MS);
+		channel_close(&x->ch[i]);
+	}
+}
+
+void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
+		  struct case_result *res)
+{
+	struct exec x = { .c = c, .res = res };
+	uint64_t t0 = now_usec(), t1;
+	int i;
+
+	x.vm = vm_create_with_vcpus(c->nr_vcpus, guest_interp, x.vcpus);
+	for (i = 0; i < c->nr_vcpus; i++)
+		load_program(&x, i);
+	x.t.ops = ops;
+	x.t.vm = x.vm;
+	x.t.rev = c->rev;
+	if (map_mmio(&x) || open_channels(&x))
+		goto out;
+	if (ops->attach(&x.t, x.vm, c->rev)) {
+		result_fail(res, VERDICT_ERROR, NULL, "target %s: attach failed", ops->name);
+		goto out;
+	}
+	register_regions(&x);
+	for (i = 0; i < c->nr_channels; i++)
+		if (responder_start(&x.resp[i]))
+			result_fail(res, VERDICT_ERROR, NULL, "channel %s: cannot start responder",
+				    c->channels[i].name);
+	t1 = now_usec();
+	res->usec_setup = t1 - t0;
+	if (res->verdict == VERDICT_PASS)
+		run_vcpus(&x);
+	res->usec_run = now_usec() - t1;
+	teardown(&x);
+	t1 = now_usec();
+	case_evaluate(c, res);
+	res->usec_check = now_usec() - t1;
+out:
+	kvm_vm_free(x.vm);
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "execute.h"
+#include "runner.h"
+
+#define STDERR_TAIL 600
+
+int runner_init(struct runner *r, const struct target_ops *ops, int timeout_ms)
+{
+	r->ops = ops;
+	r->timeout_ms = timeout_ms;
+	r->res = mmap(NULL, sizeof(*r->res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		      -1, 0);
+	return r->res == MAP_FAILED ? -errno : 0;
+}
+
+void runner_fini(struct runner *r)
+{
+	munmap(r->res, sizeof(*r->res));
+}
+
+/* The child's stderr (the selftests library reports its assertions there). */
+static void attach_stderr_tail(struct case_result *res, int fd)
+{
+	char buf[STDERR_TAIL + 1];
+	off_t end = lseek(fd, 0, SEEK_END);
+	off_t from = end > STDERR_TAIL ? end - STDERR_TAIL : 0;
+	ssize_t n = pread(fd, buf, STDERR_TAIL, from);
+
+	if (n > 0) {
+		buf[n] = '\0';
+		result_fail(res, VERDICT_ERROR, NULL, "child stderr:\n%s", buf);
+	}
+}
+
+static void describe_timeout(const struct iorfd_case *c, struct case_result *res, int ms)
+{
+	int i;
+
+	result_fail(res, VERDICT_TIMEOUT, NULL, "%s:%d:%d: no verdict within %d ms", c->loc.file,
+		    c->loc.line, c->loc.col, ms);
+	for (i = 0; i < c->nr_vcpus; i++) {
+		const struct vcpu_status *st = &res->vcpu[i];
+		const struct case_step *s = st->step >= 0 && st->step < c->vcpus[i].nr_steps ?
+						    &c->vcpus[i].steps[st->step] : NULL;
+
+		char at[300] = "";
+
+		if (st->done)
+			continue;
+		if (s)
+			snprintf(at, sizeof(at), " (%s:%d:%d)", s->loc.file, s->loc.line, s->loc.col);
+		result_fail(res, VERDICT_TIMEOUT, NULL, "vCPU%d was %s, last seen at step %lld%s",
+			    i, st->waiting[0] ? st->waiting : "not started", (long long)st->step,
+			    at);
+	}
+}
+
+static void child(const struct runner *r, const struct iorfd_case *c, int errfd)
+{
+	dup2(errfd, STDERR_FILENO);
+	case_execute(c, r->ops, r->res);
+	/* exit(), not _exit(): coverage builds write their counters here. */
+	exit(0);
+}
+
+static int wait_child(pid_t pid, int timeout_ms, int *status)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	int n;
+
+	if (pidfd < 0)
+		return -errno;
+	do
+		n = poll(&p, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	close(pidfd);
+	if (n == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, status, 0);
+		return -ETIMEDOUT;
+	}
+	return waitpid(pid, status, 0) == pid ? 0 : -errno;
+}
+
+void runner_run(struct runner *r, const struct iorfd_case *c)
+{
+	struct case_result *res = r->res;
+	int errfd, status = 0, err;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	errfd = memfd_create("iorfd-child-stderr", MFD_CLOEXEC);
+	if (errfd < 0) {
+		result_fail(res, VERDICT_ERROR, NULL, "memfd_create: %s", strerror(errno));
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		result_fail(res, VERDICT_ERROR, NULL, "fork: %s", strerror(errno));
+		close(errfd);
+		return;
+	}
+	if (pid == 0)
+		child(r, c, errfd);
+
+	err = wait_child(pid, r->timeout_ms, &status);
+	if (err == -ETIMEDOUT) {
+		describe_timeout(c, res, r->timeout_ms);
+	} else if (err) {
+		result_fail(res, VERDICT_ERROR, NULL, "waiting for the case's process: %s",
+			    strerror(-err));
+	} else if (WIFSIGNALED(status)) {
+		result_fail(res, VERDICT_ERROR, NULL, "the case's process died of signal %d (%s)",
+			    WTERMSIG(status), strsignal(WTERMSIG(status)));
+		attach_stderr_tail(res, errfd);
+	} else if (WEXITSTATUS(status)) {
+		result_fail(res, VERDICT_ERROR, NULL, "the case's process exited with %d",
+			    WEXITSTATUS(status));
+		attach_stderr_tail(res, errfd);
+	}
+	close(errfd);
+}

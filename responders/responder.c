@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Device end of a channel.  The responder answers exactly as the resp bit of
+ * each command says (WIRE-3), even when the bit itself is wrong: a kernel
+ * that clears it on a read then waits for a reply that never comes, and the
+ * case times out naming that wait, which is the honest symptom.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "responder.h"
+
+/* How long the rest of a torn command may take to arrive on a stream. */
+#define TORN_WAIT_MS 200
+
+int responder_init(struct responder *r, const struct iorfd_case *c, int index, int rfd, int wfd,
+		   struct case_result *res)
+{
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	r->index = index;
+	r->rfd = rfd;
+	r->wfd = wfd;
+	r->rev = c->rev;
+	r->cfg = &c->channels[index];
+	r->res = res;
+	regmodel_init(&r->model, r->cfg->reset);
+	for (i = 0; i < c->nr_regions; i++) {
+		const struct case_region *cr = &c->regions[i];
+
+		if (cr->channel != index || cr->expect_errno)
+			continue;
+		r->regions[r->nr_regions].user_data = cr->user_data;
+		r->regions[r->nr_regions].size = cr->size;
+		r->regions[r->nr_regions].posted = cr->posted;
+		r->nr_regions++;
+	}
+	r->stop_fd = eventfd(0, EFD_CLOEXEC);
+	return r->stop_fd < 0 ? -errno : 0;
+}
+
+/*
+ * Reads one command.  A seqpacket socket delivers it as one message, whose
+ * length is what KVM wrote; a stream or pipe may in theory split it, so the
+ * rest is awaited briefly.  Returns the byte count, 0 at EOF, -errno.
+ */
+static int read_cmd(struct responder *r, uint8_t *buf)
+{
+	uint8_t big[2 * WIRE_MSG_SIZE];
+	ssize_t n;
+	int got = 0;
+
+	if (r->cfg->kind == CHAN_SEQPACKET) {
+		n = recv(r->rfd, big, sizeof(big), MSG_TRUNC);
+		if (n < 0)
+			return -errno;
+		memcpy(buf, big, n < WIRE_MSG_SIZE ? (size_t)n : WIRE_MSG_SIZE);
+		return (int)n;
+	}
+	while (got < WIRE_MSG_SIZE) {
+		if (got) {
+			struct pollfd p = { .fd = r->rfd, .events = POLLIN };
+
+			if (poll(&p, 1, TORN_WAIT_MS) <= 0)
+				break;
+		}
+		n = read(r->rfd, buf + got, WIRE_MSG_SIZE - got);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return got ? got : -errno;
+		}
+		if (n == 0)
+			break;
+		got += (int)n;
+	}
+	return got;
+}
+
+static void answer(struct responder *r, struct tx_entry *e, const struct wire_cmd *cmd)
+{
+	uint8_t buf[WIRE_MSG_SIZE];
+	uint64_t reply = 0;
+	ssize_t n;
+
+	if (cmd->cmd == WIRE_CMD_WRITE &&
+	    regmodel_write(&r->model, cmd->user_data, cmd->offset, cmd->data))
+		result_fail(r->res, VERDICT_ERROR, NULL,
+			    "channel %s: register model full (%d registers)", r->cfg->name,
+			    REGMODEL_MAX);
+	if (!cmd->resp)
+		return;
+	if (cmd->cmd == WIRE_CMD_READ)
+		reply = regmodel_read(&r->model, cmd->user_data, cmd->offset);
+	wire_encode_resp(reply, buf);
+	if (e) {
+		e->replied = true;
+		e->reply = reply;
+	}
+	n = write(r->wfd, buf, sizeof(buf));
+	if (n != WIRE_MSG_SIZE)
+		result_fail(r->res, VERDICT_ERROR, NULL, "channel %s: reply write: %s",
+			    r->cfg->name, n < 0 ? strerror(errno) : "short write");
+}
+
+static void handle(struct responder *r, const uint8_t *raw, int len)
+{
+	int slot = __atomic_fetch_add(&r->res->nr_tx, 1, __ATOMIC_SEQ_CST);
+	struct tx_entry *e = slot < RESULT_MAX_TX ? &r->res->tx[slot] : NULL;
+	struct wire_violation v[TX_MAX_VIOLATIONS];
+	struct wire_cmd cmd;
+	int nv = 0;
+
+	if (len == WIRE_MSG_SIZE)
+		nv = wire_check_cmd(r->rev, raw, r->regions, r->nr_regions, v, TX_MAX_VIOLATIONS);
+	if (e) {
+		e->seq = result_next_seq(r->res);
+		e->channel = r->index;
+		e->len = len;
+		memcpy(e->raw, raw, WIRE_MSG_SIZE);
+		e->nr_viol = nv;
+		memcpy(e->viol, v, sizeof(v[0]) * (nv < TX_MAX_VIOLATIONS ? nv : TX_MAX_VIOLATIONS));
+	}
+	if (len != WIRE_MSG_SIZE)
+		return; /* torn or over-long: nothing sensible to answer */
+	wire_decode_cmd(r->rev, raw, &cmd);
+	answer(r, e, &cmd);
+}
+
+static bool stop_requested(struct responder *r, struct pollfd *p)
+{
+	return p[1].revents & POLLIN;
+}
+
+static void *responder_main(void *arg)
+{
+	struct responder *r = arg;
+	uint8_t buf[WIRE_MSG_SIZE];
+
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = r->rfd, .events = POLLIN },
+			{ .fd = r->stop_fd, .events = POLLIN },
+		};
+		int n;
+
+		/*
+		 * No timeout here on purpose: the harness always sets stop_fd,
+		 * and the case's child process is killed at its deadline.
+		 */
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		/* Drain what KVM already wrote before honouring a stop. */
+		if (!(p[0].revents & (POLLIN | POLLHUP))) {
+			if (stop_requested(r, p))
+				break;
+			continue;
+		}
+		n = read_cmd(r, buf);
+		if (n <= 0)
+			break;
+		handle(r, buf, n);
+	}
+	return NULL;
+}
+
+int responder_start(struct responder *r)
+{
+	int err = pthread_create(&r->thread, NULL, responder_main, r);
+
+	r->started = !err;
+	return -err;
+}
+
+int responder_stop(struct responder *r, int timeout_ms)
+{
+	uint64_t one = 1;
+	struct timespec ts;
+	int err = 0;
+
+	if (r->started) {
+		if (write(r->stop_fd, &one, sizeof(one)) != sizeof(one))
+			return -errno;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += timeout_ms / 1000;
+		ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		err = -pthread_timedjoin_np(r->thread, NULL, &ts);
+		r->started = err != 0;
+	}
+	if (!err && r->stop_fd >= 0) {
+		close(r->stop_fd);
+		r->stop_fd = -1;
+	}
+	return err;
+}

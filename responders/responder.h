@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The device end of one channel, in its own thread: reads each command,
+ * checks it against the wire rules and the regions this channel serves,
+ * answers as the case asks, and appends it to the run's transcript.
+ */
+#ifndef IORFD_RESPONDER_H
+#define IORFD_RESPONDER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "case.h"
+#include "regmodel.h"
+#include "result.h"
+#include "wire.h"
+
+struct responder {
+	int index; /* channel index in the case */
+	int rfd, wfd;
+	int stop_fd; /* eventfd: the harness asks the thread to finish */
+	enum iorfd_rev rev;
+	const struct case_channel *cfg;
+	struct wire_region regions[CASE_MAX_REGIONS];
+	int nr_regions;
+	struct regmodel model;
+	struct case_result *res;
+	pthread_t thread;
+	bool started;
+};
+
+/* Sets up @r for channel @index of @c with device-side fds @rfd/@wfd. 0 or -errno. */
+int responder_init(struct responder *r, const struct iorfd_case *c, int index, int rfd, int wfd,
+		   struct case_result *res);
+int responder_start(struct responder *r);
+/* Stops the thread; waits at most @timeout_ms for it.  0, or -ETIMEDOUT. */
+int responder_stop(struct responder *r, int timeout_ms);
+
+#endif /* IORFD_RESPONDER_H */
