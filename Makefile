@@ -67,6 +67,10 @@ all: iorfd-conform
 iorfd-conform: $(HARNESS_OBJS) $(GUEST_OBJS) $(KSFT_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# For the initramfs of a kernel under test: no shared libraries there.
+iorfd-conform-static: $(HARNESS_OBJS) $(GUEST_OBJS) $(KSFT_OBJS)
+	$(CC) $(LDFLAGS) -static -o $@ $^ $(LDLIBS)
+
 # ---- KVM selftests library ------------------------------------------------
 $(KTREE)/.iorfd-extracted: | $(KSRC_TAR)
 	@mkdir -p $(BUILD)
@@ -135,7 +139,7 @@ check: deps
 	./iorfd-conform --target reference --revision all cases/
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/guest $(BUILD)/tests iorfd-conform
+	rm -rf $(BUILD)/obj $(BUILD)/guest $(BUILD)/tests iorfd-conform iorfd-conform-static
 
 distclean:
-	rm -rf $(BUILD) iorfd-conform
+	rm -rf $(BUILD) iorfd-conform iorfd-conform-static

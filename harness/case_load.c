@@ -92,7 +92,7 @@ static const struct ynode *need_key(struct loader *l, const struct ynode *map, c
 	return v;
 }
 
-/* A key that must not be present; @why completes "... '%s'". */
+/* A key that must not be present; @fmt words the complaint, with %s for the key. */
 static int forbid_key(struct loader *l, const struct ynode *map, const char *key, const char *fmt)
 {
 	const struct ynode *k;
@@ -176,7 +176,7 @@ static const struct ynode *pick_rev(struct loader *l, const struct ynode *map)
 			return NULL;
 		}
 		if (dup >= 0) {
-			fail(l, key, "revision %s given twice in '%s'", rev_name(dup), key->str);
+			fail(l, key, "revision %s given twice in '%.64s'", rev_name(dup), key->str);
 			return NULL;
 		}
 		if (!mask)
@@ -936,9 +936,14 @@ static int load_cmd(struct loader *l, const struct ynode *map, int chan)
 		return -1;
 	if (get_data(l, map, e->cmd == WIRE_CMD_WRITE, e->size, 0, &e->data))
 		return -1;
+	/*
+	 * A response carries a full u64 whatever the access size, and the
+	 * guest keeps only the low bytes; cases check exactly that, so a
+	 * reply is not limited to the access size.
+	 */
 	n = ymap_find(map, "reply", NULL);
 	e->has_reply = n != NULL;
-	return n ? get_value(l, n, e->size, &e->reply) : 0;
+	return n ? get_u64(l, n, &e->reply, NULL) : 0;
 }
 
 static int load_transcript(struct loader *l, const struct ynode *map)

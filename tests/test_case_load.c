@@ -1,0 +1,636 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the case loader (harness/case_load.c, yaml_tree.c) and the
+ * errno name table.
+ *
+ * Good cases come from tests/data/ and are checked field by field, line
+ * numbers included.  Each class of error has one table entry: a small case
+ * written to a temporary file, and the exact "FILE:LINE:COL: message" the
+ * loader must produce for it.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "case.h"
+#include "errno_names.h"
+
+#define DATA_DIR "tests/data/"
+
+static char tmp_dir[64];
+static char tmp_path[128];
+
+/* struct iorfd_case is large; one shared heap copy keeps stacks small. */
+static struct iorfd_case *cs;
+
+static void write_tmp(const char *text, size_t len)
+{
+	FILE *f = fopen(tmp_path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Loads @text for @rev from the temporary file; returns case_load's result. */
+static int load_text(const char *text, enum iorfd_rev rev, struct case_error *err)
+{
+	write_tmp(text, strlen(text));
+	return case_load(tmp_path, rev, cs, err);
+}
+
+static void load_ok(const char *path, enum iorfd_rev rev)
+{
+	struct case_error err = {{0}};
+
+	if (case_load(path, rev, cs, &err))
+		fail_msg("%s", err.msg);
+	assert_string_equal(err.msg, "");
+}
+
+static void assert_loc(const struct src_loc *loc, int line, int col)
+{
+	assert_ptr_equal(loc->file, cs->file);
+	assert_int_equal(loc->line, line);
+	assert_int_equal(loc->col, col);
+}
+
+static void assert_step(const struct case_step *s, enum step_op op, enum addr_space space,
+			int region, uint64_t addr, unsigned int size)
+{
+	assert_int_equal(s->op, op);
+	assert_int_equal(s->space, space);
+	assert_int_equal(s->region, region);
+	assert_int_equal(s->addr, addr);
+	assert_int_equal(s->size, size);
+}
+
+/* ---- good cases ------------------------------------------------------------ */
+
+/* What every-key.yaml gives whatever the revision. */
+static void check_every_key_common(void)
+{
+	const struct case_channel *dev = &cs->channels[0], *aux = &cs->channels[1];
+	const struct case_region *bar0 = &cs->regions[0], *ports = &cs->regions[1];
+	const struct case_step *s = cs->vcpus[0].steps;
+
+	assert_string_equal(cs->file, DATA_DIR "every_key.yaml");
+	assert_string_equal(cs->name, "every-key");
+	assert_string_equal(cs->summary, "Every key the loader knows, with per-revision values");
+	assert_loc(&cs->loc, 3, 1);
+	assert_int_equal(cs->revisions, (1u << IORFD_V1) | (1u << IORFD_V3));
+	assert_int_equal(cs->nr_reqs, 3);
+	assert_string_equal(cs->reqs[0], "WIRE-1");
+	assert_string_equal(cs->reqs[1], "FIELD-2");
+	assert_string_equal(cs->reqs[2], "POSTED-3A");
+
+	assert_int_equal(cs->nr_channels, 2);
+	assert_string_equal(dev->name, "dev");
+	assert_int_equal(dev->kind, CHAN_STREAM);
+	assert_int_equal(dev->model, RESPONDER_REGISTERS);
+	assert_int_equal(dev->reset, UINT64_MAX);
+	assert_loc(&dev->loc, 9, 3);
+	assert_string_equal(aux->name, "aux");
+	assert_int_equal(aux->reset, 0);
+	assert_loc(&aux->loc, 13, 3);
+
+	assert_int_equal(cs->nr_regions, 2);
+	assert_string_equal(bar0->name, "bar0");
+	assert_int_equal(bar0->channel, 0);
+	assert_int_equal(bar0->space, SPACE_MMIO);
+	assert_int_equal(bar0->gpa, 0xd0000000);
+	assert_int_equal(bar0->size, 0x1000);
+	assert_int_equal(bar0->user_data, 0x1122334455667788ull);
+	assert_false(bar0->posted);
+	assert_int_equal(bar0->expect_errno, 0);
+	assert_loc(&bar0->loc, 17, 3);
+	assert_string_equal(ports->name, "ports");
+	assert_int_equal(ports->channel, 1);
+	assert_int_equal(ports->space, SPACE_PIO);
+	assert_int_equal(ports->gpa, 0x3f8);
+	assert_int_equal(ports->size, 8);
+	assert_int_equal(ports->user_data, 0);
+	assert_loc(&ports->loc, 22, 3);
+
+	assert_int_equal(cs->nr_vcpus, 2);
+	assert_loc(&cs->vcpus[0].loc, 31, 5);
+	assert_int_equal(cs->vcpus[0].nr_steps, 5);
+	assert_step(&s[0], STEP_WRITE, SPACE_MMIO, 0, 0xd0000010, 4);
+	assert_int_equal(s[0].value, 1);
+	assert_loc(&s[0].loc, 32, 9);
+	assert_int_equal(s[1].op, STEP_READ);
+	assert_int_equal(s[1].addr, 0xd0000010);
+	assert_true(s[1].check);
+	assert_int_equal(s[1].expect, 1);
+	assert_loc(&s[1].loc, 33, 9);
+	assert_step(&s[2], STEP_READ, SPACE_MMIO, -1, 0xd0001000, 8);
+	assert_false(s[2].check);
+	assert_step(&s[3], STEP_WRITE, SPACE_PIO, -1, 0x80, 1);
+	assert_int_equal(s[3].value, 10);
+	assert_int_equal(s[4].op, STEP_SYNC);
+	assert_int_equal(s[4].region, -1);
+	assert_loc(&s[4].loc, 36, 9);
+	assert_loc(&cs->vcpus[1].loc, 37, 5);
+
+	assert_int_equal(cs->expect.outcome, OUTCOME_DONE);
+	assert_loc(&cs->expect.outcome_loc, 40, 12);
+	assert_int_equal(cs->expect.cmds[0].channel, 0);
+	assert_int_equal(cs->expect.cmds[0].region, 0);
+	assert_int_equal(cs->expect.cmds[0].cmd, WIRE_CMD_WRITE);
+	assert_int_equal(cs->expect.cmds[0].size, 4);
+	assert_int_equal(cs->expect.cmds[0].offset, 0x10);
+	assert_int_equal(cs->expect.cmds[0].data, 1);
+	assert_false(cs->expect.cmds[0].has_reply);
+	assert_loc(&cs->expect.cmds[0].loc, 43, 9);
+	assert_int_equal(cs->expect.cmds[1].cmd, WIRE_CMD_READ);
+	assert_int_equal(cs->expect.cmds[1].data, 0);
+	assert_true(cs->expect.cmds[1].has_reply);
+	/* A reply is a whole u64 response, wider than the access. */
+	assert_int_equal(cs->expect.cmds[1].reply, 0xaabbccdd00000001ull);
+
+	assert_int_equal(cs->expect.nr_exits, 2);
+	assert_int_equal(cs->expect.exits[0].space, SPACE_MMIO);
+	assert_false(cs->expect.exits[0].write);
+	assert_int_equal(cs->expect.exits[0].addr, 0xd0001000);
+	assert_int_equal(cs->expect.exits[0].size, 8);
+	assert_int_equal(cs->expect.exits[0].data, UINT64_MAX);
+	assert_loc(&cs->expect.exits[0].loc, 47, 7);
+	assert_int_equal(cs->expect.exits[1].space, SPACE_PIO);
+	assert_true(cs->expect.exits[1].write);
+	assert_int_equal(cs->expect.exits[1].addr, 0x80);
+	assert_int_equal(cs->expect.exits[1].data, 10);
+}
+
+static void test_every_key_v1(void **state)
+{
+	load_ok(DATA_DIR "every_key.yaml", IORFD_V1);
+	check_every_key_common();
+	assert_int_equal(cs->rev, IORFD_V1);
+	assert_int_equal(cs->channels[1].kind, CHAN_PIPES);
+	assert_false(cs->regions[1].posted);
+	assert_int_equal(cs->regions[1].expect_errno, 0);
+	assert_int_equal(cs->vcpus[0].steps[1].size, 4);
+	assert_int_equal(cs->vcpus[1].nr_steps, 1);
+	assert_int_equal(cs->vcpus[1].steps[0].op, STEP_SYNC);
+	/* The v1 list for 'aux' is empty: that channel must stay silent. */
+	assert_int_equal(cs->expect.nr_cmds, 2);
+	assert_int_equal(cs->expect.cmds[1].size, 4);
+}
+
+static void test_every_key_v3(void **state)
+{
+	const struct expect_cmd *e;
+
+	load_ok(DATA_DIR "every_key.yaml", IORFD_V3);
+	check_every_key_common();
+	assert_int_equal(cs->rev, IORFD_V3);
+	assert_int_equal(cs->channels[1].kind, CHAN_SEQPACKET);
+	assert_true(cs->regions[1].posted);
+	assert_int_equal(cs->regions[1].expect_errno, EINVAL);
+	assert_int_equal(cs->vcpus[0].steps[1].size, 2);
+	assert_int_equal(cs->vcpus[1].nr_steps, 1);
+	assert_step(&cs->vcpus[1].steps[0], STEP_READ, SPACE_PIO, 1, 0x3f8 + 0xfff, 1);
+	assert_loc(&cs->vcpus[1].steps[0].loc, 37, 43);
+	assert_int_equal(cs->expect.nr_cmds, 3);
+	assert_int_equal(cs->expect.cmds[1].size, 2);
+	e = &cs->expect.cmds[2];
+	assert_int_equal(e->channel, 1);
+	assert_int_equal(e->region, 1);
+	assert_int_equal(e->cmd, WIRE_CMD_READ);
+	assert_int_equal(e->size, 1);
+	assert_int_equal(e->offset, 0xfff);
+	assert_true(e->has_reply);
+	assert_int_equal(e->reply, 017);
+	assert_loc(&e->loc, 45, 29);
+}
+
+/* A case loads for a revision it does not apply to; the caller decides. */
+static void test_revision_outside_set(void **state)
+{
+	load_ok(DATA_DIR "every_key.yaml", IORFD_V2);
+	assert_int_equal(cs->rev, IORFD_V2);
+	assert_false(cs->revisions & (1u << IORFD_V2));
+	assert_int_equal(cs->channels[1].kind, CHAN_PIPES);
+	assert_int_equal(cs->vcpus[0].steps[1].size, 2);
+}
+
+static void test_defaults(void **state)
+{
+	const struct case_step *s;
+
+	load_ok(DATA_DIR "minimal.yaml", IORFD_V2);
+	assert_string_equal(cs->name, "minimal");
+	assert_string_equal(cs->summary, "");
+	assert_int_equal(cs->nr_reqs, 0);
+	assert_int_equal(cs->revisions, IORFD_ALL_REVS);
+	assert_int_equal(cs->channels[0].kind, CHAN_PIPES);
+	assert_int_equal(cs->channels[0].model, RESPONDER_REGISTERS);
+	assert_int_equal(cs->channels[0].reset, 0);
+	assert_int_equal(cs->regions[0].space, SPACE_MMIO);
+	assert_int_equal(cs->regions[0].user_data, 0);
+	assert_false(cs->regions[0].posted);
+	assert_int_equal(cs->regions[0].expect_errno, 0);
+	/* An offset past the region's end is allowed: cases straddle with it. */
+	s = &cs->vcpus[0].steps[0];
+	assert_step(s, STEP_READ, SPACE_MMIO, 0, 0x1020, 2);
+	assert_false(s->check);
+	assert_int_equal(cs->expect.outcome, OUTCOME_DONE);
+	assert_loc(&cs->expect.outcome_loc, 11, 3);
+	assert_int_equal(cs->expect.nr_cmds, 0);
+	/* A read exit answers all ones of its size, as an unclaimed bus. */
+	assert_int_equal(cs->expect.exits[0].data, 0xffff);
+}
+
+/* Number syntaxes, and the limits of each. */
+static void test_numbers(void **state)
+{
+	static const char text[] =
+		"case: n\n"
+		"channels: {c: {kind: stream, reset: 18446744073709551615}}\n"
+		"regions:\n"
+		"  a: {channel: c, gpa: 0b101, size: 0o17}\n"
+		"  b: {channel: c, gpa: 0XfFfF, size: 0, user_data: 0}\n"
+		"  top: {channel: c, gpa: 0xfffffffffffff000, size: 0x1000}\n"
+		"  wrap: {channel: c, gpa: 0xfffffffffffff000, size: 0x2000,\n"
+		"         errno: {v1: EEXIST, default: EINVAL}}\n"
+		"vcpus: [{program: [{op: write, mmio: 0xfffffffffffffff8, size: 8,\n"
+		"                    value: \"0xffffffffffffffff\"}]}]\n";
+	struct case_error err = {{0}};
+
+	if (load_text(text, IORFD_V1, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(cs->channels[0].reset, UINT64_MAX);
+	assert_int_equal(cs->regions[0].gpa, 5);
+	assert_int_equal(cs->regions[0].size, 15);
+	assert_int_equal(cs->regions[1].gpa, 0xffff);
+	assert_int_equal(cs->regions[1].size, 0);
+	/* Ends exactly at 2^64: fine.  Wraps, but must be refused: fine too. */
+	assert_int_equal(cs->regions[2].size, 0x1000);
+	assert_int_equal(cs->regions[3].expect_errno, EEXIST);
+	assert_int_equal(cs->vcpus[0].steps[0].value, UINT64_MAX);
+}
+
+/* Cut the good file at every byte: each prefix loads or fails cleanly. */
+static void test_truncations(void **state)
+{
+	struct case_error err;
+	char *text;
+	size_t len, n;
+	FILE *f;
+
+	f = fopen(DATA_DIR "every_key.yaml", "r");
+	assert_non_null(f);
+	text = malloc(1 << 16);
+	assert_non_null(text);
+	len = fread(text, 1, 1 << 16, f);
+	fclose(f);
+	for (n = 0; n <= len; n++) {
+		write_tmp(text, n);
+		err.msg[0] = '\0';
+		if (case_load(tmp_path, IORFD_V3, cs, &err)) {
+			assert_int_equal(strncmp(err.msg, tmp_path, strlen(tmp_path)), 0);
+			assert_int_equal(err.msg[strlen(tmp_path)], ':');
+		}
+	}
+	free(text);
+}
+
+/* ---- errors: one entry per class ------------------------------------------ */
+
+/* A valid head: channel dev, region bar0 (mmio 0x1000, 0x100 bytes). */
+#define HEAD                      \
+	"case: t\n"               \
+	"channels:\n"             \
+	"  dev: {kind: stream}\n" \
+	"regions:\n"              \
+	"  bar0: {channel: dev, gpa: 0x1000, size: 0x100}\n"
+/* ...then a program whose first step is on line 8, column 9. */
+#define PROG	  HEAD "vcpus:\n  - program:\n"
+#define STEP(s)	  PROG "      - " s "\n"
+#define SYNC_VCPU "vcpus: [{program: [{op: sync}]}]\n"
+
+struct err_case {
+	const char *name;
+	enum iorfd_rev rev;
+	const char *text;
+	const char *msg; /* after "FILE:" */
+};
+
+static const struct err_case err_cases[] = {
+	{"unknown key", IORFD_V1,
+	 "case: t\nchannels: {dev: {kind: stream}}\nregions:\n  bar0:\n    channel: dev\n"
+	 "    gpa: 0x1000\n    sise: 4\n" SYNC_VCPU,
+	 "7:5: unknown key 'sise'"},
+	{"duplicate key", IORFD_V1,
+	 "case: t\nchannels: {dev: {kind: stream}}\nregions:\n  bar0:\n    channel: dev\n"
+	 "    size: 0x10\n    gpa: 0x1000\n    size: 0x20\n" SYNC_VCPU,
+	 "8:5: duplicate key 'size' (first at line 6)"},
+	{"mapping expected", IORFD_V1, "case: t\nchannels:\n  - dev\n" SYNC_VCPU,
+	 "3:3: expected a mapping, found a sequence"},
+	{"scalar expected", IORFD_V1, STEP("{op: read, mmio: [1], size: 4}"),
+	 "8:26: expected a number, found a sequence"},
+	{"sequence expected", IORFD_V1, HEAD "vcpus:\n  program: []\n",
+	 "7:3: expected a sequence, found a mapping"},
+	{"empty value", IORFD_V1, HEAD "vcpus:\n",
+	 "6:7: expected a sequence, found an empty value"},
+	{"bad number", IORFD_V1, STEP("{op: read, mmio: 0x1g, size: 4}"),
+	 "8:26: bad number '0x1g'"},
+	{"octal-looking number", IORFD_V1, STEP("{op: read, mmio: 010, size: 4}"),
+	 "8:26: bad number '010'"},
+	{"signed number", IORFD_V1, STEP("{op: read, mmio: -1, size: 4}"), "8:26: bad number '-1'"},
+	{"number too big", IORFD_V1, STEP("{op: read, mmio: 0x10000000000000000, size: 4}"),
+	 "8:26: number '0x10000000000000000' does not fit in 64 bits"},
+	{"bad size", IORFD_V1, STEP("{op: read, mmio: 0x10, size: 3}"),
+	 "8:38: size must be 1, 2, 4 or 8"},
+	{"pio size", IORFD_V1, STEP("{op: read, pio: 0x10, size: 8}"),
+	 "8:37: pio size must be 1, 2 or 4"},
+	{"value too wide", IORFD_V1,
+	 STEP("{op: write, region: bar0, offset: 0, size: 1, value: 0x1ff}"),
+	 "8:62: value 0x1ff does not fit in 1 byte"},
+	{"expect too wide", IORFD_V1, STEP("{op: read, mmio: 0, size: 2, expect: 0x10000}"),
+	 "8:46: value 0x10000 does not fit in 2 bytes"},
+	{"unknown region", IORFD_V1, STEP("{op: read, region: bar9, offset: 0, size: 4}"),
+	 "8:28: unknown region 'bar9'"},
+	{"unknown channel", IORFD_V1,
+	 "case: t\nchannels: {dev: {kind: stream}}\nregions:\n  r: {channel: dve, gpa: 0, size: "
+	 "1}\n" SYNC_VCPU,
+	 "4:16: unknown channel 'dve'"},
+	{"missing key", IORFD_V1,
+	 "case: t\nchannels: {dev: {kind: stream}}\nregions:\n  bar0:\n    channel: dev\n"
+	 "    size: 0x10\n" SYNC_VCPU,
+	 "5:5: missing key 'gpa'"},
+	{"missing case", IORFD_V1, "summary: s\n" SYNC_VCPU, "1:1: missing key 'case'"},
+	{"missing kind", IORFD_V1, "case: t\nchannels: {dev: {reset: 0}}\n" SYNC_VCPU,
+	 "2:17: missing key 'kind'"},
+	{"missing vcpus", IORFD_V1, HEAD, "1:1: missing key 'vcpus'"},
+	{"missing value", IORFD_V1, STEP("{op: write, mmio: 0, size: 4}"),
+	 "8:9: missing key 'value'"},
+	{"missing write data", IORFD_V1,
+	 SYNC_VCPU "expect:\n  exits:\n    - {op: write, mmio: 0, size: 4}\n" HEAD,
+	 "4:7: missing key 'data'"},
+	{"no value for revision", IORFD_V2, STEP("{op: read, mmio: {v1: 0, v3: 4}, size: 4}"),
+	 "8:26: no value for revision v2 (add v2 or default)"},
+	{"not a selector", IORFD_V1, STEP("{op: read, mmio: {v1: 0, v4: 4}, size: 4}"),
+	 "8:34: 'v4' is not a revision selector (v1, v2, v3, default, v1+v2, ...)"},
+	{"revision twice", IORFD_V1, STEP("{op: read, mmio: {v1+v2: 0, v2: 4}, size: 4}"),
+	 "8:37: revision v2 given twice (first at line 8)"},
+	{"revision twice in a key", IORFD_V1, STEP("{op: read, mmio: {v1+v1: 0}, size: 4}"),
+	 "8:27: revision v1 given twice in 'v1+v1'"},
+	{"case cannot vary", IORFD_V1, "case: {v1: a, v2: b}\n" SYNC_VCPU,
+	 "1:7: 'case' cannot vary by revision"},
+	{"revisions cannot vary", IORFD_V1, "case: t\nrevisions: {default: [v1]}\n" SYNC_VCPU,
+	 "2:12: 'revisions' cannot vary by revision"},
+	{"unknown revision", IORFD_V1, "case: t\nrevisions: [v1, v4]\n" SYNC_VCPU,
+	 "2:17: unknown revision 'v4' (expected v1, v2 or v3)"},
+	{"revision listed twice", IORFD_V1, "case: t\nrevisions: [v3, v3]\n" SYNC_VCPU,
+	 "2:17: revision v3 listed twice"},
+	{"no revisions", IORFD_V1, "case: t\nrevisions: []\n" SYNC_VCPU,
+	 "2:12: revisions must name at least one revision"},
+	{"syntax error", IORFD_V1, "case: t\nvcpus: [{program: [{op: sync}]}\n",
+	 "3:1: did not find expected ',' or ']' (while parsing a flow sequence at line 2)"},
+	{"alias", IORFD_V1, "case: &n t\n" SYNC_VCPU, "1:7: anchors and aliases are not supported"},
+	{"tag", IORFD_V1, "case: !!str t\n" SYNC_VCPU, "1:7: tags are not supported"},
+	{"two documents", IORFD_V1, "case: t\n" SYNC_VCPU "---\ncase: u\n",
+	 "3:1: only one document per file"},
+	{"empty file", IORFD_V1, "# nothing\n", "1:1: no case in the file"},
+	{"not a mapping", IORFD_V1, "- case\n", "1:1: expected a mapping, found a sequence"},
+	{"NUL in a scalar", IORFD_V1, "case: \"t\\0u\"\n" SYNC_VCPU,
+	 "1:7: scalar contains a NUL character"},
+	{"bad UTF-8", IORFD_V1, "case: t\nsummary: \xff\n" SYNC_VCPU,
+	 "2:10: invalid leading UTF-8 octet"},
+	{"complex key", IORFD_V1, "case: t\n? [a]\n: 1\n" SYNC_VCPU,
+	 "2:3: mapping keys must be scalars, found a sequence"},
+	{"bad name", IORFD_V1, "case: t\nchannels: {d e: {kind: stream}}\n" SYNC_VCPU,
+	 "2:12: bad name 'd e' (use A-Z a-z 0-9 _ -)"},
+	{"long name", IORFD_V1,
+	 "case: abcdefghijabcdefghijabcdefghijabcdefghij0123456789\n" SYNC_VCPU,
+	 "1:7: name 'abcdefghijabcdefghijabcdefghijabcdefghij0123456789' is longer than 47 "
+	 "characters"},
+	{"bad requirement", IORFD_V1, "case: t\nrequirements: [WIRE-1, wire-2]\n" SYNC_VCPU,
+	 "2:24: bad requirement ID 'wire-2' (like WIRE-1)"},
+	{"long requirement", IORFD_V1, "case: t\nrequirements: [WIRE-1234567890AB]\n" SYNC_VCPU,
+	 "2:16: requirement ID 'WIRE-1234567890AB' is longer than 15 characters"},
+	{"requirement twice", IORFD_V1, "case: t\nrequirements: [WIRE-1, WIRE-1]\n" SYNC_VCPU,
+	 "2:24: requirement 'WIRE-1' listed twice"},
+	{"unknown kind", IORFD_V1, "case: t\nchannels: {dev: {kind: tcp}}\n" SYNC_VCPU,
+	 "2:24: unknown kind 'tcp' (expected stream, seqpacket or pipes)"},
+	{"unknown errno", IORFD_V1,
+	 "case: t\nchannels: {dev: {kind: stream}}\n"
+	 "regions: {r: {channel: dev, gpa: 0, size: 1, errno: 22}}\n" SYNC_VCPU,
+	 "3:53: unknown errno '22' (0 or a name such as EINVAL)"},
+	{"bad bool", IORFD_V1,
+	 "case: t\nchannels: {dev: {kind: stream}}\n"
+	 "regions: {r: {channel: dev, gpa: 0, size: 1, posted: yes}}\n" SYNC_VCPU,
+	 "3:54: expected true or false, found 'yes'"},
+	{"region wraps", IORFD_V1,
+	 "case: t\nchannels: {dev: {kind: stream}}\n"
+	 "regions: {r: {channel: dev, gpa: 0xfffffffffffff000, size: 0x1001}}\n" SYNC_VCPU,
+	 "3:60: region 0xfffffffffffff000 + 0x1001 wraps past the end of the address space"},
+	{"offset overflows", IORFD_V1,
+	 STEP("{op: read, region: bar0, offset: 0xfffffffffffff000, size: 4}"),
+	 "8:42: region 'bar0' at 0x1000 + offset 0xfffffffffffff000 overflows"},
+	{"access wraps", IORFD_V1, STEP("{op: read, mmio: 0xffffffffffffffff, size: 2}"),
+	 "8:26: access of 2 bytes at 0xffffffffffffffff wraps past the end of the address space"},
+	{"port beyond 16 bits", IORFD_V1, STEP("{op: read, pio: 0xfffe, size: 4}"),
+	 "8:25: port 0xfffe + 4 bytes is beyond the 16-bit I/O space"},
+	{"no address", IORFD_V1, STEP("{op: read, size: 4}"),
+	 "8:9: read needs one of 'region', 'mmio' or 'pio'"},
+	{"two addresses", IORFD_V1, STEP("{op: read, mmio: 0, pio: 0, size: 4}"),
+	 "8:29: give only one of 'region', 'mmio' or 'pio'"},
+	{"offset without region", IORFD_V1, STEP("{op: read, mmio: 0, offset: 0, size: 4}"),
+	 "8:29: 'offset' needs 'region'"},
+	{"sync with an address", IORFD_V1, STEP("{op: sync, mmio: 0}"),
+	 "8:20: sync takes no 'mmio'"},
+	{"value on a read", IORFD_V1, STEP("{op: read, mmio: 0, size: 4, value: 1}"),
+	 "8:38: 'value' is only for writes"},
+	{"expect on a write", IORFD_V1, STEP("{op: write, mmio: 0, size: 4, value: 1, expect: 1}"),
+	 "8:49: 'expect' is only for reads"},
+	{"unknown op", IORFD_V1, STEP("{op: fence}"),
+	 "8:14: unknown op 'fence' (expected read, write or sync)"},
+	{"no vcpus", IORFD_V1, HEAD "vcpus: []\n", "6:8: a case needs at least one vcpu"},
+	{"empty program", IORFD_V1, HEAD "vcpus: [{program: []}]\n",
+	 "6:19: a program needs at least one step"},
+	{"too many vcpus", IORFD_V1,
+	 "case: t\nvcpus: [{program: [{op: sync}]}, {program: [{op: sync}]},\n"
+	 "        {program: [{op: sync}]}, {program: [{op: sync}]},\n"
+	 "        {program: [{op: sync}]}]\n",
+	 "4:9: too many vcpus (max 4)"},
+	{"too many channels", IORFD_V1,
+	 "case: t\nchannels: {a: {kind: stream}, b: {kind: stream}, c: {kind: stream},\n"
+	 "  d: {kind: stream}, e: {kind: stream}, f: {kind: stream}, g: {kind: stream},\n"
+	 "  h: {kind: stream}, i: {kind: stream}}\n" SYNC_VCPU,
+	 "4:22: too many channels (max 8)"},
+	{"transcript region on the wrong channel", IORFD_V1,
+	 "case: t\nchannels: {dev: {kind: stream}, aux: {kind: pipes}}\n"
+	 "regions: {r: {channel: aux, gpa: 0, size: 1}}\n" SYNC_VCPU
+	 "expect:\n  transcript:\n    dev:\n      - {cmd: read, region: r, size: 1, offset: 0}\n",
+	 "8:29: region 'r' is on channel 'aux', not 'dev'"},
+	{"transcript unknown channel", IORFD_V1,
+	 HEAD SYNC_VCPU "expect:\n  transcript:\n    dve: []\n", "9:5: unknown channel 'dve'"},
+	{"unknown outcome", IORFD_V1, HEAD SYNC_VCPU "expect: {outcome: hang}\n",
+	 "7:19: unknown outcome 'hang' (expected done)"},
+	{"nested too deeply", IORFD_V1,
+	 "case: t\nsummary: "
+	 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]"
+	 "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n" SYNC_VCPU,
+	 "2:73: nested too deeply (max 64 levels)"},
+};
+
+static void test_error(void **state)
+{
+	const struct err_case *e = *state;
+	struct case_error err = {{0}};
+	char want[sizeof(err.msg) + 128];
+
+	snprintf(want, sizeof(want), "%s:%s", tmp_path, e->msg);
+	assert_int_equal(load_text(e->text, e->rev, &err), -1);
+	assert_string_equal(err.msg, want);
+}
+
+/* ---- errors outside any YAML ---------------------------------------------- */
+
+static void test_missing_file(void **state)
+{
+	struct case_error err;
+
+	assert_int_equal(case_load("tests/data/no-such.yaml", IORFD_V1, cs, &err), -1);
+	assert_string_equal(err.msg, "tests/data/no-such.yaml: No such file or directory");
+}
+
+static void test_file_too_large(void **state)
+{
+	size_t len = (1 << 20) + 1;
+	struct case_error err;
+	char *text = malloc(len);
+	char want[256];
+
+	assert_non_null(text);
+	memset(text, '#', len);
+	write_tmp(text, len);
+	free(text);
+	snprintf(want, sizeof(want), "%s: larger than 1048576 bytes", tmp_path);
+	assert_int_equal(case_load(tmp_path, IORFD_V1, cs, &err), -1);
+	assert_string_equal(err.msg, want);
+}
+
+/* The node cap stops a flat but huge document before memory does. */
+static void test_too_many_nodes(void **state)
+{
+	size_t n = 140000, len = 0;
+	char *text = malloc(n * 2 + 16);
+	struct case_error err;
+	char want[256];
+	size_t i;
+
+	assert_non_null(text);
+	len += sprintf(text, "x: [");
+	for (i = 0; i < n; i++)
+		len += sprintf(text + len, "1,");
+	len += sprintf(text + len, "]\n");
+	write_tmp(text, len);
+	free(text);
+	snprintf(want, sizeof(want), "%s:1:%d: too many nodes (max %d)", tmp_path,
+		 5 + 2 * ((1 << 17) - 3), 1 << 17);
+	assert_int_equal(case_load(tmp_path, IORFD_V1, cs, &err), -1);
+	assert_string_equal(err.msg, want);
+}
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static void test_find_and_names(void **state)
+{
+	load_ok(DATA_DIR "every_key.yaml", IORFD_V1);
+	assert_int_equal(case_find_channel(cs, "dev"), 0);
+	assert_int_equal(case_find_channel(cs, "aux"), 1);
+	assert_int_equal(case_find_channel(cs, "bar0"), -1);
+	assert_int_equal(case_find_region(cs, "ports"), 1);
+	assert_int_equal(case_find_region(cs, "bar"), -1);
+	assert_string_equal(space_name(SPACE_MMIO), "mmio");
+	assert_string_equal(space_name(SPACE_PIO), "pio");
+	assert_string_equal(chan_kind_name(CHAN_STREAM), "stream");
+	assert_string_equal(chan_kind_name(CHAN_SEQPACKET), "seqpacket");
+	assert_string_equal(chan_kind_name(CHAN_PIPES), "pipes");
+}
+
+static void test_errno_names(void **state)
+{
+	assert_int_equal(errno_from_name("0"), 0);
+	assert_int_equal(errno_from_name("EINVAL"), EINVAL);
+	assert_int_equal(errno_from_name("EEXIST"), EEXIST);
+	assert_int_equal(errno_from_name("EAGAIN"), EAGAIN);
+	assert_int_equal(errno_from_name("EWOULDBLOCK"), EAGAIN);
+	assert_int_equal(errno_from_name("ENOTSUP"), EOPNOTSUPP);
+	assert_int_equal(errno_from_name("EPERM"), EPERM);
+	assert_int_equal(errno_from_name("einval"), -1);
+	assert_int_equal(errno_from_name("22"), -1);
+	assert_int_equal(errno_from_name(""), -1);
+	assert_int_equal(errno_from_name(NULL), -1);
+	assert_string_equal(errno_name(0), "0");
+	assert_string_equal(errno_name(EEXIST), "EEXIST");
+	assert_string_equal(errno_name(EWOULDBLOCK), "EAGAIN");
+	assert_string_equal(errno_name(ENOTSUP), "EOPNOTSUPP");
+	assert_string_equal(errno_name(ENOSPC), "ENOSPC");
+	assert_string_equal(errno_name(123), "errno 123");
+	assert_string_equal(errno_name(-4), "errno -4");
+}
+
+/* ---- setup ------------------------------------------------------------------ */
+
+static int group_setup(void **state)
+{
+	strcpy(tmp_dir, "/tmp/test_case_load.XXXXXX");
+	if (!mkdtemp(tmp_dir))
+		return -1;
+	snprintf(tmp_path, sizeof(tmp_path), "%s/case.yaml", tmp_dir);
+	cs = malloc(sizeof(*cs));
+	return cs ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	unlink(tmp_path);
+	rmdir(tmp_dir);
+	free(cs);
+	return 0;
+}
+
+#define NR_ERR_CASES (sizeof(err_cases) / sizeof(err_cases[0]))
+
+int main(void)
+{
+	static const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_every_key_v1),
+		cmocka_unit_test(test_every_key_v3),
+		cmocka_unit_test(test_revision_outside_set),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_truncations),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_file_too_large),
+		cmocka_unit_test(test_too_many_nodes),
+		cmocka_unit_test(test_find_and_names),
+		cmocka_unit_test(test_errno_names),
+	};
+	static struct CMUnitTest tests[sizeof(fixed) / sizeof(fixed[0]) + NR_ERR_CASES];
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		tests[n++] = fixed[i];
+	/* One test per error class, named after it. */
+	for (i = 0; i < NR_ERR_CASES; i++) {
+		tests[n++] = (struct CMUnitTest){
+			.name = err_cases[i].name,
+			.test_func = test_error,
+			.initial_state = (void *)&err_cases[i],
+		};
+	}
+	return _cmocka_run_group_tests("case_load", tests, n, group_setup, group_teardown);
+}
