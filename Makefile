@@ -61,7 +61,7 @@ GUEST_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 TEST_NAMES := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_NAMES))
 
-.PHONY: all deps run check unit lint clean distclean
+.PHONY: all deps run check unit lint clean distclean check-vm-runner
 all: iorfd-conform
 
 iorfd-conform: $(HARNESS_OBJS) $(GUEST_OBJS) $(KSFT_OBJS)
@@ -138,8 +138,20 @@ check: deps
 	./iorfd-conform lint cases/
 	./iorfd-conform --target reference --revision all cases/
 
+include harness/vm/vm.mk
+
+# The VM runner's own tests, with a stand-in suite (needs qemu and the fixture kernels).
+check-vm-runner:
+	tests/vm/test-vm-run.sh
+
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/guest $(BUILD)/tests iorfd-conform iorfd-conform-static
 
-distclean:
+distinclude harness/vm/vm.mk
+
+# The VM runner's own tests, with a stand-in suite (needs qemu and the fixture kernels).
+check-vm-runner:
+	tests/vm/test-vm-run.sh
+
+clean:
 	rm -rf $(BUILD) iorfd-conform iorfd-conform-static

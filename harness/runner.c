@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -94,6 +95,26 @@ static int wait_child(pid_t pid, int timeout_ms, int *status)
 	return waitpid(pid, status, 0) == pid ? 0 : -errno;
 }
 
+/*
+ * An anonymous file for the child's stderr.  memfd needs shmem, which small
+ * kernels under test (tinyconfig) may not have: fall back to an unlinked
+ * file in TMPDIR or /tmp.
+ */
+static int anon_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd = memfd_create("iorfd-child-stderr", MFD_CLOEXEC);
+
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+	snprintf(path, sizeof(path), "%s/iorfd-stderr-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
 void runner_run(struct runner *r, const struct iorfd_case *c)
 {
 	struct case_result *res = r->res;
@@ -101,9 +122,10 @@ void runner_run(struct runner *r, const struct iorfd_case *c)
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
-	errfd = memfd_create("iorfd-child-stderr", MFD_CLOEXEC);
+	errfd = anon_file();
 	if (errfd < 0) {
-		result_fail(res, VERDICT_ERROR, NULL, "memfd_create: %s", strerror(errno));
+		result_fail(res, VERDICT_ERROR, NULL, "no file for the child's stderr: %s",
+			    strerror(errno));
 		return;
 	}
 	fflush(NULL);
