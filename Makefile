@@ -147,11 +147,5 @@ check-vm-runner:
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/guest $(BUILD)/tests iorfd-conform iorfd-conform-static
 
-distinclude harness/vm/vm.mk
-
-# The VM runner's own tests, with a stand-in suite (needs qemu and the fixture kernels).
-check-vm-runner:
-	tests/vm/test-vm-run.sh
-
-clean:
+distclean:
 	rm -rf $(BUILD) iorfd-conform iorfd-conform-static

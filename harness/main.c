@@ -9,14 +9,19 @@
  * case files, 4 nothing could run (kselftest's skip).  With --bisect: 0 good,
  * 1 bad, 125 cannot test, for 'git bisect run'.
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "case.h"
 #include "case_list.h"
+#include "expectations.h"
+#include "json.h"
+#include "kmsg.h"
 #include "ktap.h"
 #include "runner.h"
 #include "target.h"
@@ -41,6 +46,11 @@ struct opts {
 	bool list;
 	bool bisect;
 	int timeout_ms;
+	const char *json;
+	const char *expect;
+	int kernel_log; /* -1 auto: on for the kernel target */
+	int argc;
+	char **argv;
 };
 
 /* One case file at one revision, selected to run. */
@@ -67,7 +77,14 @@ static void usage(FILE *f)
 		"  --filter GLOB                   run cases whose name or name.rev matches (repeatable)\n"
 		"  --list                          list case x revision combinations, run nothing\n"
 		"  --timeout SEC                   per-case time limit (default %d)\n"
-		"  --bisect                        exit 0 good, 1 bad, 125 cannot test\n",
+		"  --json FILE                     write results, transcripts included, as JSON\n"
+		"  --expect FILE|DIR               known failures of the target: XFAIL / XPASS\n"
+		"  --kernel-log, --no-kernel-log   fail a case when the kernel logs a WARN/BUG/...\n"
+		"                                  while it runs (default: on for --target kernel)\n"
+		"  --bisect                        exit 0 good, 1 bad, 125 cannot test\n"
+		"\n"
+		"       iorfd-conform vm --kernel BZIMAGE [vm-run options] [-- suite options]\n"
+		"                                  boot BZIMAGE in QEMU and run the suite inside\n",
 		DEFAULT_TIMEOUT_MS / 1000);
 }
 
@@ -94,6 +111,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "list", no_argument, NULL, 'l' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "bisect", no_argument, NULL, 'b' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "expect", required_argument, NULL, 'e' },
+		{ "kernel-log", no_argument, NULL, 'k' },
+		{ "no-kernel-log", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -103,6 +124,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->target = "auto";
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
+	o->kernel_log = -1;
+	o->argc = argc;
+	o->argv = argv;
 	while ((c = getopt_long(argc, argv, "t:r:f:lT:bh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -134,6 +158,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'b':
 			o->bisect = true;
+			break;
+		case 'j':
+			o->json = optarg;
+			break;
+		case 'e':
+			o->expect = optarg;
+			break;
+		case 'k':
+		case 'K':
+			o->kernel_log = c == 'k';
 			break;
 		case 'h':
 			usage(stdout);
@@ -228,6 +262,37 @@ static int cmd_lint(int argc, char **argv)
 	return bad ? EXIT_USAGE : EXIT_PASS;
 }
 
+/*
+ * Boots a kernel in QEMU and runs the suite inside: harness/vm/vm-run.sh
+ * does that, next to this binary in the source tree.
+ */
+static int cmd_vm(int argc, char **argv)
+{
+	char self[4096], script[4200], **args;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+	int i;
+
+	if (n <= 0) {
+		perror("/proc/self/exe");
+		return EXIT_BISECT_SKIP;
+	}
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(script, sizeof(script), "%s/harness/vm/vm-run.sh", self);
+	args = calloc(argc + 2, sizeof(*args));
+	if (!args)
+		return EXIT_BISECT_SKIP;
+	args[0] = script;
+	for (i = 0; i < argc; i++)
+		args[i + 1] = argv[i];
+	execv(script, args);
+	fprintf(stderr, "vm: %s: %s\n", script, strerror(errno));
+	return EXIT_BISECT_SKIP;
+}
+
 static int build_plan(const struct case_list *l, const struct opts *o, unsigned int revs,
 		      struct iorfd_case *c, struct plan *p)
 {
@@ -306,44 +371,167 @@ static int finish(const struct opts *o, int code)
 	return code == EXIT_PASS || code == EXIT_FAIL ? code : EXIT_BISECT_SKIP;
 }
 
-static int run_plan(const struct opts *o, const struct target_ops *ops,
-		    const struct target_probe *probe, const struct plan *p, struct iorfd_case *c)
+/* Hash of the case files, so two result files can tell they ran the same cases. */
+static unsigned long long hash_cases(const struct case_list *l)
 {
-	struct case_error err;
+	unsigned long long h = 0xcbf29ce484222325ull;
+	int i, ch;
+
+	for (i = 0; i < l->nr; i++) {
+		FILE *f = fopen(l->paths[i], "r");
+
+		if (!f)
+			continue;
+		while ((ch = fgetc(f)) != EOF)
+			h = (h ^ (unsigned char)ch) * 0x100000001b3ull;
+		fclose(f);
+	}
+	return h;
+}
+
+struct session {
+	const struct opts *o;
+	const struct target_ops *ops;
+	const struct target_probe *probe;
+	struct expectations expect;
 	struct runner rn;
 	struct ktap k;
-	int i;
+	FILE *json;
+	int kmsg_fd;
+};
 
-	if (runner_init(&rn, ops, o->timeout_ms)) {
+/* A splat in the kernel log while the case ran fails it, whatever else it saw. */
+static void check_kernel_log(struct session *s, const struct iorfd_case *c)
+{
+	char lines[RESULT_MSG_LEN - 64];
+	int n;
+
+	if (s->kmsg_fd < 0)
+		return;
+	n = kmsg_collect(s->kmsg_fd, lines, sizeof(lines));
+	if (n)
+		result_fail(s->rn.res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: the kernel logged %d problem line(s) during this case:\n%s",
+			    c->loc.file, c->loc.line, c->loc.col, n, lines);
+}
+
+static void apply_expectation(struct session *s, const struct iorfd_case *c)
+{
+	const struct expectation *e = expectations_find(&s->expect, c->name, c->rev);
+	struct case_result *r = s->rn.res;
+
+	if (!e || r->verdict == VERDICT_SKIP)
+		return;
+	snprintf(r->xfail_reason, sizeof(r->xfail_reason), "%.200s (%.100s)", e->reason, e->where);
+	r->verdict = r->verdict == VERDICT_PASS ? VERDICT_XPASS : VERDICT_XFAIL;
+}
+
+static void run_one(struct session *s, const struct iorfd_case *c)
+{
+	char why[64];
+
+	if (s->probe->rev_known && s->probe->rev != c->rev) {
+		snprintf(why, sizeof(why), "target speaks %s", rev_name(s->probe->rev));
+		ktap_skip(&s->k, c->name, c->rev, why);
+		if (s->json)
+			json_skip(s->json, c->name, c->file, c->rev, why);
+		return;
+	}
+	if (s->kmsg_fd >= 0)
+		kmsg_collect(s->kmsg_fd, why, sizeof(why)); /* forget what came before */
+	runner_run(&s->rn, c);
+	check_kernel_log(s, c);
+	apply_expectation(s, c);
+	ktap_result(&s->k, c, s->rn.res);
+	if (s->json)
+		json_case(s->json, c, s->rn.res);
+}
+
+static int session_open(struct session *s, const struct case_list *l)
+{
+	char err[512];
+
+	if (s->o->expect && expectations_load(s->o->expect, s->ops->name, s->probe, &s->expect,
+					      err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	s->kmsg_fd = -1;
+	if (s->o->kernel_log == 1 || (s->o->kernel_log < 0 && s->ops == &target_kernel)) {
+		s->kmsg_fd = kmsg_open();
+		if (s->kmsg_fd < 0 && s->o->kernel_log == 1) {
+			fprintf(stderr, "--kernel-log: /dev/kmsg: %s\n", strerror(-s->kmsg_fd));
+			return EXIT_USAGE;
+		}
+	}
+	if (s->o->json) {
+		struct json_run jr = {
+			.version = VERSION,
+			.target = s->ops->name,
+			.probe = s->probe,
+			.argc = s->o->argc,
+			.argv = s->o->argv,
+			.cases_hash = hash_cases(l),
+		};
+
+		s->json = fopen(s->o->json, "w");
+		if (!s->json) {
+			fprintf(stderr, "--json: %s: %s\n", s->o->json, strerror(errno));
+			return EXIT_USAGE;
+		}
+		json_begin(s->json, &jr);
+	}
+	if (runner_init(&s->rn, s->ops, s->o->timeout_ms)) {
 		perror("runner");
 		return EXIT_FAIL;
 	}
-	ktap_begin(&k, stdout, p->nr);
-	ktap_diag(&k, "iorfd-conform %s: target=%s: %s", VERSION, ops->name, probe->how);
+	return EXIT_PASS;
+}
+
+static void session_close(struct session *s)
+{
+	if (s->json) {
+		json_end(s->json);
+		fclose(s->json);
+	}
+	if (s->kmsg_fd >= 0)
+		close(s->kmsg_fd);
+	expectations_free(&s->expect);
+	runner_fini(&s->rn);
+}
+
+static int run_plan(const struct opts *o, const struct target_ops *ops,
+		    const struct target_probe *probe, const struct case_list *l,
+		    const struct plan *p, struct iorfd_case *c)
+{
+	struct session s = { .o = o, .ops = ops, .probe = probe, .kmsg_fd = -1 };
+	struct case_error err;
+	int i, code = session_open(&s, l);
+
+	if (code)
+		return code;
+	ktap_begin(&s.k, stdout, p->nr);
+	ktap_diag(&s.k, "iorfd-conform %s: target=%s: %s", VERSION, ops->name, probe->how);
+	if (s.expect.files[0])
+		ktap_diag(&s.k, "known failures from: %s", s.expect.files);
+	if (s.kmsg_fd >= 0)
+		ktap_diag(&s.k, "kernel log checked around every case (/dev/kmsg)");
 	for (i = 0; i < p->nr; i++) {
 		if (case_load(p->items[i].path, p->items[i].rev, c, &err)) {
 			/* The file changed since the plan was made. */
 			fprintf(stderr, "%s\n", err.msg);
-			runner_fini(&rn);
+			session_close(&s);
 			return EXIT_USAGE;
 		}
-		if (probe->rev_known && probe->rev != c->rev) {
-			char why[64];
-
-			snprintf(why, sizeof(why), "target speaks %s", rev_name(probe->rev));
-			ktap_skip(&k, c->name, c->rev, why);
-			continue;
-		}
-		runner_run(&rn, c);
-		ktap_result(&k, c, rn.res);
+		run_one(&s, c);
 	}
-	ktap_end(&k);
-	runner_fini(&rn);
-	fprintf(stderr, "iorfd-conform: %d passed, %d failed, %d skipped\n", k.pass,
-		k.fail + k.error, k.skip);
-	if (k.fail || k.error)
+	ktap_end(&s.k);
+	session_close(&s);
+	fprintf(stderr, "iorfd-conform: %d passed, %d failed, %d skipped\n",
+		s.k.pass + s.k.xfail + s.k.xpass, s.k.fail + s.k.error, s.k.skip);
+	if (s.k.fail || s.k.error)
 		return EXIT_FAIL;
-	return k.pass ? EXIT_PASS : EXIT_NOTHING_RAN;
+	return s.k.pass + s.k.xfail + s.k.xpass ? EXIT_PASS : EXIT_NOTHING_RAN;
 }
 
 int main(int argc, char **argv)
@@ -359,6 +547,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "lint"))
 		return cmd_lint(argc - 2, argv + 2);
+	if (argc > 1 && !strcmp(argv[1], "vm"))
+		return cmd_vm(argc - 2, argv + 2);
 	if (parse_opts(argc, argv, &o))
 		return EXIT_USAGE;
 	c = malloc(sizeof(*c));
@@ -380,7 +570,7 @@ int main(int argc, char **argv)
 		list_plan(&p, c);
 		code = EXIT_PASS;
 	} else {
-		code = run_plan(&o, ops, &probe, &p, c);
+		code = run_plan(&o, ops, &probe, &l, &p, c);
 	}
 	free(p.items);
 	case_list_free(&l);

@@ -25,6 +25,9 @@ static int verdict_rank(enum verdict v)
 		return 3;
 	case VERDICT_ERROR:
 		return 4;
+	case VERDICT_XFAIL:
+	case VERDICT_XPASS:
+		return 0; /* set by the parent after the run, never raced */
 	}
 	return 4;
 }
@@ -66,6 +69,10 @@ const char *verdict_name(enum verdict v)
 		return "skip";
 	case VERDICT_TIMEOUT:
 		return "timeout";
+	case VERDICT_XFAIL:
+		return "xfail";
+	case VERDICT_XPASS:
+		return "xpass";
 	}
 	return "?";
 }

@@ -53,6 +53,8 @@ enum verdict {
 	VERDICT_ERROR, /* the harness or environment failed; says nothing of the target */
 	VERDICT_SKIP,
 	VERDICT_TIMEOUT,
+	VERDICT_XFAIL, /* failed, and listed as a known deviation of this target */
+	VERDICT_XPASS, /* passed, though listed as a known deviation */
 };
 
 struct failure {
@@ -69,6 +71,7 @@ struct vcpu_status {
 struct case_result {
 	enum verdict verdict;
 	char skip_reason[256];
+	char xfail_reason[320]; /* XFAIL/XPASS: the expectation's reason and place */
 	int nr_failures; /* may exceed RESULT_MAX_FAILURES; the rest are counted only */
 	struct failure failures[RESULT_MAX_FAILURES];
 

@@ -46,6 +46,13 @@ void ktap_result(struct ktap *k, const struct iorfd_case *c, const struct case_r
 		fflush(k->f);
 		return;
 	}
+	if (r->verdict == VERDICT_XPASS) {
+		k->xpass++;
+		fprintf(k->f, "ok %d %s.%s # XPASS listed as a known failure: %s\n", k->n, c->name,
+			rev_name(c->rev), r->xfail_reason);
+		fflush(k->f);
+		return;
+	}
 	if (r->verdict == VERDICT_SKIP) {
 		k->skip++;
 		fprintf(k->f, "ok %d %s.%s # SKIP %s\n", k->n, c->name, rev_name(c->rev),
@@ -53,7 +60,9 @@ void ktap_result(struct ktap *k, const struct iorfd_case *c, const struct case_r
 		fflush(k->f);
 		return;
 	}
-	if (r->verdict == VERDICT_FAIL)
+	if (r->verdict == VERDICT_XFAIL)
+		k->xfail++;
+	else if (r->verdict == VERDICT_FAIL)
 		k->fail++;
 	else
 		k->error++;
@@ -69,7 +78,11 @@ void ktap_result(struct ktap *k, const struct iorfd_case *c, const struct case_r
 	}
 	if (r->nr_failures > shown)
 		ktap_diag(k, "... and %d more", r->nr_failures - shown);
-	fprintf(k->f, "not ok %d %s.%s\n", k->n, c->name, rev_name(c->rev));
+	if (r->verdict == VERDICT_XFAIL)
+		fprintf(k->f, "ok %d %s.%s # XFAIL %s\n", k->n, c->name, rev_name(c->rev),
+			r->xfail_reason);
+	else
+		fprintf(k->f, "not ok %d %s.%s\n", k->n, c->name, rev_name(c->rev));
 	fflush(k->f);
 }
 
@@ -83,7 +96,7 @@ void ktap_skip(struct ktap *k, const char *name, enum iorfd_rev rev, const char 
 
 void ktap_end(struct ktap *k)
 {
-	fprintf(k->f, "# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:%d\n", k->pass,
-		k->fail, k->skip, k->error);
+	fprintf(k->f, "# Totals: pass:%d fail:%d xfail:%d xpass:%d skip:%d error:%d\n", k->pass,
+		k->fail, k->xfail, k->xpass, k->skip, k->error);
 	fflush(k->f);
 }

@@ -15,7 +15,7 @@
 struct ktap {
 	FILE *f;
 	int n;
-	int pass, fail, skip, error;
+	int pass, fail, skip, error, xfail, xpass;
 };
 
 void ktap_begin(struct ktap *k, FILE *f, int planned);
