@@ -46,6 +46,7 @@ enum responder_model {
 struct case_channel {
 	char name[CASE_NAME_MAX];
 	enum chan_kind kind;
+	bool nonblock; /* O_NONBLOCK on KVM's ends */
 	enum responder_model model;
 	uint64_t reset; /* register model: value of a never-written offset */
 	struct src_loc loc;
@@ -56,6 +57,18 @@ enum addr_space {
 	SPACE_PIO,
 };
 
+/* Which fd number a registration passes, to test how bad ones are refused. */
+enum fd_choice {
+	FD_CHANNEL, /* the channel's own end (default) */
+	FD_NUMBER,  /* this number, e.g. -1 or -2 */
+	FD_CLOSED,  /* a number that is not an open fd */
+};
+
+struct fd_override {
+	enum fd_choice how;
+	int number;
+};
+
 struct case_region {
 	char name[CASE_NAME_MAX];
 	int channel; /* index into iorfd_case.channels */
@@ -64,6 +77,9 @@ struct case_region {
 	uint64_t size;
 	uint64_t user_data;
 	bool posted;
+	uint32_t extra_flags;		/* OR-ed into flags: unknown bits, DEASSIGN, ... */
+	struct fd_override rfd, wfd;
+	bool later;			/* registered by a host step, not before the run */
 	int expect_errno; /* KVM_SET_IOREGION result: 0 or a positive errno */
 	struct src_loc loc;
 };
@@ -72,6 +88,13 @@ enum step_op {
 	STEP_READ,  /* MMIO load or PIO in */
 	STEP_WRITE, /* MMIO store or PIO out */
 	STEP_SYNC,  /* a ucall to the harness; nothing on any channel */
+	STEP_HOST,  /* the VMM acts while the vCPU waits at this step */
+};
+
+enum host_action {
+	HOST_REGISTER,	/* KVM_SET_IOREGION of a region marked 'register: later' */
+	HOST_DEASSIGN,	/* remove a region, the way the revision removes */
+	HOST_IOEVENTFD, /* KVM_IOEVENTFD at mmio/pio + size (size 0: any length) */
 };
 
 struct case_step {
@@ -83,6 +106,8 @@ struct case_step {
 	uint64_t value;	   /* write: the value stored */
 	bool check;	   /* read: compare with expect */
 	uint64_t expect;
+	enum host_action action; /* host */
+	int expect_errno;	 /* host: the ioctl's expected result */
 	struct src_loc loc;
 };
 

@@ -627,7 +627,7 @@ static const char *const spaces[] = {"mmio", "pio", NULL};
 
 static int load_channel(struct loader *l, const struct ynode *key, const struct ynode *map)
 {
-	static const char *const keys[] = {"kind", "responder", "reset", NULL};
+	static const char *const keys[] = {"kind", "responder", "reset", "nonblock", NULL};
 	static const char *const models[] = {"registers", NULL};
 	struct iorfd_case *c = l->c;
 	struct case_channel *ch;
@@ -655,6 +655,68 @@ static int load_channel(struct loader *l, const struct ynode *key, const struct 
 	n = ymap_find(map, "reset", NULL);
 	if (n && get_u64(l, n, &ch->reset, NULL))
 		return -1;
+	n = ymap_find(map, "nonblock", NULL);
+	return n ? get_bool(l, n, &ch->nonblock) : 0;
+}
+
+/* read_fd / write_fd: "channel", "closed", or a (possibly negative) decimal number. */
+static int get_fd(struct loader *l, const struct ynode *n, struct fd_override *fd)
+{
+	const struct ynode *v = scalar(l, n, "an fd: channel, closed or a number");
+	const char *s;
+	char *end;
+	long num;
+
+	if (!v)
+		return -1;
+	s = v->str;
+	if (!strcmp(s, "channel") || !strcmp(s, "closed")) {
+		fd->how = s[1] == 'h' ? FD_CHANNEL : FD_CLOSED;
+		return 0;
+	}
+	errno = 0;
+	num = strtol(s, &end, 10);
+	if (!*s || *end || errno || num < INT32_MIN || num > INT32_MAX)
+		return fail(l, v, "bad fd '%s': expected channel, closed or a 32-bit number", s);
+	fd->how = FD_NUMBER;
+	fd->number = (int)num;
+	return 0;
+}
+
+/* Extra flag bits (unknown ones, or DEASSIGN on an assign) to test how they are refused. */
+static int get_flags(struct loader *l, const struct ynode *n, uint32_t *flags)
+{
+	const struct ynode *at;
+	uint64_t v;
+
+	if (get_u64(l, n, &v, &at))
+		return -1;
+	if (v > UINT32_MAX)
+		return fail(l, at, "flags 0x%llx do not fit in 32 bits", (unsigned long long)v);
+	*flags = (uint32_t)v;
+	return 0;
+}
+
+/* Region keys that only tests of registration need. */
+static int load_region_extras(struct loader *l, const struct ynode *map, struct case_region *r)
+{
+	static const char *const when[] = {"start", "later", NULL};
+	const struct ynode *n;
+	int v;
+
+	n = ymap_find(map, "flags", NULL);
+	if (n && get_flags(l, n, &r->extra_flags))
+		return -1;
+	n = ymap_find(map, "read_fd", NULL);
+	if (n && get_fd(l, n, &r->rfd))
+		return -1;
+	n = ymap_find(map, "write_fd", NULL);
+	if (n && get_fd(l, n, &r->wfd))
+		return -1;
+	n = ymap_find(map, "register", NULL);
+	if (n && get_enum(l, n, when, "register", "start or later", &v))
+		return -1;
+	r->later = n && v == 1;
 	return 0;
 }
 
@@ -673,8 +735,9 @@ static int check_region_span(struct loader *l, const struct case_region *r,
 
 static int load_region(struct loader *l, const struct ynode *key, const struct ynode *map)
 {
-	static const char *const keys[] = {"channel",	"space",  "gpa",   "size",
-					   "user_data", "posted", "errno", NULL};
+	static const char *const keys[] = {"channel", "space",	 "gpa",	     "size",
+					   "user_data", "posted", "errno",   "flags",
+					   "read_fd", "write_fd", "register", NULL};
 	struct iorfd_case *c = l->c;
 	const struct ynode *n, *size_at;
 	struct case_region *r;
@@ -712,6 +775,8 @@ static int load_region(struct loader *l, const struct ynode *key, const struct y
 	n = ymap_find(map, "errno", NULL);
 	if (n && get_errno(l, n, &r->expect_errno))
 		return -1;
+	if (load_region_extras(l, map, r))
+		return -1;
 	return check_region_span(l, r, size_at);
 }
 
@@ -738,7 +803,7 @@ static int load_named(struct loader *l, const struct ynode *root, const char *se
 
 /* ---- programs ------------------------------------------------------------ */
 
-static const char *const step_ops[] = {"read", "write", "sync", NULL};
+static const char *const step_ops[] = {"read", "write", "sync", "host", NULL};
 static const char *const addr_keys[] = {"region", "mmio", "pio", NULL};
 
 /* A sync has nothing but its op. */
@@ -794,10 +859,62 @@ static int step_addr(struct loader *l, const struct ynode *map, struct case_step
 	return get_u64(l, val, &s->addr, addr_at);
 }
 
+/*
+ * {op: host, action: register|deassign, region: R, errno: E}
+ * {op: host, action: ioeventfd, mmio|pio: ADDR, size: 0|1|2|4|8, errno: E}
+ */
+static int load_host_step(struct loader *l, const struct ynode *map, struct case_step *s)
+{
+	static const char *const keys[] = {"op", "action", "region", "mmio", "pio",
+					   "size", "errno", NULL};
+	static const char *const actions[] = {"register", "deassign", "ioeventfd", NULL};
+	const struct ynode *n, *at;
+	uint64_t size;
+	int v;
+
+	if (check_keys(l, map, keys))
+		return -1;
+	n = need_key(l, map, "action");
+	if (!n || get_enum(l, n, actions, "action", "register, deassign or ioeventfd", &v))
+		return -1;
+	s->action = v;
+	n = ymap_find(map, "errno", NULL);
+	if (n && get_errno(l, n, &s->expect_errno))
+		return -1;
+	if (s->action != HOST_IOEVENTFD) {
+		if (forbid_key(l, map, "mmio", "'%s' is only for ioeventfd") ||
+		    forbid_key(l, map, "pio", "'%s' is only for ioeventfd") ||
+		    forbid_key(l, map, "size", "'%s' is only for ioeventfd"))
+			return -1;
+		n = need_key(l, map, "region");
+		if (!n || get_region(l, n, &s->region, NULL))
+			return -1;
+		if (s->action == HOST_REGISTER && !l->c->regions[s->region].later)
+			return fail(l, n, "region '%s' is registered at start; add 'register: later'",
+				    l->c->regions[s->region].name);
+		return 0;
+	}
+	if (forbid_key(l, map, "region", "'%s' is not for ioeventfd; give mmio or pio"))
+		return -1;
+	n = ymap_find(map, "mmio", NULL);
+	s->space = n ? SPACE_MMIO : SPACE_PIO;
+	if (!n)
+		n = need_key(l, map, "pio");
+	if (!n || get_u64(l, n, &s->addr, NULL))
+		return -1;
+	n = need_key(l, map, "size");
+	if (!n || get_u64(l, n, &size, &at))
+		return -1;
+	if (size && wire_size_code((unsigned int)size) < 0)
+		return fail(l, at, "ioeventfd size must be 0, 1, 2, 4 or 8");
+	s->size = (unsigned int)size;
+	return 0;
+}
+
 static int load_step(struct loader *l, const struct ynode *map, struct case_step *s)
 {
 	static const char *const keys[] = {"op",   "region", "offset", "mmio", "pio",
-					   "size", "value",  "expect", NULL};
+					   "size", "value",  "expect", "action", "errno", NULL};
 	const struct ynode *n, *addr_at;
 	int op;
 
@@ -806,11 +923,16 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 	if (want_map(l, map) || check_keys(l, map, keys))
 		return -1;
 	n = need_key(l, map, "op");
-	if (!n || get_enum(l, n, step_ops, "op", "read, write or sync", &op))
+	if (!n || get_enum(l, n, step_ops, "op", "read, write, sync or host", &op))
 		return -1;
 	s->op = op;
 	if (s->op == STEP_SYNC)
 		return check_sync(l, map);
+	if (s->op == STEP_HOST)
+		return load_host_step(l, map, s);
+	if (forbid_key(l, map, "action", "'%s' is only for host steps") ||
+	    forbid_key(l, map, "errno", "'%s' is only for host steps"))
+		return -1;
 
 	if (forbid_key(l, map, s->op == STEP_READ ? "value" : "expect",
 		       s->op == STEP_READ ? "'%s' is only for writes" : "'%s' is only for reads"))

@@ -37,6 +37,20 @@ static int open_pipes(struct channel_fds *ch)
 	return 0;
 }
 
+static int set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) ? -errno : 0;
+}
+
+int channel_set_nonblock(struct channel_fds *ch)
+{
+	int err = set_nonblock(ch->kvm_rfd);
+
+	return err ? err : set_nonblock(ch->kvm_wfd);
+}
+
 int channel_open(enum chan_kind kind, struct channel_fds *ch)
 {
 	ch->kvm_rfd = ch->kvm_wfd = ch->dev_rfd = ch->dev_wfd = -1;

@@ -5,7 +5,10 @@
  * then teardown and evaluation.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -47,7 +50,7 @@ static uint64_t now_usec(void)
 
 static uint8_t step_gop(const struct case_step *s)
 {
-	if (s->op == STEP_SYNC)
+	if (s->op == STEP_SYNC || s->op == STEP_HOST)
 		return GOP_SYNC;
 	if (s->space == SPACE_PIO)
 		return s->op == STEP_READ ? GOP_PIO_IN : GOP_PIO_OUT;
@@ -91,7 +94,7 @@ static int map_mmio(struct exec *x)
 			const struct case_step *s = &x->c->vcpus[vi].steps[i];
 			uint64_t pg;
 
-			if (s->op == STEP_SYNC || s->space != SPACE_MMIO)
+			if (s->op == STEP_SYNC || s->op == STEP_HOST || s->space != SPACE_MMIO)
 				continue;
 			if (s->addr < MMIO_MIN || s->addr + s->size > MMIO_MAX) {
 				result_fail(x->res, VERDICT_ERROR, NULL,
@@ -123,6 +126,8 @@ static int open_channels(struct exec *x)
 		const struct case_channel *cc = &x->c->channels[i];
 
 		err = channel_open(cc->kind, &x->ch[i]);
+		if (!err && cc->nonblock)
+			err = channel_set_nonblock(&x->ch[i]);
 		if (!err)
 			err = responder_init(&x->resp[i], x->c, i, x->ch[i].dev_rfd,
 					     x->ch[i].dev_wfd, x->res);
@@ -146,34 +151,135 @@ static const char *errno_str(int err)
 	return buf;
 }
 
+/* A number no fd of this process has: the bad fd a registration must refuse. */
+static int closed_fd(void)
+{
+	int fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 1000);
+
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 ? fd : 1000;
+}
+
+static int pick_fd(const struct fd_override *o, int channel_fd)
+{
+	switch (o->how) {
+	case FD_NUMBER:
+		return o->number;
+	case FD_CLOSED:
+		return closed_fd();
+	case FD_CHANNEL:
+		break;
+	}
+	return channel_fd;
+}
+
+static void region_request(struct exec *x, const struct case_region *cr, struct kvm_ioregion *r)
+{
+	const struct channel_fds *ch = &x->ch[cr->channel];
+
+	memset(r, 0, sizeof(*r));
+	r->guest_paddr = cr->gpa;
+	r->memory_size = cr->size;
+	r->user_data = cr->user_data;
+	r->read_fd = pick_fd(&cr->rfd, ch->kvm_rfd);
+	r->write_fd = pick_fd(&cr->wfd, ch->kvm_wfd);
+	r->flags = (cr->space == SPACE_PIO ? KVM_IOREGION_PIO : 0) |
+		   (cr->posted ? KVM_IOREGION_POSTED_WRITES : 0) | cr->extra_flags;
+}
+
+/* Removal as each revision spells it: V3 a flag, V1/V2 both fds -1 (REG-V1-1, REG-V3-2). */
+static void deassign_request(struct exec *x, const struct case_region *cr, struct kvm_ioregion *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->guest_paddr = cr->gpa;
+	r->memory_size = cr->size;
+	r->flags = cr->space == SPACE_PIO ? KVM_IOREGION_PIO : 0;
+	r->read_fd = r->write_fd = -1;
+	if (x->c->rev == IORFD_V3)
+		r->flags |= KVM_IOREGION_DEASSIGN;
+}
+
+static void check_errno(struct exec *x, const struct src_loc *loc, const char *what, int want,
+			int got)
+{
+	char w[32];
+
+	if (want == got)
+		return;
+	snprintf(w, sizeof(w), "%s", errno_str(want));
+	result_fail(x->res, VERDICT_FAIL, NULL, "%s:%d:%d: %s: expected %s, observed %s",
+		    loc->file, loc->line, loc->col, what, w, errno_str(got));
+}
+
+static void describe_request(char *buf, size_t len, const char *ioctl, const char *name,
+			     const struct kvm_ioregion *r)
+{
+	snprintf(buf, len,
+		 "%s of region %s (gpa=%#llx size=%#llx user_data=%#llx read_fd=%d write_fd=%d flags=%#x)",
+		 ioctl, name, (unsigned long long)r->guest_paddr, (unsigned long long)r->memory_size,
+		 (unsigned long long)r->user_data, r->read_fd, r->write_fd, r->flags);
+}
+
+static void register_region(struct exec *x, const struct case_region *cr,
+			    const struct src_loc *loc, int want)
+{
+	struct kvm_ioregion r;
+	char what[320];
+
+	region_request(x, cr, &r);
+	describe_request(what, sizeof(what), "KVM_SET_IOREGION", cr->name, &r);
+	check_errno(x, loc, what, want, -x->t.ops->set_ioregion(&x->t, &r));
+}
+
 static void register_regions(struct exec *x)
 {
 	int i;
 
 	for (i = 0; i < x->c->nr_regions; i++) {
 		const struct case_region *cr = &x->c->regions[i];
-		const struct channel_fds *ch = &x->ch[cr->channel];
-		struct kvm_ioregion r = {
-			.guest_paddr = cr->gpa,
-			.memory_size = cr->size,
-			.user_data = cr->user_data,
-			.read_fd = ch->kvm_rfd,
-			.write_fd = ch->kvm_wfd,
-			.flags = (cr->space == SPACE_PIO ? KVM_IOREGION_PIO : 0) |
-				 (cr->posted ? KVM_IOREGION_POSTED_WRITES : 0),
-		};
-		int err = -x->t.ops->set_ioregion(&x->t, &r);
 
-		if (err != cr->expect_errno) {
-			char want[32];
+		if (!cr->later)
+			register_region(x, cr, &cr->loc, cr->expect_errno);
+	}
+}
 
-			snprintf(want, sizeof(want), "%s", errno_str(cr->expect_errno));
-			result_fail(x->res, VERDICT_FAIL, NULL,
-				    "%s:%d:%d: region %s (%s gpa=%#llx size=%#llx flags=%#x): KVM_SET_IOREGION expected %s, observed %s",
-				    cr->loc.file, cr->loc.line, cr->loc.col, cr->name,
-				    space_name(cr->space), (unsigned long long)cr->gpa,
-				    (unsigned long long)cr->size, r.flags, want, errno_str(err));
-		}
+static void host_ioeventfd(struct exec *x, const struct case_step *s)
+{
+	int efd = eventfd(0, EFD_CLOEXEC);
+	struct kvm_ioeventfd e = {
+		.addr = s->addr,
+		.len = s->size,
+		.fd = efd,
+		.flags = s->space == SPACE_PIO ? KVM_IOEVENTFD_FLAG_PIO : 0,
+	};
+	char what[160];
+
+	/* The eventfd stays open until the case's process ends, like the VMM's would. */
+	snprintf(what, sizeof(what), "KVM_IOEVENTFD at %s %#llx len %u", space_name(s->space),
+		 (unsigned long long)s->addr, s->size);
+	check_errno(x, &s->loc, what, s->expect_errno, -x->t.ops->ioeventfd(&x->t, &e));
+}
+
+/* The VMM's part of a host step; the vCPU waits in its ucall meanwhile. */
+static void host_step(struct exec *x, const struct case_step *s)
+{
+	const struct case_region *cr = s->region >= 0 ? &x->c->regions[s->region] : NULL;
+	struct kvm_ioregion r;
+	char what[320];
+
+	switch (s->action) {
+	case HOST_REGISTER:
+		register_region(x, cr, &s->loc, s->expect_errno);
+		break;
+	case HOST_DEASSIGN:
+		deassign_request(x, cr, &r);
+		describe_request(what, sizeof(what), "KVM_SET_IOREGION removal", cr->name, &r);
+		check_errno(x, &s->loc, what, s->expect_errno, -x->t.ops->set_ioregion(&x->t, &r));
+		break;
+	case HOST_IOEVENTFD:
+		host_ioeventfd(x, s);
+		break;
 	}
 }
 
@@ -275,6 +381,8 @@ static void guest_report(struct exec *x, int vi, const struct ucall *uc)
 		snprintf(loc, sizeof(loc), "%s:%d:%d", s->loc.file, s->loc.line, s->loc.col);
 	switch (uc->args[0]) {
 	case GSYNC_POINT:
+		if (s && s->op == STEP_HOST)
+			host_step(x, s);
 		break;
 	case GSYNC_MISMATCH:
 		result_fail(x->res, VERDICT_FAIL, NULL,

@@ -141,11 +141,43 @@ static int add_entry(struct eload *l, const struct ynode *e, struct expectations
 	return 0;
 }
 
+static int add_log(struct eload *l, const struct ynode *e, struct expectations *x)
+{
+	static const char *const keys[] = { "pattern", "reason", "shown_by", NULL };
+	const char *vals[3];
+	struct known_log *k, *grown;
+	int i;
+
+	if (want(l, e, YNODE_MAP, "a mapping") || known_keys(l, e, keys))
+		return -1;
+	for (i = 0; i < 3; i++) {
+		const struct ynode *v = ymap_find(e, keys[i], NULL);
+
+		if (!v)
+			return fail(l, e, "missing key '%s'", keys[i]);
+		if (want(l, v, YNODE_SCALAR, "a string"))
+			return -1;
+		vals[i] = v->str;
+	}
+	if (!*vals[0])
+		return fail(l, e, "empty pattern");
+	grown = realloc(x->logs, (x->nr_logs + 1) * sizeof(*grown));
+	if (!grown)
+		return fail(l, e, "out of memory");
+	x->logs = grown;
+	k = &x->logs[x->nr_logs++];
+	snprintf(k->pattern, sizeof(k->pattern), "%s", vals[0]);
+	snprintf(k->reason, sizeof(k->reason), "%s", vals[1]);
+	snprintf(k->shown_by, sizeof(k->shown_by), "%s", vals[2]);
+	return 0;
+}
+
 static int load_doc(struct eload *l, const struct ynode *root, const char *target,
 		    const struct target_probe *probe, struct expectations *x)
 {
-	static const char *const keys[] = { "description", "when", "known_failures", NULL };
-	const struct ynode *when, *list;
+	static const char *const keys[] = { "description", "when", "known_failures",
+					    "known_kernel_log", NULL };
+	const struct ynode *when, *list, *logs;
 	int i, m;
 
 	if (!root)
@@ -163,6 +195,12 @@ static int load_doc(struct eload *l, const struct ynode *root, const char *targe
 		return -1;
 	for (i = 0; i < list->nr_kids; i++)
 		if (add_entry(l, list->kids[i], x))
+			return -1;
+	logs = ymap_find(root, "known_kernel_log", NULL);
+	if (logs && want(l, logs, YNODE_SEQ, "a list"))
+		return -1;
+	for (i = 0; logs && i < logs->nr_kids; i++)
+		if (add_log(l, logs->kids[i], x))
 			return -1;
 	snprintf(x->files + strlen(x->files), sizeof(x->files) - strlen(x->files), "%s%s",
 		 x->files[0] ? " " : "", l->path);
@@ -243,8 +281,20 @@ const struct expectation *expectations_find(const struct expectations *x, const 
 	return NULL;
 }
 
+const struct known_log *expectations_known_log(const struct expectations *x, const char *line,
+					       const char *case_name)
+{
+	int i;
+
+	for (i = 0; i < x->nr_logs; i++)
+		if (strstr(line, x->logs[i].pattern))
+			return strcmp(x->logs[i].shown_by, case_name) ? &x->logs[i] : NULL;
+	return NULL;
+}
+
 void expectations_free(struct expectations *x)
 {
 	free(x->items);
+	free(x->logs);
 	memset(x, 0, sizeof(*x));
 }

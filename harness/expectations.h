@@ -10,6 +10,14 @@
  *     - case: reg-overlap-last-byte
  *       revisions: [v3]                                     # optional: every revision
  *       reason: "B1: overlap() accepts a range starting on the last byte of another"
+ *   known_kernel_log:                                       # optional
+ *     - pattern: "refcount_t:"
+ *       reason: "B3: the context's kref starts from zero"
+ *       shown_by: life-context-refcount
+ *
+ * A kernel report matching a known_kernel_log pattern does not fail the
+ * cases that merely trigger it along the way; it still fails shown_by, the
+ * case that exists to show it (which is then listed as a known failure).
  *
  * --expect takes a file or a directory; every file whose 'when' matches the
  * run applies.
@@ -30,9 +38,17 @@ struct expectation {
 	char where[300]; /* file:line of the entry */
 };
 
+struct known_log {
+	char pattern[128];
+	char reason[256];
+	char shown_by[CASE_NAME_MAX];
+};
+
 struct expectations {
 	struct expectation *items;
 	int nr;
+	struct known_log *logs;
+	int nr_logs;
 	char files[1024]; /* the files that applied, for the KTAP header */
 };
 
@@ -41,6 +57,9 @@ int expectations_load(const char *path, const char *target, const struct target_
 		      struct expectations *x, char *err, size_t errlen);
 const struct expectation *expectations_find(const struct expectations *x, const char *name,
 					    enum iorfd_rev rev);
+/* The known report @line belongs to, unless @case_name is the case that shows it. */
+const struct known_log *expectations_known_log(const struct expectations *x, const char *line,
+					       const char *case_name);
 void expectations_free(struct expectations *x);
 
 #endif /* IORFD_EXPECTATIONS_H */

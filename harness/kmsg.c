@@ -8,11 +8,13 @@
 
 #include "kmsg.h"
 
-static const char *const splats[] = {
+/* Lines that start a report, and lines that only accompany the report before them. */
+static const char *const headers[] = {
 	"WARNING:", "BUG:", "BUG ", "Oops", "general protection fault", "refcount_t:",
 	"possible circular locking", "possible recursive locking", "lockdep", "UBSAN:",
-	"KASAN:", "kernel BUG", "INFO: task", "Call Trace:", "RIP:",
+	"KASAN:", "kernel BUG", "INFO: task",
 };
+static const char *const trailers[] = { "Call Trace:", "RIP:" };
 
 int kmsg_open(void)
 {
@@ -24,27 +26,25 @@ int kmsg_open(void)
 	return fd;
 }
 
-static bool is_splat(const char *msg)
+static bool any_of(const char *msg, const char *const *pats, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(splats) / sizeof(splats[0]); i++)
-		if (strstr(msg, splats[i]))
+	for (i = 0; i < n; i++)
+		if (strstr(msg, pats[i]))
 			return true;
 	return false;
 }
 
-int kmsg_collect(int fd, char *out, size_t len)
+void kmsg_collect(int fd, struct kmsg_splats *s)
 {
 	char rec[2048];
-	size_t used = 0;
-	int found = 0;
 
-	if (len)
-		out[0] = '\0';
+	s->nr = s->seen = 0;
 	for (;;) {
 		/* One record per read: "prio,seq,usec,flags;message\n[ KEY=value\n]..." */
 		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+		bool header;
 		char *msg, *nl;
 
 		if (n < 0 && errno == EPIPE)
@@ -59,16 +59,26 @@ int kmsg_collect(int fd, char *out, size_t len)
 		nl = strchr(msg, '\n');
 		if (nl)
 			*nl = '\0';
-		if (!is_splat(msg))
+		header = any_of(msg, headers, sizeof(headers) / sizeof(headers[0]));
+		if (!header && !any_of(msg, trailers, sizeof(trailers) / sizeof(trailers[0])))
 			continue;
-		found++;
-		if (used + 1 < len) {
-			int w = snprintf(out + used, len - used, "%s%s", used ? "\n" : "", msg);
-
-			used += w > 0 ? (size_t)w : 0;
-			if (used >= len)
-				used = len - 1;
+		s->seen++;
+		if (s->nr < KMSG_MAX_LINES) {
+			snprintf(s->line[s->nr], KMSG_LINE_LEN, "%s", msg);
+			s->header[s->nr] = header;
+			s->nr++;
 		}
 	}
-	return found;
+}
+
+void kmsg_rearm_warn_once(void)
+{
+	int fd = open("/sys/kernel/debug/clear_warn_once", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, "1", 1) < 0) {
+		/* Nothing to do: reports then stay once per boot. */
+	}
+	close(fd);
 }

@@ -8,15 +8,28 @@
 #ifndef IORFD_KMSG_H
 #define IORFD_KMSG_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#define KMSG_MAX_LINES 32
+#define KMSG_LINE_LEN  200
+
+struct kmsg_splats {
+	int nr; /* lines kept; more may have been seen */
+	int seen;
+	char line[KMSG_MAX_LINES][KMSG_LINE_LEN];
+	bool header[KMSG_MAX_LINES]; /* starts a report; else a trace line of the one before */
+};
 
 /* Opens /dev/kmsg positioned at its end; -errno when it cannot be read. */
 int kmsg_open(void);
+/* Reads every record logged since the last call and keeps the splat lines. */
+void kmsg_collect(int fd, struct kmsg_splats *s);
 /*
- * Reads every record logged since the last call and copies the splat lines
- * (one per line, at most @len bytes) into @out.  Returns how many there
- * were.
+ * WARN_ONCE reports fire once per boot; re-arming them before each case
+ * makes a report belong to every case that triggers it, not just the first.
+ * Best effort: needs debugfs.
  */
-int kmsg_collect(int fd, char *out, size_t len);
+void kmsg_rearm_warn_once(void);
 
 #endif /* IORFD_KMSG_H */

@@ -400,19 +400,42 @@ struct session {
 	int kmsg_fd;
 };
 
-/* A splat in the kernel log while the case ran fails it, whatever else it saw. */
+/*
+ * A kernel report while the case ran fails it, whatever else it saw, unless
+ * the target's expectations know the report and name another case that
+ * shows it.  Trace lines follow the report they belong to.
+ */
 static void check_kernel_log(struct session *s, const struct iorfd_case *c)
 {
-	char lines[RESULT_MSG_LEN - 64];
-	int n;
+	const struct known_log *known = NULL;
+	char bad[RESULT_MSG_LEN - 128];
+	struct kmsg_splats sp;
+	size_t used = 0;
+	int i, nr_bad = 0, nr_known = 0;
 
 	if (s->kmsg_fd < 0)
 		return;
-	n = kmsg_collect(s->kmsg_fd, lines, sizeof(lines));
-	if (n)
+	kmsg_collect(s->kmsg_fd, &sp);
+	bad[0] = '\0';
+	for (i = 0; i < sp.nr; i++) {
+		if (sp.header[i]) {
+			known = expectations_known_log(&s->expect, sp.line[i], c->name);
+			if (known)
+				nr_known++;
+		}
+		if (known)
+			continue;
+		nr_bad++;
+		if (used < sizeof(bad))
+			used += snprintf(bad + used, sizeof(bad) - used, "\n%s", sp.line[i]);
+	}
+	if (nr_known)
+		ktap_diag(&s->k, "%s.%s: %d known kernel report(s) left out (see --expect)", c->name,
+			  rev_name(c->rev), nr_known);
+	if (nr_bad || sp.seen > sp.nr)
 		result_fail(s->rn.res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: the kernel logged %d problem line(s) during this case:\n%s",
-			    c->loc.file, c->loc.line, c->loc.col, n, lines);
+			    "%s:%d:%d: the kernel logged %d problem line(s) during this case:%s",
+			    c->loc.file, c->loc.line, c->loc.col, nr_bad + sp.seen - sp.nr, bad);
 }
 
 static void apply_expectation(struct session *s, const struct iorfd_case *c)
@@ -437,8 +460,12 @@ static void run_one(struct session *s, const struct iorfd_case *c)
 			json_skip(s->json, c->name, c->file, c->rev, why);
 		return;
 	}
-	if (s->kmsg_fd >= 0)
-		kmsg_collect(s->kmsg_fd, why, sizeof(why)); /* forget what came before */
+	if (s->kmsg_fd >= 0) {
+		struct kmsg_splats before;
+
+		kmsg_rearm_warn_once();
+		kmsg_collect(s->kmsg_fd, &before); /* what came before is not this case's */
+	}
 	runner_run(&s->rn, c);
 	check_kernel_log(s, c);
 	apply_expectation(s, c);

@@ -39,8 +39,16 @@ struct ref_region {
 	struct ref_ctx *ctx; /* NULL: not serialized (V1, or sizeless) */
 };
 
+/* An ioeventfd the VMM registered, for collision checks both ways (REG-5). */
+struct ref_ioeventfd {
+	uint64_t addr, len; /* len 0 counts as 8 */
+	bool pio;
+};
+
 struct ref {
 	enum iorfd_rev rev;
+	struct ref_ioeventfd ioeventfds[REF_MAX_REGIONS];
+	int nr_ioeventfds;
 	/* Readers dispatch; writers (de)register and so wait for accesses in flight. */
 	pthread_rwlock_t regions_lock;
 	struct ref_region regions[REF_MAX_REGIONS];
@@ -52,6 +60,7 @@ int ref_set_ioregion(struct ref *ref, const struct kvm_ioregion *r);
 /* Region wholly containing [addr, addr+len) on the given bus, or NULL.  Caller holds regions_lock. */
 struct ref_region *ref_lookup(struct ref *ref, bool pio, uint64_t addr, unsigned int len);
 void ref_release_all(struct ref *ref);
+int ref_ioeventfd(struct ref *ref, const struct kvm_ioeventfd *e, int vm_fd);
 
 void ref_ctx_acquire(struct ref_ctx *ctx);
 void ref_ctx_release(struct ref_ctx *ctx);

@@ -174,6 +174,11 @@ static int ref_set(struct target *t, const struct kvm_ioregion *r)
 	return ref_set_ioregion(t->priv, r);
 }
 
+static int ref_ioev(struct target *t, const struct kvm_ioeventfd *e)
+{
+	return ref_ioeventfd(t->priv, e, t->vm->fd);
+}
+
 static void ref_probe(struct target_probe *p)
 {
 	p->present = true;
@@ -186,6 +191,7 @@ const struct target_ops target_reference = {
 	.probe = ref_probe,
 	.attach = ref_attach,
 	.set_ioregion = ref_set,
+	.ioeventfd = ref_ioev,
 	.run = ref_run,
 	.detach = ref_detach,
 };

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -188,6 +189,13 @@ static bool collides(struct ref *ref, const struct kvm_ioregion *r)
 	bool pio = r->flags & KVM_IOREGION_PIO;
 	int i;
 
+	for (i = 0; i < ref->nr_ioeventfds; i++) {
+		const struct ref_ioeventfd *e = &ref->ioeventfds[i];
+
+		if (e->pio == pio && overlap(e->addr, footprint(e->len), r->guest_paddr,
+					     footprint(r->memory_size)))
+			return true;
+	}
 	for (i = 0; i < REF_MAX_REGIONS; i++) {
 		const struct ref_region *rg = &ref->regions[i];
 
@@ -285,6 +293,39 @@ struct ref_region *ref_lookup(struct ref *ref, bool pio, uint64_t addr, unsigned
 			return rg;
 	}
 	return NULL;
+}
+
+/*
+ * KVM_IOEVENTFD through the reference: refused with EEXIST when it overlaps
+ * a region on the same bus, else registered with KVM for real (so KVM
+ * consumes the guest's writes there) and remembered for later regions.
+ */
+int ref_ioeventfd(struct ref *ref, const struct kvm_ioeventfd *e, int vm_fd)
+{
+	bool pio = e->flags & KVM_IOEVENTFD_FLAG_PIO;
+	int i, err = 0;
+
+	pthread_rwlock_wrlock(&ref->regions_lock);
+	for (i = 0; i < REF_MAX_REGIONS && !err; i++) {
+		const struct ref_region *rg = &ref->regions[i];
+
+		if (rg->used && rg->pio == pio &&
+		    overlap(rg->gpa, footprint(rg->size), e->addr, footprint(e->len)))
+			err = -EEXIST;
+	}
+	if (!err && ref->nr_ioeventfds == REF_MAX_REGIONS)
+		err = -ENOSPC;
+	if (!err && ioctl(vm_fd, KVM_IOEVENTFD, e))
+		err = -errno;
+	if (!err && !(e->flags & KVM_IOEVENTFD_FLAG_DEASSIGN)) {
+		struct ref_ioeventfd *r = &ref->ioeventfds[ref->nr_ioeventfds++];
+
+		r->addr = e->addr;
+		r->len = e->len;
+		r->pio = pio;
+	}
+	pthread_rwlock_unlock(&ref->regions_lock);
+	return err;
 }
 
 void ref_release_all(struct ref *ref)

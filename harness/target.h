@@ -39,6 +39,8 @@ struct target_ops {
 	int (*attach)(struct target *t, struct kvm_vm *vm, enum iorfd_rev rev);
 	/* KVM_SET_IOREGION semantics: 0 or -errno. */
 	int (*set_ioregion)(struct target *t, const struct kvm_ioregion *r);
+	/* KVM_IOEVENTFD, which must refuse to overlap a region and be refused by one (REG-5). */
+	int (*ioeventfd)(struct target *t, const struct kvm_ioeventfd *e);
 	/*
 	 * KVM_RUN until an exit the VMM must see: 0 with vcpu->run->exit_reason
 	 * set, or -errno as KVM_RUN would fail.  Called from the vCPU's thread.

@@ -94,6 +94,11 @@ static int kernel_set(struct target *t, const struct kvm_ioregion *r)
 	return ioctl(t->vm->fd, KVM_SET_IOREGION, r) ? -errno : 0;
 }
 
+static int kernel_ioeventfd(struct target *t, const struct kvm_ioeventfd *e)
+{
+	return ioctl(t->vm->fd, KVM_IOEVENTFD, e) ? -errno : 0;
+}
+
 static int kernel_run(struct target *t, struct kvm_vcpu *vcpu)
 {
 	return ioctl(vcpu->fd, KVM_RUN, NULL) ? -errno : 0;
@@ -108,6 +113,7 @@ const struct target_ops target_kernel = {
 	.probe = kernel_probe,
 	.attach = kernel_attach,
 	.set_ioregion = kernel_set,
+	.ioeventfd = kernel_ioeventfd,
 	.run = kernel_run,
 	.detach = kernel_detach,
 };
