@@ -61,7 +61,7 @@ GUEST_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 TEST_NAMES := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_NAMES))
 
-.PHONY: all deps run check unit lint clean distclean check-vm-runner
+.PHONY: all deps run check unit lint clean distclean check-vm-runner check-kernels
 all: iorfd-conform
 
 iorfd-conform: $(HARNESS_OBJS) $(GUEST_OBJS) $(KSFT_OBJS)
@@ -133,10 +133,24 @@ run: deps
 lint: all
 	./iorfd-conform lint cases/
 
+# The fixture kernels with ioregionfd, next to a clone of this repository (CI has them).
+FIXTURE_KERNELS ?= ../shared/kernels
+
 check: deps
 	@$(MAKE) --no-print-directory all unit
 	./iorfd-conform lint cases/
 	./iorfd-conform --target reference --revision all cases/
+	@$(MAKE) --no-print-directory check-kernels
+
+# The same cases against each fixture kernel, booted in QEMU, with its expectations.
+check-kernels: iorfd-conform-static
+	@set -e; found=0; for k in rfc-v3 rfc-v1; do \
+		img=$(FIXTURE_KERNELS)/$$k/bzImage; \
+		if [ ! -f $$img ]; then echo "# SKIP check-kernels $$k: $$img not found"; continue; fi; \
+		found=1; echo "# vm-check $$k"; \
+		$(MAKE) --no-print-directory vm-check KERNEL=$$img VM_OUT=$(BUILD)/vm-$$k; \
+	done; \
+	[ $$found = 1 ] || echo "# SKIP check-kernels: no fixture kernels in $(FIXTURE_KERNELS)"
 
 include harness/vm/vm.mk
 

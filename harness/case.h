@@ -157,7 +157,7 @@ struct case_expect {
 struct iorfd_case {
 	char file[256]; /* path as given on the command line */
 	char name[CASE_NAME_MAX];
-	char summary[256];
+	char summary[512];
 	struct src_loc loc;
 	enum iorfd_rev rev;	/* the revision this was loaded for */
 	unsigned int revisions; /* bit per enum iorfd_rev the case applies to */

@@ -198,7 +198,7 @@ static void check_outcome(const struct iorfd_case *c, struct case_result *res)
 	for (i = 0; i < c->nr_vcpus; i++) {
 		const struct vcpu_status *st = &res->vcpu[i];
 
-		if (!st->done && res->verdict == VERDICT_PASS)
+		if (!st->done && res->verdict != VERDICT_ERROR)
 			result_fail(res, VERDICT_FAIL, NULL,
 				    "%s:%d:%d: outcome: expected every vCPU done, vCPU%d stopped at step %lld",
 				    l->file, l->line, l->col, i, (long long)st->step);

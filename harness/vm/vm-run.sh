@@ -290,7 +290,11 @@ rm -f "$out"/{console.log,console.raw,ttyS1.raw,qemu.log,qemu.cmd,args.txt} \
 	"$out"/{initramfs.cpio.gz,results.tgz,ktap.txt,results.json,stderr.txt} \
 	"$out"/{dmesg.txt,guest.txt,summary.txt}
 
-printf '%s\n' ${suite_args[@]+"${suite_args[@]}"} >"$out/args.txt"
+: >"$out/args.txt"
+# No arguments must give an empty file, not one empty argument.
+if [ ${#suite_args[@]} -gt 0 ]; then
+	printf '%s\n' "${suite_args[@]}" >"$out/args.txt"
+fi
 if ! "$HERE/mkinitramfs.sh" --args "$out/args.txt" --suite-timeout "$guest_timeout" \
 	"$out/initramfs.cpio.gz" "$binary" "$cases" ${extras[@]+"${extras[@]}"}; then
 	cannot_test setup-error "building the initramfs failed (see above)"

@@ -36,7 +36,7 @@ vm-check: vm-check-kernel iorfd-conform-static
 	@rc=0; harness/vm/vm-run.sh --kernel $(KERNEL) --out $(VM_OUT) \
 		--binary $(VM_BINARY) --cases cases \
 		$(addprefix --extra ,$(VM_EXTRA)) $(VM_RUN_ARGS) \
-		-- --bisect $(VM_ARGS) || rc=$$?; \
+		-- --bisect $(if $(VM_EXTRA),--expect /expectations) $(VM_ARGS) || rc=$$?; \
 	echo $$rc >$(VM_OUT)/exit-code; \
 	if [ $$rc -ne 0 ]; then \
 		echo "vm-check: vm-run.sh exited $$rc (1 bad, 125 cannot test; details in $(VM_OUT))" >&2; \
