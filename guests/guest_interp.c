@@ -9,6 +9,8 @@
  * Built with -mgeneral-regs-only: on software hypervisors all guest code runs
  * through KVM's instruction emulator, which has no SSE.
  */
+#include <stdbool.h>
+
 #include "kvm_util.h"
 #include "ucall_common.h"
 
@@ -90,17 +92,118 @@ static void pio_out(uint16_t port, uint8_t size, uint64_t v)
 	}
 }
 
+/*
+ * Read-modify-write instructions on MMIO: KVM emulates each as a read of
+ * the old value followed by a write of the new one.  One macro per width
+ * keeps the instruction's operand size explicit.
+ */
+#define RMW_OPS(sfx, type)                                                                  \
+	static uint64_t add_##sfx(uint64_t addr, uint64_t v)                                \
+	{                                                                                    \
+		type val = (type)v;                                                          \
+		asm volatile("add" #sfx " %1, (%0)" : : "r"(addr), "r"(val) : "memory", "cc"); \
+		return 0;                                                                    \
+	}                                                                                    \
+	static uint64_t xchg_##sfx(uint64_t addr, uint64_t v)                               \
+	{                                                                                    \
+		type val = (type)v;                                                          \
+		asm volatile("xchg" #sfx " %0, (%1)" : "+r"(val) : "r"(addr) : "memory");    \
+		return val;                                                                  \
+	}                                                                                    \
+	static uint64_t cmpxchg_##sfx(uint64_t addr, uint64_t v, uint64_t cmp)              \
+	{                                                                                    \
+		type old = (type)cmp, val = (type)v;                                         \
+		asm volatile("lock cmpxchg" #sfx " %2, (%1)"                                 \
+			     : "+a"(old)                                                     \
+			     : "r"(addr), "r"(val)                                           \
+			     : "memory", "cc");                                              \
+		return old;                                                                  \
+	}
+
+RMW_OPS(b, uint8_t)
+RMW_OPS(w, uint16_t)
+RMW_OPS(l, uint32_t)
+RMW_OPS(q, uint64_t)
+
+/* Returns the old value (xchg, cmpxchg) or 0 (add). */
+static uint64_t mmio_rmw(const struct gstep *s)
+{
+	switch (s->op) {
+	case GOP_MMIO_ADD:
+		switch (s->size) {
+		case 1: return add_b(s->addr, s->value);
+		case 2: return add_w(s->addr, s->value);
+		case 4: return add_l(s->addr, s->value);
+		default: return add_q(s->addr, s->value);
+		}
+	case GOP_MMIO_XCHG:
+		switch (s->size) {
+		case 1: return xchg_b(s->addr, s->value);
+		case 2: return xchg_w(s->addr, s->value);
+		case 4: return xchg_l(s->addr, s->value);
+		default: return xchg_q(s->addr, s->value);
+		}
+	default:
+		switch (s->size) {
+		case 1: return cmpxchg_b(s->addr, s->value, s->compare);
+		case 2: return cmpxchg_w(s->addr, s->value, s->compare);
+		case 4: return cmpxchg_l(s->addr, s->value, s->compare);
+		default: return cmpxchg_q(s->addr, s->value, s->compare);
+		}
+	}
+}
+
+/* rep outs / rep ins: one instruction moving count elements through one port. */
+static void pio_string(uint64_t i, const struct gstep *s)
+{
+	uint8_t buf[GSTEP_MAX_COUNT * 4];
+	uint64_t n = s->count, e, v;
+	uint16_t port = (uint16_t)s->addr;
+	void *p = buf;
+	unsigned int b;
+
+	for (e = 0; s->op == GOP_PIO_OUTS && e < n; e++)
+		for (b = 0; b < s->size; b++)
+			buf[e * s->size + b] = (uint8_t)(s->data[e] >> (8 * b));
+	if (s->op == GOP_PIO_OUTS) {
+		if (s->size == 1)
+			asm volatile("rep outsb" : "+S"(p), "+c"(n) : "d"(port) : "memory");
+		else if (s->size == 2)
+			asm volatile("rep outsw" : "+S"(p), "+c"(n) : "d"(port) : "memory");
+		else
+			asm volatile("rep outsl" : "+S"(p), "+c"(n) : "d"(port) : "memory");
+		return;
+	}
+	if (s->size == 1)
+		asm volatile("rep insb" : "+D"(p), "+c"(n) : "d"(port) : "memory");
+	else if (s->size == 2)
+		asm volatile("rep insw" : "+D"(p), "+c"(n) : "d"(port) : "memory");
+	else
+		asm volatile("rep insl" : "+D"(p), "+c"(n) : "d"(port) : "memory");
+	for (e = 0; (s->flags & GSTEP_CHECK) && e < s->count; e++) {
+		for (v = 0, b = 0; b < s->size; b++)
+			v |= (uint64_t)buf[e * s->size + b] << (8 * b);
+		if (v != s->data[e])
+			ucall(UCALL_SYNC, 5, (uint64_t)GSYNC_MISMATCH, i, v, s->data[e], e);
+	}
+}
+
 static int size_ok(const struct gstep *s)
 {
-	uint8_t max = (s->op == GOP_PIO_IN || s->op == GOP_PIO_OUT) ? 4 : 8;
+	bool pio = s->op == GOP_PIO_IN || s->op == GOP_PIO_OUT || s->op == GOP_PIO_OUTS ||
+		   s->op == GOP_PIO_INS;
+	uint8_t max = pio ? 4 : 8;
 
+	if ((s->op == GOP_PIO_OUTS || s->op == GOP_PIO_INS) &&
+	    (!s->count || s->count > GSTEP_MAX_COUNT))
+		return 0;
 	return (s->size == 1 || s->size == 2 || s->size == 4 || s->size == 8) && s->size <= max;
 }
 
 static void check_read(uint64_t i, const struct gstep *s, uint64_t v)
 {
 	if ((s->flags & GSTEP_CHECK) && v != s->expect)
-		ucall(UCALL_SYNC, 4, (uint64_t)GSYNC_MISMATCH, i, v, s->expect);
+		ucall(UCALL_SYNC, 5, (uint64_t)GSYNC_MISMATCH, i, v, s->expect, 0ull);
 }
 
 void guest_interp(struct gprog *prog)
@@ -130,6 +233,15 @@ void guest_interp(struct gprog *prog)
 			break;
 		case GOP_SYNC:
 			ucall(UCALL_SYNC, 2, (uint64_t)GSYNC_POINT, i);
+			break;
+		case GOP_PIO_OUTS:
+		case GOP_PIO_INS:
+			pio_string(i, s);
+			break;
+		case GOP_MMIO_ADD:
+		case GOP_MMIO_XCHG:
+		case GOP_MMIO_CMPXCHG:
+			check_read(i, s, mmio_rmw(s));
 			break;
 		default:
 			ucall(UCALL_SYNC, 2, (uint64_t)GSYNC_BAD_STEP, i);

@@ -19,7 +19,14 @@ enum gop {
 	GOP_PIO_IN,
 	GOP_PIO_OUT,
 	GOP_SYNC,
+	GOP_PIO_OUTS,	  /* rep outs of count elements from data[] */
+	GOP_PIO_INS,	  /* rep ins of count elements into data[] */
+	GOP_MMIO_ADD,	  /* add value to memory: a read, then a write */
+	GOP_MMIO_XCHG,	  /* xchg: a read, then a write of value */
+	GOP_MMIO_CMPXCHG, /* cmpxchg: read; write value if it equals compare */
 };
+
+#define GSTEP_MAX_COUNT 16
 
 #define GSTEP_CHECK (1u << 0) /* read: compare the loaded value with expect */
 
@@ -31,6 +38,10 @@ struct gstep {
 	uint64_t addr; /* guest physical = virtual (identity mapped), or port */
 	uint64_t value;
 	uint64_t expect;
+	uint64_t compare; /* cmpxchg */
+	uint32_t count;	  /* string PIO: elements */
+	uint32_t pad;
+	uint64_t data[GSTEP_MAX_COUNT]; /* string PIO: out values, or expected in values */
 };
 
 struct gprog {
@@ -42,7 +53,8 @@ struct gprog {
 /* args[0] of a UCALL_SYNC from the interpreter */
 enum gsync_tag {
 	GSYNC_POINT = 0x5157, /* args[1] = step index */
-	GSYNC_MISMATCH,	      /* args[1] = step, args[2] = observed, args[3] = expected */
+	GSYNC_MISMATCH,	      /* args[1] = step, args[2] = observed, args[3] = expected,
+			       * args[4] = element of a string op (0 otherwise) */
 	GSYNC_BAD_STEP,	      /* args[1] = step: an op or size the guest cannot execute */
 };
 

@@ -89,7 +89,14 @@ enum step_op {
 	STEP_WRITE, /* MMIO store or PIO out */
 	STEP_SYNC,  /* a ucall to the harness; nothing on any channel */
 	STEP_HOST,  /* the VMM acts while the vCPU waits at this step */
+	STEP_OUTS,  /* rep outs: count elements through one port */
+	STEP_INS,   /* rep ins */
+	STEP_ADD,   /* add to MMIO: a read, then a write */
+	STEP_XCHG,  /* xchg with MMIO: a read, then a write */
+	STEP_CMPXCHG, /* lock cmpxchg on MMIO: a read, then a write if equal */
 };
+
+#define CASE_MAX_STRING 16
 
 enum host_action {
 	HOST_REGISTER,	/* KVM_SET_IOREGION of a region marked 'register: later' */
@@ -106,6 +113,9 @@ struct case_step {
 	uint64_t value;	   /* write: the value stored */
 	bool check;	   /* read: compare with expect */
 	uint64_t expect;
+	uint64_t compare;	 /* cmpxchg */
+	unsigned int count;	 /* outs/ins: elements */
+	uint64_t values[CASE_MAX_STRING]; /* outs: values; ins: expected values */
 	enum host_action action; /* host */
 	int expect_errno;	 /* host: the ioctl's expected result */
 	struct src_loc loc;
@@ -163,6 +173,7 @@ struct iorfd_case {
 	unsigned int revisions; /* bit per enum iorfd_rev the case applies to */
 	const char *reqs[CASE_MAX_REQS];
 	char req_buf[CASE_MAX_REQS][16];
+	struct src_loc req_loc[CASE_MAX_REQS]; /* where each ID is, for lint */
 	int nr_reqs;
 
 	struct case_channel channels[CASE_MAX_CHANNELS];
@@ -185,6 +196,12 @@ struct case_error {
  * @rev still loads; check c->revisions.
  */
 int case_load(const char *path, enum iorfd_rev rev, struct iorfd_case *c, struct case_error *err);
+/*
+ * case_load() on @len bytes already in memory (no NUL needed), named @name
+ * in messages: the fuzzer's way in, which must not touch the filesystem.
+ */
+int case_load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev rev,
+		  struct iorfd_case *c, struct case_error *err);
 
 int case_find_region(const struct iorfd_case *c, const char *name);
 int case_find_channel(const struct iorfd_case *c, const char *name);

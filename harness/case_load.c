@@ -533,6 +533,7 @@ static int load_req(struct loader *l, const struct ynode *n)
 		return fail(l, n, "too many requirements (max %d)", CASE_MAX_REQS);
 	strcpy(c->req_buf[c->nr_reqs], n->str);
 	c->reqs[c->nr_reqs] = c->req_buf[c->nr_reqs];
+	c->req_loc[c->nr_reqs] = loc_of(l, n);
 	c->nr_reqs++;
 	return 0;
 }
@@ -803,7 +804,8 @@ static int load_named(struct loader *l, const struct ynode *root, const char *se
 
 /* ---- programs ------------------------------------------------------------ */
 
-static const char *const step_ops[] = {"read", "write", "sync", "host", NULL};
+static const char *const step_ops[] = {"read", "write", "sync",    "host", "outs",
+					"ins",	"add",	 "xchg", "cmpxchg", NULL};
 static const char *const addr_keys[] = {"region", "mmio", "pio", NULL};
 
 /* A sync has nothing but its op. */
@@ -911,10 +913,74 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 	return 0;
 }
 
+/* outs: {values: [..]}; ins: {count: N, expect: [..]}; one port, like rep outs/ins. */
+static int load_string_step(struct loader *l, const struct ynode *map, struct case_step *s)
+{
+	const struct ynode *list = ymap_find(map, s->op == STEP_OUTS ? "values" : "expect", NULL);
+	const struct ynode *n;
+	uint64_t count;
+	int i;
+
+	if (s->space != SPACE_PIO)
+		return fail(l, map, "%s is port I/O: give 'pio' or a pio region", step_ops[s->op]);
+	if (forbid_key(l, map, s->op == STEP_OUTS ? "count" : "values",
+		       s->op == STEP_OUTS ? "'%s' is only for ins" : "'%s' is only for outs"))
+		return -1;
+	if (s->op == STEP_OUTS && !list)
+		return need_key(l, map, "values") ? 0 : -1;
+	if (list && !(list = sequence(l, list)))
+		return -1;
+	if (s->op == STEP_INS) {
+		n = need_key(l, map, "count");
+		if (!n || get_u64(l, n, &count, NULL))
+			return -1;
+		if (!count || count > CASE_MAX_STRING)
+			return fail(l, n, "count must be 1 to %d", CASE_MAX_STRING);
+		s->count = (unsigned int)count;
+		if (list && list->nr_kids != (int)count)
+			return fail(l, list, "expect has %d values for a count of %u", list->nr_kids,
+				    s->count);
+		s->check = list != NULL;
+	} else {
+		if (!list->nr_kids || list->nr_kids > CASE_MAX_STRING)
+			return fail(l, list, "values must have 1 to %d elements", CASE_MAX_STRING);
+		s->count = (unsigned int)list->nr_kids;
+	}
+	for (i = 0; list && i < list->nr_kids; i++)
+		if (get_value(l, list->kids[i], s->size, &s->values[i]))
+			return -1;
+	return 0;
+}
+
+/* add/xchg/cmpxchg: {value}, xchg/cmpxchg may check the old value with expect. */
+static int load_rmw_step(struct loader *l, const struct ynode *map, struct case_step *s)
+{
+	const struct ynode *n;
+
+	if (s->space != SPACE_MMIO)
+		return fail(l, map, "%s is an MMIO instruction", step_ops[s->op]);
+	n = need_key(l, map, "value");
+	if (!n || get_value(l, n, s->size, &s->value))
+		return -1;
+	if (s->op != STEP_CMPXCHG && forbid_key(l, map, "compare", "'%s' is only for cmpxchg"))
+		return -1;
+	if (s->op == STEP_CMPXCHG) {
+		n = need_key(l, map, "compare");
+		if (!n || get_value(l, n, s->size, &s->compare))
+			return -1;
+	}
+	if (s->op == STEP_ADD && forbid_key(l, map, "expect", "add returns nothing to check"))
+		return -1;
+	n = ymap_find(map, "expect", NULL);
+	s->check = n != NULL;
+	return n ? get_value(l, n, s->size, &s->expect) : 0;
+}
+
 static int load_step(struct loader *l, const struct ynode *map, struct case_step *s)
 {
-	static const char *const keys[] = {"op",   "region", "offset", "mmio", "pio",
-					   "size", "value",  "expect", "action", "errno", NULL};
+	static const char *const keys[] = {"op",     "region", "offset", "mmio",	 "pio",
+					   "size",   "value",  "expect", "action", "errno",
+					   "values", "count",  "compare", NULL};
 	const struct ynode *n, *addr_at;
 	int op;
 
@@ -923,7 +989,8 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 	if (want_map(l, map) || check_keys(l, map, keys))
 		return -1;
 	n = need_key(l, map, "op");
-	if (!n || get_enum(l, n, step_ops, "op", "read, write, sync or host", &op))
+	if (!n || get_enum(l, n, step_ops, "op",
+			   "read, write, sync, host, outs, ins, add, xchg or cmpxchg", &op))
 		return -1;
 	s->op = op;
 	if (s->op == STEP_SYNC)
@@ -932,6 +999,19 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 		return load_host_step(l, map, s);
 	if (forbid_key(l, map, "action", "'%s' is only for host steps") ||
 	    forbid_key(l, map, "errno", "'%s' is only for host steps"))
+		return -1;
+	if (s->op >= STEP_OUTS) {
+		if (step_addr(l, map, s, &addr_at))
+			return -1;
+		n = need_key(l, map, "size");
+		if (!n || get_size(l, n, s->space, &s->size) ||
+		    check_access(l, addr_at, s->space, s->addr, s->size))
+			return -1;
+		return s->op <= STEP_INS ? load_string_step(l, map, s) : load_rmw_step(l, map, s);
+	}
+	if (forbid_key(l, map, "values", "'%s' is only for outs") ||
+	    forbid_key(l, map, "count", "'%s' is only for ins") ||
+	    forbid_key(l, map, "compare", "'%s' is only for cmpxchg"))
 		return -1;
 
 	if (forbid_key(l, map, s->op == STEP_READ ? "value" : "expect",
@@ -1206,6 +1286,22 @@ static int load_buf(const char *name, const char *buf, size_t len, enum iorfd_re
 	}
 	ytree_free(&doc);
 	return ret;
+}
+
+/* Sets up @c the way case_load() does, so the fuzzer sees the same loader. */
+int case_load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev rev,
+		  struct iorfd_case *c, struct case_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	err->msg[0] = '\0';
+	if (strlen(name) >= sizeof(c->file) || (unsigned int)rev >= IORFD_NR_REVS ||
+	    len > CASE_FILE_MAX) {
+		snprintf(err->msg, sizeof(err->msg), "%.200s: bad name, revision or length", name);
+		return -1;
+	}
+	strcpy(c->file, name);
+	c->rev = rev;
+	return load_buf(c->file, buf, len, rev, c, err);
 }
 
 /* The whole file, NUL-terminated, in a malloc()ed buffer. */

@@ -23,6 +23,8 @@
 
 #define RESPONDER_STOP_MS 2000
 
+_Static_assert(CASE_MAX_STRING == GSTEP_MAX_COUNT, "case and guest agree on string length");
+
 struct exec {
 	const struct iorfd_case *c;
 	struct case_result *res;
@@ -50,8 +52,24 @@ static uint64_t now_usec(void)
 
 static uint8_t step_gop(const struct case_step *s)
 {
-	if (s->op == STEP_SYNC || s->op == STEP_HOST)
+	switch (s->op) {
+	case STEP_SYNC:
+	case STEP_HOST:
 		return GOP_SYNC;
+	case STEP_OUTS:
+		return GOP_PIO_OUTS;
+	case STEP_INS:
+		return GOP_PIO_INS;
+	case STEP_ADD:
+		return GOP_MMIO_ADD;
+	case STEP_XCHG:
+		return GOP_MMIO_XCHG;
+	case STEP_CMPXCHG:
+		return GOP_MMIO_CMPXCHG;
+	case STEP_READ:
+	case STEP_WRITE:
+		break;
+	}
 	if (s->space == SPACE_PIO)
 		return s->op == STEP_READ ? GOP_PIO_IN : GOP_PIO_OUT;
 	return s->op == STEP_READ ? GOP_MMIO_READ : GOP_MMIO_WRITE;
@@ -77,6 +95,9 @@ static void load_program(struct exec *x, int vi)
 		g->value = s->value;
 		g->expect = s->expect;
 		g->flags = s->check ? GSTEP_CHECK : 0;
+		g->compare = s->compare;
+		g->count = s->count;
+		memcpy(g->data, s->values, sizeof(g->data));
 	}
 	x->progs[vi] = p;
 	x->res->vcpu[vi].step = -1;
