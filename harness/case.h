@@ -43,8 +43,36 @@ enum responder_model {
 	RESPONDER_REGISTERS, /* reads return the last value written there */
 };
 
+/* What a responder does wrong on purpose, for one command. */
+enum resp_fault {
+	RF_NONE,
+	RF_CLOSE,	  /* close the device end after reading the command */
+	RF_SHORT,	  /* reply with fewer than 32 bytes */
+	RF_LONG,	  /* reply with more than 32 bytes in one write */
+	RF_EXTRA,	  /* reply, then reply once more */
+	RF_GARBAGE,	  /* reply with 32 bytes of 0xa5 */
+	RF_NEVER,	  /* never answer this command */
+	RF_ANSWER_POSTED, /* answer a command that asked for no reply */
+};
+
+#define CASE_MAX_RULES 16
+
+/* Responder behaviour for the at-th command (1-based) on its channel. */
+struct resp_rule {
+	int at;
+	bool has_reply; /* scripted reply instead of the register model's */
+	uint64_t reply;
+	int delay_ms; /* before answering */
+	bool hold;    /* answer only when the host timeline releases it */
+	enum resp_fault fault;
+	int bytes; /* short/long: how many bytes the reply has */
+	struct src_loc loc;
+};
+
 struct case_channel {
 	char name[CASE_NAME_MAX];
+	struct resp_rule rules[CASE_MAX_RULES];
+	int nr_rules;
 	enum chan_kind kind;
 	bool nonblock; /* O_NONBLOCK on KVM's ends */
 	enum responder_model model;
@@ -121,6 +149,31 @@ struct case_step {
 	struct src_loc loc;
 };
 
+/*
+ * The host timeline: actions a host thread takes while the vCPUs run, each
+ * after the previous one completed, for what must happen while a vCPU is
+ * blocked (a signal while a reply is withheld, say).
+ */
+enum tl_op {
+	TL_WAIT_COMMANDS, /* until a channel has seen count commands */
+	TL_WAIT_INTR,	  /* until a vCPU's KVM_RUN has returned EINTR count times */
+	TL_SIGNAL,	  /* SIGUSR1 to a vCPU thread */
+	TL_RELEASE,	  /* let a channel's held reply go */
+	TL_DEASSIGN,	  /* remove a region */
+	TL_SLEEP,	  /* wait ms (only to let a blocked call settle; never for ordering) */
+};
+
+#define CASE_MAX_TIMELINE 32
+
+struct tl_step {
+	enum tl_op op;
+	int channel, vcpu, region;
+	int count;
+	int ms;
+	int expect_errno;
+	struct src_loc loc;
+};
+
 struct case_vcpu {
 	struct case_step steps[CASE_MAX_STEPS];
 	int nr_steps;
@@ -154,6 +207,13 @@ enum case_outcome {
 	OUTCOME_DONE, /* every vCPU ran its program to the end */
 };
 
+/* A KVM_RUN that must fail, in the order a vCPU sees them. */
+struct expect_run_error {
+	int vcpu;
+	int err; /* positive errno: EINTR, EIO, ... */
+	struct src_loc loc;
+};
+
 struct case_expect {
 	enum case_outcome outcome;
 	struct src_loc outcome_loc;
@@ -162,6 +222,8 @@ struct case_expect {
 	int nr_cmds;
 	struct expect_exit exits[CASE_MAX_EXPECT];
 	int nr_exits;
+	struct expect_run_error run_errors[CASE_MAX_TIMELINE];
+	int nr_run_errors;
 };
 
 struct iorfd_case {
@@ -182,6 +244,8 @@ struct iorfd_case {
 	int nr_regions;
 	struct case_vcpu vcpus[CASE_MAX_VCPUS];
 	int nr_vcpus;
+	struct tl_step timeline[CASE_MAX_TIMELINE];
+	int nr_timeline;
 	struct case_expect expect;
 };
 

@@ -626,9 +626,81 @@ static int load_header(struct loader *l, const struct ynode *root)
 static const char *const chan_kinds[] = {"stream", "seqpacket", "pipes", NULL};
 static const char *const spaces[] = {"mmio", "pio", NULL};
 
+/* A small non-negative count (command numbers, milliseconds, bytes). */
+static int get_int(struct loader *l, const struct ynode *n, int min, int max, int *out)
+{
+	const struct ynode *at;
+	uint64_t v;
+
+	if (get_u64(l, n, &v, &at))
+		return -1;
+	if (v < (uint64_t)min || v > (uint64_t)max)
+		return fail(l, at, "%llu is not in %d..%d", (unsigned long long)v, min, max);
+	*out = (int)v;
+	return 0;
+}
+
+/* script: [{at: N, reply: V, delay_ms: M, hold: true, fault: F, bytes: B}] */
+static int load_rule(struct loader *l, const struct ynode *map, struct resp_rule *r)
+{
+	static const char *const keys[] = {"at", "reply", "delay_ms", "hold", "fault", "bytes", NULL};
+	static const char *const faults[] = {"none",	"close", "short", "long", "extra",
+					     "garbage", "never", "answer_posted", NULL};
+	const struct ynode *n;
+	int v;
+
+	r->loc = loc_of(l, map);
+	if (want_map(l, map) || check_keys(l, map, keys))
+		return -1;
+	n = need_key(l, map, "at");
+	if (!n || get_int(l, n, 1, 1 << 20, &r->at))
+		return -1;
+	n = ymap_find(map, "reply", NULL);
+	r->has_reply = n != NULL;
+	if (n && get_u64(l, n, &r->reply, NULL))
+		return -1;
+	n = ymap_find(map, "delay_ms", NULL);
+	if (n && get_int(l, n, 0, 10000, &r->delay_ms))
+		return -1;
+	n = ymap_find(map, "hold", NULL);
+	if (n && get_bool(l, n, &r->hold))
+		return -1;
+	n = ymap_find(map, "fault", NULL);
+	if (n && get_enum(l, n, faults, "fault",
+			  "close, short, long, extra, garbage, never or answer_posted", &v))
+		return -1;
+	r->fault = n ? v : RF_NONE;
+	r->bytes = r->fault == RF_SHORT ? 16 : r->fault == RF_LONG ? 40 : 0;
+	n = ymap_find(map, "bytes", NULL);
+	if (n && r->fault != RF_SHORT && r->fault != RF_LONG)
+		return fail(l, n, "'bytes' is only for fault short or long");
+	if (n && get_int(l, n, r->fault == RF_SHORT ? 0 : 33, r->fault == RF_SHORT ? 31 : 64,
+			 &r->bytes))
+		return -1;
+	return 0;
+}
+
+static int load_script(struct loader *l, const struct ynode *n, struct case_channel *ch)
+{
+	int i;
+
+	n = sequence(l, n);
+	if (!n)
+		return -1;
+	for (i = 0; i < n->nr_kids; i++) {
+		if (i >= CASE_MAX_RULES)
+			return fail(l, n->kids[i], "too many script entries (max %d)",
+				    CASE_MAX_RULES);
+		if (load_rule(l, n->kids[i], &ch->rules[i]))
+			return -1;
+		ch->nr_rules++;
+	}
+	return 0;
+}
+
 static int load_channel(struct loader *l, const struct ynode *key, const struct ynode *map)
 {
-	static const char *const keys[] = {"kind", "responder", "reset", "nonblock", NULL};
+	static const char *const keys[] = {"kind", "responder", "reset", "nonblock", "script", NULL};
 	static const char *const models[] = {"registers", NULL};
 	struct iorfd_case *c = l->c;
 	struct case_channel *ch;
@@ -657,7 +729,10 @@ static int load_channel(struct loader *l, const struct ynode *key, const struct 
 	if (n && get_u64(l, n, &ch->reset, NULL))
 		return -1;
 	n = ymap_find(map, "nonblock", NULL);
-	return n ? get_bool(l, n, &ch->nonblock) : 0;
+	if (n && get_bool(l, n, &ch->nonblock))
+		return -1;
+	n = ymap_find(map, "script", NULL);
+	return n ? load_script(l, n, ch) : 0;
 }
 
 /* read_fd / write_fd: "channel", "closed", or a (possibly negative) decimal number. */
@@ -1218,9 +1293,118 @@ static int load_exits(struct loader *l, const struct ynode *n)
 	return 0;
 }
 
+/* run_errors: [{vcpu: 0, errno: EINTR}] in the order each vCPU sees them */
+static int load_run_errors(struct loader *l, const struct ynode *n)
+{
+	static const char *const keys[] = {"vcpu", "errno", NULL};
+	struct case_expect *e = &l->c->expect;
+	int i;
+
+	n = sequence(l, n);
+	if (!n)
+		return -1;
+	for (i = 0; i < n->nr_kids; i++) {
+		struct expect_run_error *r = &e->run_errors[e->nr_run_errors];
+		const struct ynode *m = n->kids[i], *v;
+
+		if (e->nr_run_errors == CASE_MAX_TIMELINE)
+			return fail(l, m, "too many run errors (max %d)", CASE_MAX_TIMELINE);
+		r->loc = loc_of(l, m);
+		if (want_map(l, m) || check_keys(l, m, keys))
+			return -1;
+		v = ymap_find(m, "vcpu", NULL);
+		if (v && get_int(l, v, 0, l->c->nr_vcpus - 1, &r->vcpu))
+			return -1;
+		v = need_key(l, m, "errno");
+		if (!v || get_errno(l, v, &r->err))
+			return -1;
+		if (!r->err)
+			return fail(l, v, "a run error cannot be 0");
+		e->nr_run_errors++;
+	}
+	return 0;
+}
+
+/*
+ * host: [{wait_commands: {channel: C, count: N}} | {wait_intr: {vcpu: V, count: N}} |
+ *        {signal: V} | {release: C} | {deassign: R, errno: E} | {sleep_ms: M}]
+ */
+static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step *t)
+{
+	static const char *const keys[] = {"wait_commands", "wait_intr", "signal", "release",
+					   "deassign",	    "sleep_ms",	 "errno",  NULL};
+	const struct ynode *v, *sub;
+	int which;
+
+	t->loc = loc_of(l, m);
+	if (want_map(l, m) || check_keys(l, m, keys))
+		return -1;
+	if (pick_one(l, m, keys, "host step",
+		     "'wait_commands', 'wait_intr', 'signal', 'release', 'deassign' or 'sleep_ms'",
+		     &which, &v))
+		return -1;
+	t->count = 1;
+	switch (which) {
+	case 0:
+	case 1:
+		t->op = which == 0 ? TL_WAIT_COMMANDS : TL_WAIT_INTR;
+		if (want_map(l, v) || check_keys(l, v, (const char *const[]){"channel", "vcpu",
+									    "count", NULL}))
+			return -1;
+		sub = ymap_find(v, "count", NULL);
+		if (sub && get_int(l, sub, 1, 1 << 20, &t->count))
+			return -1;
+		if (which == 0) {
+			sub = need_key(l, v, "channel");
+			return sub ? get_channel(l, sub, &t->channel) : -1;
+		}
+		sub = ymap_find(v, "vcpu", NULL);
+		return sub ? get_int(l, sub, 0, l->c->nr_vcpus - 1, &t->vcpu) : 0;
+	case 2:
+		t->op = TL_SIGNAL;
+		return get_int(l, v, 0, l->c->nr_vcpus - 1, &t->vcpu);
+	case 3:
+		t->op = TL_RELEASE;
+		return get_channel(l, v, &t->channel);
+	case 4:
+		t->op = TL_DEASSIGN;
+		if (get_region(l, v, &t->region, NULL))
+			return -1;
+		v = ymap_find(m, "errno", NULL);
+		return v ? get_errno(l, v, &t->expect_errno) : 0;
+	default:
+		t->op = TL_SLEEP;
+		return get_int(l, v, 1, 5000, &t->ms);
+	}
+}
+
+static int load_timeline(struct loader *l, const struct ynode *root)
+{
+	const struct ynode *n = ymap_find(root, "host", NULL);
+	int i;
+
+	if (!n)
+		return 0;
+	n = sequence(l, n);
+	if (!n)
+		return -1;
+	for (i = 0; i < n->nr_kids; i++) {
+		if (i >= CASE_MAX_TIMELINE)
+			return fail(l, n->kids[i], "too many host steps (max %d)",
+				    CASE_MAX_TIMELINE);
+		if (load_tl_step(l, n->kids[i], &l->c->timeline[i]))
+			return -1;
+		if (l->c->timeline[i].op != TL_DEASSIGN &&
+		    ymap_find(n->kids[i], "errno", NULL))
+			return fail(l, n->kids[i], "'errno' is only for deassign");
+		l->c->nr_timeline++;
+	}
+	return 0;
+}
+
 static int load_expect(struct loader *l, const struct ynode *root)
 {
-	static const char *const keys[] = {"outcome", "transcript", "exits", NULL};
+	static const char *const keys[] = {"outcome", "transcript", "exits", "run_errors", NULL};
 	static const char *const outcomes[] = {"done", NULL};
 	struct case_expect *e = &l->c->expect;
 	const struct ynode *map, *n;
@@ -1246,7 +1430,10 @@ static int load_expect(struct loader *l, const struct ynode *root)
 	if (n && load_transcript(l, n))
 		return -1;
 	n = ymap_find(map, "exits", NULL);
-	return n ? load_exits(l, n) : 0;
+	if (n && load_exits(l, n))
+		return -1;
+	n = ymap_find(map, "run_errors", NULL);
+	return n ? load_run_errors(l, n) : 0;
 }
 
 /* ---- entry points ------------------------------------------------------- */
@@ -1255,12 +1442,13 @@ static int load_root(struct loader *l, const struct ynode *root)
 {
 	static const char *const keys[] = {"case",	"summary",  "requirements",
 					   "revisions", "channels", "regions",
-					   "vcpus",	"expect",   NULL};
+					   "vcpus",	"expect",   "host",	NULL};
 
 	if (want_map(l, root) || check_keys(l, root, keys))
 		return -1;
 	if (load_header(l, root) || load_named(l, root, "channels", load_channel) ||
-	    load_named(l, root, "regions", load_region) || load_vcpus(l, root))
+	    load_named(l, root, "regions", load_region) || load_vcpus(l, root) ||
+	    load_timeline(l, root))
 		return -1;
 	return load_expect(l, root);
 }

@@ -23,6 +23,7 @@
 #include "json.h"
 #include "kmsg.h"
 #include "ktap.h"
+#include "registry.h"
 #include "runner.h"
 #include "target.h"
 
@@ -246,18 +247,80 @@ static int lint_files(const struct case_list *l, struct iorfd_case *c, bool quie
 	return bad;
 }
 
+/*
+ * Checks what each case cites against @reg, then prints the coverage
+ * summary.  Returns the number of unknown IDs: a case citing one claims a
+ * rule that nobody can look up.  Rules without a case are only reported,
+ * since the catalogue grows one case at a time.
+ */
+static int lint_requirements(const struct case_list *l, const struct registry *reg,
+			     struct iorfd_case *c)
+{
+	bool *cited = calloc(reg->nr ? reg->nr : 1, sizeof(*cited));
+	struct req_cites *rc = malloc(sizeof(*rc));
+	struct case_error err;
+	int i, unknown = 0;
+	enum iorfd_rev r;
+
+	if (!cited || !rc) {
+		fprintf(stderr, "lint: out of memory\n");
+		free(cited);
+		free(rc);
+		return 1;
+	}
+	for (i = 0; i < l->nr; i++) {
+		rc->nr = 0;
+		for_each_rev(r) {
+			/* lint_files() has already reported a file that does not load. */
+			if (case_load(l->paths[i], r, c, &err))
+				break;
+			registry_cite(reg, c, rc, cited);
+		}
+		unknown += registry_cite_report(rc, l->paths[i], stderr);
+	}
+	registry_report(reg, cited, stderr);
+	free(rc);
+	free(cited);
+	return unknown;
+}
+
+/* lint [--registry FILE | --registry=FILE] [CASE|DIR...] */
 static int cmd_lint(int argc, char **argv)
 {
-	struct iorfd_case *c = malloc(sizeof(*c));
+	const char *reg_path = "docs/requirements.yaml";
+	struct iorfd_case *c;
+	struct registry reg;
 	struct case_list l;
+	char err[512];
 	int bad;
 
+	if (argc >= 2 && !strcmp(argv[0], "--registry")) {
+		reg_path = argv[1];
+		argc -= 2;
+		argv += 2;
+	} else if (argc >= 1 && !strncmp(argv[0], "--registry=", 11)) {
+		reg_path = argv[0] + 11;
+		argc--;
+		argv++;
+	}
+	if (argc >= 1 && argv[0][0] == '-') {
+		fprintf(stderr, "usage: iorfd-conform lint [--registry FILE] [CASE.yaml|DIR...]\n");
+		return EXIT_USAGE;
+	}
+	if (registry_load(reg_path, &reg, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	c = malloc(sizeof(*c));
 	if (!c || collect(argc, argv, &l)) {
 		free(c);
+		registry_free(&reg);
 		return EXIT_USAGE;
 	}
 	bad = lint_files(&l, c, false);
+	bad += lint_requirements(&l, &reg, c);
 	case_list_free(&l);
+	registry_free(&reg);
 	free(c);
 	return bad ? EXIT_USAGE : EXIT_PASS;
 }
