@@ -157,6 +157,7 @@ struct case_step {
 enum tl_op {
 	TL_WAIT_COMMANDS, /* until a channel has seen count commands */
 	TL_WAIT_INTR,	  /* until a vCPU's KVM_RUN has returned EINTR count times */
+	TL_WAIT_EXITS,	  /* until the VMM has handled count ordinary exits */
 	TL_SIGNAL,	  /* SIGUSR1 to a vCPU thread */
 	TL_RELEASE,	  /* let a channel's held reply go */
 	TL_DEASSIGN,	  /* remove a region */

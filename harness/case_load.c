@@ -1327,20 +1327,25 @@ static int load_run_errors(struct loader *l, const struct ynode *n)
 
 /*
  * host: [{wait_commands: {channel: C, count: N}} | {wait_intr: {vcpu: V, count: N}} |
- *        {signal: V} | {release: C} | {deassign: R, errno: E} | {sleep_ms: M}]
+ *        {wait_exits: {count: N}} | {signal: V} | {release: C} | {deassign: R, errno: E} |
+ *        {sleep_ms: M}]
  */
 static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step *t)
 {
-	static const char *const keys[] = {"wait_commands", "wait_intr", "signal", "release",
-					   "deassign",	    "sleep_ms",	 "errno",  NULL};
+	static const char *const keys[] = {"wait_commands", "wait_intr", "signal",   "release",
+					   "deassign",	    "sleep_ms",	 "wait_exits", "errno", NULL};
 	const struct ynode *v, *sub;
 	int which;
 
 	t->loc = loc_of(l, m);
 	if (want_map(l, m) || check_keys(l, m, keys))
 		return -1;
-	if (pick_one(l, m, keys, "host step",
-		     "'wait_commands', 'wait_intr', 'signal', 'release', 'deassign' or 'sleep_ms'",
+	/* The same names, less "errno": exactly one of them is the step's action. */
+	static const char *const actions[] = {"wait_commands", "wait_intr", "signal",	"release",
+					      "deassign",	"sleep_ms",  "wait_exits", NULL};
+
+	if (pick_one(l, m, actions, "host step",
+		     "'wait_commands', 'wait_intr', 'wait_exits', 'signal', 'release', 'deassign' or 'sleep_ms'",
 		     &which, &v))
 		return -1;
 	t->count = 1;
@@ -1352,7 +1357,7 @@ static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step 
 									    "count", NULL}))
 			return -1;
 		sub = ymap_find(v, "count", NULL);
-		if (sub && get_int(l, sub, 1, 1 << 20, &t->count))
+		if (sub && get_int(l, sub, 0, 1 << 20, &t->count))
 			return -1;
 		if (which == 0) {
 			sub = need_key(l, v, "channel");
@@ -1366,6 +1371,12 @@ static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step 
 	case 3:
 		t->op = TL_RELEASE;
 		return get_channel(l, v, &t->channel);
+	case 6:
+		t->op = TL_WAIT_EXITS;
+		if (want_map(l, v) || check_keys(l, v, (const char *const[]){"count", NULL}))
+			return -1;
+		sub = need_key(l, v, "count");
+		return sub ? get_int(l, sub, 0, 1 << 20, &t->count) : -1;
 	case 4:
 		t->op = TL_DEASSIGN;
 		if (get_region(l, v, &t->region, NULL))

@@ -6,9 +6,12 @@
  * must have finished.  Each failure names the case line that asked for the
  * behaviour and shows expected vs observed, decoded.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <linux/kvm.h>
 
 #include "execute.h"
 
@@ -205,8 +208,55 @@ static void check_outcome(const struct iorfd_case *c, struct case_result *res)
 	}
 }
 
+/* KVM_RUN errors per vCPU, in order, against the expected ones (ERR-9, ERR-14). */
+static void check_run_errors(const struct iorfd_case *c, struct case_result *res)
+{
+	int n = res->nr_run_events < RESULT_MAX_RUN_EVENTS ? res->nr_run_events :
+							       RESULT_MAX_RUN_EVENTS;
+	int v, i, j, k;
+
+	for (v = 0; v < c->nr_vcpus; v++) {
+		const struct expect_run_error *want[CASE_MAX_TIMELINE];
+		const struct run_event *got[RESULT_MAX_RUN_EVENTS];
+		int nw = 0, ng = 0;
+
+		for (i = 0; i < c->expect.nr_run_errors; i++)
+			if (c->expect.run_errors[i].vcpu == v)
+				want[nw++] = &c->expect.run_errors[i];
+		for (j = 0; j < n; j++)
+			if (res->run_events[j].vcpu == v)
+				got[ng++] = &res->run_events[j];
+		for (k = 0; k < ng; k++) {
+			const struct case_step *s = got[k]->step >= 0 &&
+							    got[k]->step < c->vcpus[v].nr_steps ?
+							    &c->vcpus[v].steps[got[k]->step] : NULL;
+			const struct src_loc *l = k < nw ? &want[k]->loc : s ? &s->loc : &c->loc;
+
+			if (k < nw && got[k]->err == want[k]->err) {
+				if (got[k]->err == EINTR && got[k]->exit_reason != KVM_EXIT_INTR)
+					result_fail(res, VERDICT_FAIL, "ERR-9",
+						    "%s:%d:%d: vCPU%d: KVM_RUN failed with EINTR but exit_reason is %u, expected KVM_EXIT_INTR (10)",
+						    l->file, l->line, l->col, v, got[k]->exit_reason);
+				continue;
+			}
+			result_fail(res, VERDICT_FAIL, NULL,
+				    "%s:%d:%d: vCPU%d: KVM_RUN #%d error: expected %s, observed %s at step %lld",
+				    l->file, l->line, l->col, v, k + 1,
+				    k < nw ? strerrorname_np(want[k]->err) : "none",
+				    strerrorname_np(got[k]->err), (long long)got[k]->step);
+			break;
+		}
+		if (ng < nw)
+			result_fail(res, VERDICT_FAIL, NULL,
+				    "%s:%d:%d: vCPU%d: expected KVM_RUN to fail with %s, it did not",
+				    want[ng]->loc.file, want[ng]->loc.line, want[ng]->loc.col, v,
+				    strerrorname_np(want[ng]->err));
+	}
+}
+
 void case_evaluate(const struct iorfd_case *c, struct case_result *res)
 {
+	check_run_errors(c, res);
 	check_outcome(c, res);
 	check_violations(c, res);
 	check_transcripts(c, res);

@@ -9,6 +9,7 @@
 #define IORFD_REF_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -45,8 +46,31 @@ struct ref_ioeventfd {
 	bool pio;
 };
 
+#define REF_MAX_VCPUS 8
+
+/*
+ * An access interrupted by a signal (V2/V3, ERR-10): where it stopped, so
+ * the next KVM_RUN resumes it instead of starting over (ERR-11).  The
+ * context stays held across the EINTR return, as the RFC's lock does.
+ */
+enum ref_state {
+	REF_IDLE,
+	REF_SEND_CMD,
+	REF_GET_REPLY,
+};
+
+struct ref_vcpu {
+	enum ref_state state;
+	struct ref_ctx *ctx; /* held while interrupted; has its own reference */
+	uint32_t elem;	     /* string PIO: the element in progress */
+	uint32_t exit_reason; /* the exit being dispatched, while KVM_EXIT_INTR is reported */
+	uint8_t cmd[WIRE_MSG_SIZE];
+};
+
 struct ref {
 	enum iorfd_rev rev;
+	struct ref_vcpu vcpus[REF_MAX_VCPUS];
+	sigset_t wait_mask; /* the vCPU threads' mask without SIGUSR1: waits can be interrupted */
 	struct ref_ioeventfd ioeventfds[REF_MAX_REGIONS];
 	int nr_ioeventfds;
 	/* Readers dispatch; writers (de)register and so wait for accesses in flight. */
@@ -64,5 +88,8 @@ int ref_ioeventfd(struct ref *ref, const struct kvm_ioeventfd *e, int vm_fd);
 
 void ref_ctx_acquire(struct ref_ctx *ctx);
 void ref_ctx_release(struct ref_ctx *ctx);
+/* An extra reference keeps an interrupted access's context alive if its region goes. */
+void ref_ctx_get(struct ref *ref, struct ref_ctx *ctx);
+void ref_ctx_put(struct ref *ref, struct ref_ctx *ctx);
 
 #endif /* IORFD_REF_H */

@@ -11,6 +11,9 @@
  * RFC does (WIRE-1, WIRE-2): a short transfer is an error and means fallback.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -20,62 +23,123 @@
 
 #include "ref.h"
 
-static int send_cmd(int fd, const uint8_t *buf)
+/*
+ * Waits until @fd is ready, with SIGUSR1 let through: this is where a
+ * signal interrupts an access, as it interrupts the kernel's blocking
+ * kernel_read/kernel_write.  No timeout: the RFC has none either (ERR-0);
+ * the case's deadline bounds it.  A non-blocking fd is not waited for.
+ */
+static int wait_fd(struct ref *ref, int fd, short events)
 {
-	ssize_t n = write(fd, buf, WIRE_MSG_SIZE);
+	struct pollfd p = { .fd = fd, .events = events };
+	int fl = fcntl(fd, F_GETFL);
 
-	if (n == WIRE_MSG_SIZE)
+	if (fl >= 0 && (fl & O_NONBLOCK))
 		return 0;
-	return n < 0 ? -errno : -EIO;
+	if (ppoll(&p, 1, NULL, &ref->wait_mask) < 0)
+		return -errno;
+	return 0;
 }
 
-static int get_reply(int fd, uint64_t *data)
+static int send_cmd(struct ref *ref, int fd, const uint8_t *buf)
+{
+	int err = wait_fd(ref, fd, POLLOUT);
+	ssize_t n;
+
+	if (err)
+		return err;
+	n = write(fd, buf, WIRE_MSG_SIZE);
+	if (n == WIRE_MSG_SIZE)
+		return 0;
+	/* A would-block on an O_NONBLOCK fd is an error, not a wait (ERR-6). */
+	return n < 0 ? (errno == EAGAIN ? -EINVAL : -errno) : -EIO;
+}
+
+static int get_reply(struct ref *ref, int fd, uint64_t *data)
 {
 	uint8_t buf[WIRE_MSG_SIZE];
-	ssize_t n = read(fd, buf, sizeof(buf));
+	int err = wait_fd(ref, fd, POLLIN);
+	ssize_t n;
 
+	if (err)
+		return err;
+	n = read(fd, buf, sizeof(buf));
 	if (n != WIRE_MSG_SIZE)
-		return n < 0 ? -errno : -EIO;
+		return n < 0 ? (errno == EAGAIN ? -EINVAL : -errno) : -EIO;
 	*data = wire_decode_resp(buf);
 	return 0;
+}
+
+static void finish(struct ref *ref, struct ref_vcpu *vs)
+{
+	if (vs->ctx) {
+		ref_ctx_release(vs->ctx);
+		ref_ctx_put(ref, vs->ctx);
+	}
+	vs->ctx = NULL;
+	vs->state = REF_IDLE;
 }
 
 /*
  * One access of @len bytes at @offset in @rg.  @val holds the written value
  * (low @len bytes significant) or receives the read one.  0 or -errno.
  */
-static int ref_access(struct ref *ref, struct ref_region *rg, bool write, uint64_t offset,
-		      unsigned int len, uint64_t *val)
+static int ref_access(struct ref *ref, struct ref_vcpu *vs, struct ref_region *rg, bool write,
+		      uint64_t offset, unsigned int len, uint64_t *val)
 {
 	bool want_reply = !write || !rg->posted;
-	uint8_t buf[WIRE_MSG_SIZE];
 	struct wire_cmd cmd;
 	uint64_t data = 0, reply = 0;
-	int err;
+	int err = 0;
 
-	if (wire_size_code(len) < 0)
-		return -EOPNOTSUPP; /* DISPATCH-4 */
-	if (write)
-		memcpy(&data, val, len); /* zero-extended: the rest stays 0 */
-	wire_make_cmd(&cmd, write, len, want_reply, rg->user_data, offset, data);
-	wire_encode_cmd(ref->rev, &cmd, buf);
-
-	if (rg->ctx)
-		ref_ctx_acquire(rg->ctx);
-	err = send_cmd(rg->wfd, buf);
+	if (vs->state == REF_IDLE) {
+		if (wire_size_code(len) < 0)
+			return -EOPNOTSUPP; /* DISPATCH-4 */
+		if (write)
+			memcpy(&data, val, len); /* zero-extended: the rest stays 0 */
+		wire_make_cmd(&cmd, write, len, want_reply, rg->user_data, offset, data);
+		wire_encode_cmd(ref->rev, &cmd, vs->cmd);
+		if (rg->ctx) {
+			ref_ctx_get(ref, rg->ctx);
+			ref_ctx_acquire(rg->ctx);
+			vs->ctx = rg->ctx;
+		}
+		vs->state = REF_SEND_CMD;
+	}
+	/* From SEND_CMD the whole command is sent again; from GET_REPLY only the reply is read. */
+	if (vs->state == REF_SEND_CMD) {
+		err = send_cmd(ref, rg->wfd, vs->cmd);
+		if (!err)
+			vs->state = REF_GET_REPLY;
+	}
 	/* A sizeless region has no read fd: nothing is ever read back (DISPATCH-9). */
 	if (!err && want_reply && rg->rfd >= 0)
-		err = get_reply(rg->rfd, &reply);
-	if (rg->ctx)
-		ref_ctx_release(rg->ctx);
-
+		err = get_reply(ref, rg->rfd, &reply);
+	/* V1 has no resumption: an interrupted access fails and falls back (ERR-16). */
+	if (err == -EINTR && ref->rev != IORFD_V1)
+		return err;
+	finish(ref, vs);
 	if (!err && !write && rg->rfd >= 0)
 		memcpy(val, &reply, len); /* low-order len bytes (FIELD-5) */
 	return err;
 }
 
+/*
+ * The region an interrupted access resumes in may be gone (ERR-13): then
+ * the context is let go and the access falls back to the VMM.
+ */
+static struct ref_region *resume_lookup(struct ref *ref, struct ref_vcpu *vs, bool pio,
+					uint64_t addr, unsigned int len)
+{
+	struct ref_region *rg = ref_lookup(ref, pio, addr, len);
+
+	if (!rg && vs->state != REF_IDLE)
+		finish(ref, vs);
+	return rg;
+}
+
 /* 0: handled; <0: leave the exit to the VMM. */
-static int dispatch_mmio(struct ref *ref, struct kvm_run *run)
+static int dispatch_mmio(struct ref *ref, struct ref_vcpu *vs, struct kvm_run *run)
 {
 	uint64_t addr = run->mmio.phys_addr;
 	unsigned int len = run->mmio.len;
@@ -84,11 +148,11 @@ static int dispatch_mmio(struct ref *ref, struct kvm_run *run)
 	int err = -ENOENT;
 
 	pthread_rwlock_rdlock(&ref->regions_lock);
-	rg = ref_lookup(ref, false, addr, len);
+	rg = resume_lookup(ref, vs, false, addr, len);
 	if (rg) {
 		if (run->mmio.is_write)
 			memcpy(&val, run->mmio.data, len > 8 ? 8 : len);
-		err = ref_access(ref, rg, run->mmio.is_write, addr - rg->gpa, len, &val);
+		err = ref_access(ref, vs, rg, run->mmio.is_write, addr - rg->gpa, len, &val);
 		if (!err && !run->mmio.is_write)
 			memcpy(run->mmio.data, &val, len);
 	}
@@ -101,44 +165,68 @@ static int dispatch_mmio(struct ref *ref, struct kvm_run *run)
  * own command at the same port (DISPATCH-7).  If an element fails, the whole
  * exit goes to the VMM: KVM_EXIT_IO cannot say "from element k on".
  */
-static int dispatch_pio(struct ref *ref, struct kvm_run *run)
+static int dispatch_pio(struct ref *ref, struct ref_vcpu *vs, struct kvm_run *run)
 {
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 	bool write = run->io.direction == KVM_EXIT_IO_OUT;
 	unsigned int size = run->io.size;
 	struct ref_region *rg;
-	uint32_t i;
 	int err = -ENOENT;
 
 	pthread_rwlock_rdlock(&ref->regions_lock);
-	rg = ref_lookup(ref, true, run->io.port, size);
-	for (i = 0; rg && i < run->io.count; i++) {
+	rg = resume_lookup(ref, vs, true, run->io.port, size);
+	if (vs->state == REF_IDLE)
+		vs->elem = 0;
+	for (; rg && vs->elem < run->io.count; vs->elem++) {
 		uint64_t val = 0;
 
 		if (write)
-			memcpy(&val, data + i * size, size);
-		err = ref_access(ref, rg, write, run->io.port - rg->gpa, size, &val);
+			memcpy(&val, data + vs->elem * size, size);
+		err = ref_access(ref, vs, rg, write, run->io.port - rg->gpa, size, &val);
 		if (err)
 			break;
 		if (!write)
-			memcpy(data + i * size, &val, size);
+			memcpy(data + vs->elem * size, &val, size);
 	}
 	pthread_rwlock_unlock(&ref->regions_lock);
 	return err;
 }
 
+/* 0: the exit was dispatched; -EINTR: interrupted, resume later; else leave it to the VMM. */
+static int dispatch(struct ref *ref, struct ref_vcpu *vs, struct kvm_run *run)
+{
+	if (run->exit_reason == KVM_EXIT_MMIO)
+		return dispatch_mmio(ref, vs, run);
+	if (run->exit_reason == KVM_EXIT_IO)
+		return dispatch_pio(ref, vs, run);
+	return -ENOENT;
+}
+
 static int ref_run(struct target *t, struct kvm_vcpu *vcpu)
 {
 	struct ref *ref = t->priv;
+	struct ref_vcpu *vs = &ref->vcpus[vcpu->id % REF_MAX_VCPUS];
 	struct kvm_run *run = vcpu->run;
+	int err;
 
+	/*
+	 * An interrupted access is finished before the guest runs again
+	 * (ERR-12); the exit it came from is still described in kvm_run,
+	 * since only exit_reason was changed to report the interruption.
+	 */
+	if (vs->state != REF_IDLE)
+		run->exit_reason = vs->exit_reason;
 	for (;;) {
-		if (ioctl(vcpu->fd, KVM_RUN, NULL) < 0)
+		if (vs->state == REF_IDLE && ioctl(vcpu->fd, KVM_RUN, NULL) < 0)
 			return -errno;
-		if (run->exit_reason == KVM_EXIT_MMIO && !dispatch_mmio(ref, run))
+		err = dispatch(ref, vs, run);
+		if (!err)
 			continue;
-		if (run->exit_reason == KVM_EXIT_IO && !dispatch_pio(ref, run))
-			continue;
+		if (err == -EINTR && ref->rev != IORFD_V1) {
+			vs->exit_reason = run->exit_reason;
+			run->exit_reason = KVM_EXIT_INTR; /* as KVM reports it (ERR-9) */
+			return err;
+		}
 		return 0;
 	}
 }
@@ -150,6 +238,8 @@ static int ref_attach(struct target *t, struct kvm_vm *vm, enum iorfd_rev rev)
 	if (!ref)
 		return -ENOMEM;
 	ref->rev = rev;
+	pthread_sigmask(SIG_SETMASK, NULL, &ref->wait_mask);
+	sigdelset(&ref->wait_mask, SIGUSR1);
 	pthread_rwlock_init(&ref->regions_lock, NULL);
 	pthread_mutex_init(&ref->ctx_lock, NULL);
 	t->priv = ref;

@@ -101,6 +101,18 @@ static void ctx_put(struct ref *ref, struct ref_ctx *ctx)
 	pthread_mutex_unlock(&ref->ctx_lock);
 }
 
+void ref_ctx_get(struct ref *ref, struct ref_ctx *ctx)
+{
+	pthread_mutex_lock(&ref->ctx_lock);
+	ctx->refs++;
+	pthread_mutex_unlock(&ref->ctx_lock);
+}
+
+void ref_ctx_put(struct ref *ref, struct ref_ctx *ctx)
+{
+	ctx_put(ref, ctx);
+}
+
 void ref_ctx_acquire(struct ref_ctx *ctx)
 {
 	uint64_t ticket;

@@ -32,6 +32,7 @@ struct tx_entry {
 	uint8_t raw[WIRE_MSG_SIZE];
 	bool replied;
 	uint64_t reply;
+	int fault; /* enum resp_fault the script applied */
 	int nr_viol;
 	struct wire_violation viol[TX_MAX_VIOLATIONS];
 };
@@ -62,6 +63,17 @@ struct failure {
 	char msg[RESULT_MSG_LEN];
 };
 
+/* A KVM_RUN that returned an error. */
+struct run_event {
+	uint64_t seq;
+	int vcpu;
+	int err;		/* positive errno */
+	uint32_t exit_reason; /* run->exit_reason as left (EINTR: KVM_EXIT_INTR) */
+	int64_t step;
+};
+
+#define RESULT_MAX_RUN_EVENTS 64
+
 struct vcpu_status {
 	bool done;
 	int64_t step; /* guest's current step, -1 before the first */
@@ -81,6 +93,11 @@ struct case_result {
 	int nr_exits;
 	struct exit_entry exits[RESULT_MAX_EXITS];
 	struct vcpu_status vcpu[CASE_MAX_VCPUS];
+	int nr_run_events;
+	struct run_event run_events[RESULT_MAX_RUN_EVENTS];
+	/* Progress the host timeline waits on; atomic. */
+	int chan_cmds[CASE_MAX_CHANNELS];
+	int vcpu_intr[CASE_MAX_VCPUS];
 
 	uint64_t usec_setup, usec_run, usec_check;
 };

@@ -6,6 +6,7 @@
  * case times out naming that wait, which is the honest symptom.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -25,8 +26,11 @@ int responder_init(struct responder *r, const struct iorfd_case *c, int index, i
 
 	memset(r, 0, sizeof(*r));
 	r->index = index;
-	r->rfd = rfd;
-	r->wfd = wfd;
+	r->stop_fd = r->release_fd = -1;
+	r->rfd = fcntl(rfd, F_DUPFD_CLOEXEC, 0);
+	r->wfd = wfd == rfd ? r->rfd : fcntl(wfd, F_DUPFD_CLOEXEC, 0);
+	if (r->rfd < 0 || r->wfd < 0)
+		return -errno;
 	r->rev = c->rev;
 	r->cfg = &c->channels[index];
 	r->res = res;
@@ -42,7 +46,62 @@ int responder_init(struct responder *r, const struct iorfd_case *c, int index, i
 		r->nr_regions++;
 	}
 	r->stop_fd = eventfd(0, EFD_CLOEXEC);
-	return r->stop_fd < 0 ? -errno : 0;
+	r->release_fd = eventfd(0, EFD_CLOEXEC);
+	return r->stop_fd < 0 || r->release_fd < 0 ? -errno : 0;
+}
+
+static const struct resp_rule *rule_for(const struct responder *r, int n)
+{
+	int i;
+
+	for (i = 0; i < r->cfg->nr_rules; i++)
+		if (r->cfg->rules[i].at == n)
+			return &r->cfg->rules[i];
+	return NULL;
+}
+
+static void close_device(struct responder *r)
+{
+	if (r->wfd >= 0 && r->wfd != r->rfd)
+		close(r->wfd);
+	if (r->rfd >= 0)
+		close(r->rfd);
+	r->rfd = r->wfd = -1;
+}
+
+/* A held reply waits for the timeline; bounded, since a case has a deadline anyway. */
+#define HOLD_MAX_MS 30000
+
+static void wait_release(struct responder *r, const struct resp_rule *rule)
+{
+	struct pollfd p = { .fd = r->release_fd, .events = POLLIN };
+	uint64_t v;
+
+	if (poll(&p, 1, HOLD_MAX_MS) <= 0 || read(r->release_fd, &v, sizeof(v)) != sizeof(v))
+		result_fail(r->res, VERDICT_ERROR, NULL,
+			    "%s:%d:%d: channel %s: reply held for %d ms and never released",
+			    rule->loc.file, rule->loc.line, rule->loc.col, r->cfg->name,
+			    HOLD_MAX_MS);
+}
+
+static void send_reply(struct responder *r, uint64_t reply, const struct resp_rule *rule)
+{
+	uint8_t buf[2 * WIRE_MSG_SIZE];
+	size_t len = WIRE_MSG_SIZE;
+	ssize_t n;
+
+	memset(buf, 0, sizeof(buf));
+	wire_encode_resp(reply, buf);
+	if (rule && rule->fault == RF_GARBAGE)
+		memset(buf, 0xa5, sizeof(buf));
+	if (rule && (rule->fault == RF_SHORT || rule->fault == RF_LONG)) {
+		len = (size_t)rule->bytes;
+		memset(buf + WIRE_MSG_SIZE, 0x5a, sizeof(buf) - WIRE_MSG_SIZE);
+	}
+	n = write(r->wfd, buf, len);
+	if (n != (ssize_t)len && !(rule && rule->fault))
+		result_fail(r->res, VERDICT_ERROR, NULL, "channel %s: reply write: %s",
+			    r->cfg->name, n < 0 ? strerror(errno) : "short write");
 }
 
 /*
@@ -83,34 +142,53 @@ static int read_cmd(struct responder *r, uint8_t *buf)
 	return got;
 }
 
-static void answer(struct responder *r, struct tx_entry *e, const struct wire_cmd *cmd)
+/*
+ * Answers one command as the case's script says for it, or as the register
+ * model does.  Returns false when the device end is gone (fault close).
+ */
+static bool answer(struct responder *r, struct tx_entry *e, const struct wire_cmd *cmd,
+		   const struct resp_rule *rule)
 {
-	uint8_t buf[WIRE_MSG_SIZE];
+	enum resp_fault fault = rule ? rule->fault : RF_NONE;
+	bool reply_wanted = cmd->resp || fault == RF_ANSWER_POSTED;
 	uint64_t reply = 0;
-	ssize_t n;
 
+	if (e)
+		e->fault = fault;
 	if (cmd->cmd == WIRE_CMD_WRITE &&
 	    regmodel_write(&r->model, cmd->user_data, cmd->offset, cmd->data))
 		result_fail(r->res, VERDICT_ERROR, NULL,
 			    "channel %s: register model full (%d registers)", r->cfg->name,
 			    REGMODEL_MAX);
-	if (!cmd->resp)
-		return;
+	if (fault == RF_CLOSE) {
+		close_device(r);
+		return false;
+	}
+	if (!reply_wanted || fault == RF_NEVER)
+		return true;
+	if (rule && rule->hold)
+		wait_release(r, rule);
+	if (rule && rule->delay_ms)
+		usleep((useconds_t)rule->delay_ms * 1000);
 	if (cmd->cmd == WIRE_CMD_READ)
 		reply = regmodel_read(&r->model, cmd->user_data, cmd->offset);
-	wire_encode_resp(reply, buf);
+	if (rule && rule->has_reply)
+		reply = rule->reply;
+	if (fault == RF_GARBAGE)
+		reply = 0xa5a5a5a5a5a5a5a5ull;
 	if (e) {
 		e->replied = true;
 		e->reply = reply;
 	}
-	n = write(r->wfd, buf, sizeof(buf));
-	if (n != WIRE_MSG_SIZE)
-		result_fail(r->res, VERDICT_ERROR, NULL, "channel %s: reply write: %s",
-			    r->cfg->name, n < 0 ? strerror(errno) : "short write");
+	send_reply(r, reply, rule);
+	if (fault == RF_EXTRA)
+		send_reply(r, reply, NULL);
+	return true;
 }
 
-static void handle(struct responder *r, const uint8_t *raw, int len)
+static bool handle(struct responder *r, const uint8_t *raw, int len)
 {
+	const struct resp_rule *rule = rule_for(r, ++r->count);
 	int slot = __atomic_fetch_add(&r->res->nr_tx, 1, __ATOMIC_SEQ_CST);
 	struct tx_entry *e = slot < RESULT_MAX_TX ? &r->res->tx[slot] : NULL;
 	struct wire_violation v[TX_MAX_VIOLATIONS];
@@ -127,10 +205,11 @@ static void handle(struct responder *r, const uint8_t *raw, int len)
 		e->nr_viol = nv;
 		memcpy(e->viol, v, sizeof(v[0]) * (nv < TX_MAX_VIOLATIONS ? nv : TX_MAX_VIOLATIONS));
 	}
+	__atomic_store_n(&r->res->chan_cmds[r->index], r->count, __ATOMIC_SEQ_CST);
 	if (len != WIRE_MSG_SIZE)
-		return; /* torn or over-long: nothing sensible to answer */
+		return true; /* torn or over-long: nothing sensible to answer */
 	wire_decode_cmd(r->rev, raw, &cmd);
-	answer(r, e, &cmd);
+	return answer(r, e, &cmd, rule);
 }
 
 static bool stop_requested(struct responder *r, struct pollfd *p)
@@ -166,9 +245,8 @@ static void *responder_main(void *arg)
 			continue;
 		}
 		n = read_cmd(r, buf);
-		if (n <= 0)
+		if (n <= 0 || !handle(r, buf, n))
 			break;
-		handle(r, buf, n);
 	}
 	return NULL;
 }
@@ -200,9 +278,20 @@ int responder_stop(struct responder *r, int timeout_ms)
 		err = -pthread_timedjoin_np(r->thread, NULL, &ts);
 		r->started = err != 0;
 	}
-	if (!err && r->stop_fd >= 0) {
-		close(r->stop_fd);
-		r->stop_fd = -1;
+	if (!err) {
+		if (r->stop_fd >= 0)
+			close(r->stop_fd);
+		if (r->release_fd >= 0)
+			close(r->release_fd);
+		close_device(r);
+		r->stop_fd = r->release_fd = -1;
 	}
 	return err;
+}
+
+int responder_release(struct responder *r)
+{
+	uint64_t one = 1;
+
+	return write(r->release_fd, &one, sizeof(one)) == sizeof(one) ? 0 : -errno;
 }

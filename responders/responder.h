@@ -18,7 +18,9 @@
 struct responder {
 	int index; /* channel index in the case */
 	int rfd, wfd;
-	int stop_fd; /* eventfd: the harness asks the thread to finish */
+	int stop_fd;	/* eventfd: the harness asks the thread to finish */
+	int release_fd; /* eventfd: the host timeline lets a held reply go */
+	int count;	/* commands read so far */
 	enum iorfd_rev rev;
 	const struct case_channel *cfg;
 	struct wire_region regions[CASE_MAX_REGIONS];
@@ -29,11 +31,18 @@ struct responder {
 	bool started;
 };
 
-/* Sets up @r for channel @index of @c with device-side fds @rfd/@wfd. 0 or -errno. */
+/*
+ * Sets up @r for channel @index of @c.  The responder takes its own copies of
+ * the device-side fds @rfd/@wfd, so that once the caller closes its copies the
+ * responder holds the device end alone: its close is the device's close.
+ * 0 or -errno.
+ */
 int responder_init(struct responder *r, const struct iorfd_case *c, int index, int rfd, int wfd,
 		   struct case_result *res);
 int responder_start(struct responder *r);
 /* Stops the thread; waits at most @timeout_ms for it.  0, or -ETIMEDOUT. */
 int responder_stop(struct responder *r, int timeout_ms);
+/* Lets the held reply of this channel go (host timeline 'release'). */
+int responder_release(struct responder *r);
 
 #endif /* IORFD_RESPONDER_H */
