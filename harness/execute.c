@@ -522,9 +522,9 @@ static int vcpu_exit(struct exec *x, int vi, struct kvm_vcpu *vcpu)
 }
 
 /*
- * A signal that made KVM_RUN return EINTR is still pending once the
- * thread's mask (SIGUSR1 blocked) is back: take it, or every later
- * KVM_RUN returns EINTR at once.
+ * A signal that interrupted KVM_RUN is still pending once the thread's mask
+ * (SIGUSR1 blocked) is back: take it, or the next KVM_RUN returns EINTR at
+ * once.  QEMU drains its vCPU signal the same way.
  */
 static void eat_sigusr1(void)
 {
@@ -570,6 +570,12 @@ static void *vcpu_main(void *arg)
 
 		snprintf(st->waiting, sizeof(st->waiting), "in KVM_RUN");
 		err = x->t.ops->run(&x->t, vcpu);
+		/*
+		 * A signal the timeline sent may have cut short a wait inside
+		 * KVM_RUN without being delivered (V1 then falls back): it must
+		 * not also cut the next KVM_RUN.
+		 */
+		eat_sigusr1();
 		st->step = (int64_t)x->progs[vt->index]->cur_step;
 		if (err) {
 			/*
@@ -578,8 +584,6 @@ static void *vcpu_main(void *arg)
 			 * is left alone.  Which ones were expected is judged later.
 			 */
 			record_run_error(x, vt->index, -err, vcpu->run->exit_reason);
-			if (err == -EINTR)
-				eat_sigusr1();
 			if (++nr_errors >= MAX_RUN_ERRORS || (err != -EINTR && nr_errors > 2))
 				break;
 			continue;
