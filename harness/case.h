@@ -183,6 +183,7 @@ struct case_vcpu {
 
 /* One command the device end must see, in order, on one channel. */
 struct expect_cmd {
+	char id[16]; /* optional label for happens-before rules */
 	int channel;
 	int region;	 /* region whose user_data the command must carry */
 	uint8_t cmd;	 /* WIRE_CMD_READ or WIRE_CMD_WRITE */
@@ -208,6 +209,20 @@ enum case_outcome {
 	OUTCOME_DONE, /* every vCPU ran its program to the end */
 };
 
+/*
+ * A happens-before rule between expected commands: every 'first' command
+ * reached the device before 'then' did.  Ordering that does not depend on
+ * timing, for channels whose transcript is matched in any order.
+ */
+#define CASE_MAX_HB_FIRST 8
+
+struct hb_rule {
+	int first[CASE_MAX_HB_FIRST]; /* indexes into case_expect.cmds */
+	int nr_first;
+	int then;
+	struct src_loc loc;
+};
+
 /* A KVM_RUN that must fail, in the order a vCPU sees them. */
 struct expect_run_error {
 	int vcpu;
@@ -225,6 +240,9 @@ struct case_expect {
 	int nr_exits;
 	struct expect_run_error run_errors[CASE_MAX_TIMELINE];
 	int nr_run_errors;
+	bool any_order[CASE_MAX_CHANNELS]; /* match this channel's commands as a multiset */
+	struct hb_rule order[CASE_MAX_TIMELINE];
+	int nr_order;
 };
 
 struct iorfd_case {

@@ -196,6 +196,9 @@ static const struct ynode *pick_rev(struct loader *l, const struct ynode *map)
 	}
 	if (!hit)
 		hit = dflt;
+	/* A revision the case does not run needs no value: any will do to load it. */
+	if (!hit && !(l->c->revisions & (1u << l->rev)) && ymap_len(map))
+		hit = ymap_val(map, 0);
 	if (!hit)
 		fail(l, map, "no value for revision %s (add %s or default)", rev_name(l->rev),
 		     rev_name(l->rev));
@@ -610,15 +613,13 @@ static int load_header(struct loader *l, const struct ynode *root)
 		strcpy(c->summary, n->str);
 	}
 
-	n = ymap_find(root, "requirements", NULL);
-	if (n && load_reqs(l, n))
-		return -1;
-
+	/* Revisions first: per-revision values need not cover revisions the case skips. */
 	c->revisions = IORFD_ALL_REVS;
 	n = ymap_find(root, "revisions", NULL);
 	if (n && load_revisions(l, n))
 		return -1;
-	return 0;
+	n = ymap_find(root, "requirements", NULL);
+	return n && load_reqs(l, n) ? -1 : 0;
 }
 
 /* ---- channels and regions ---------------------------------------------- */
@@ -1178,7 +1179,7 @@ static int get_data(struct loader *l, const struct ynode *map, bool write, unsig
 static int load_cmd(struct loader *l, const struct ynode *map, int chan)
 {
 	static const char *const keys[] = {"cmd",  "region", "size", "offset",
-					   "data", "reply",  NULL};
+					   "data", "reply",  "id",   NULL};
 	struct iorfd_case *c = l->c;
 	const struct ynode *n, *rn;
 	const struct case_region *r;
@@ -1218,9 +1219,77 @@ static int load_cmd(struct loader *l, const struct ynode *map, int chan)
 	 * guest keeps only the low bytes; cases check exactly that, so a
 	 * reply is not limited to the access size.
 	 */
+	n = ymap_find(map, "id", NULL);
+	if (n) {
+		n = scalar(l, n, "a label");
+		if (!n || check_name(l, n))
+			return -1;
+		if (strlen(n->str) >= sizeof(e->id))
+			return fail(l, n, "label longer than %zu characters", sizeof(e->id) - 1);
+		for (int k = 0; k < c->expect.nr_cmds - 1; k++)
+			if (!strcmp(c->expect.cmds[k].id, n->str))
+				return fail(l, n, "label '%s' is already used", n->str);
+		strcpy(e->id, n->str);
+	}
 	n = ymap_find(map, "reply", NULL);
 	e->has_reply = n != NULL;
 	return n ? get_u64(l, n, &e->reply, NULL) : 0;
+}
+
+static int find_label(struct loader *l, const struct ynode *n, int *idx)
+{
+	int i;
+
+	n = scalar(l, n, "a command label");
+	if (!n)
+		return -1;
+	for (i = 0; i < l->c->expect.nr_cmds; i++) {
+		if (!strcmp(l->c->expect.cmds[i].id, n->str)) {
+			*idx = i;
+			return 0;
+		}
+	}
+	return fail(l, n, "no expected command has the label '%.64s'", n->str);
+}
+
+/* order: [{first: LABEL | [LABEL...], then: LABEL}] */
+static int load_order(struct loader *l, const struct ynode *n)
+{
+	static const char *const keys[] = {"first", "then", NULL};
+	struct case_expect *e = &l->c->expect;
+	int i, j;
+
+	n = sequence(l, n);
+	if (!n)
+		return -1;
+	for (i = 0; i < n->nr_kids; i++) {
+		const struct ynode *m = n->kids[i], *f, *t;
+		struct hb_rule *r = &e->order[e->nr_order];
+
+		if (e->nr_order == CASE_MAX_TIMELINE)
+			return fail(l, m, "too many order rules (max %d)", CASE_MAX_TIMELINE);
+		r->loc = loc_of(l, m);
+		if (want_map(l, m) || check_keys(l, m, keys))
+			return -1;
+		f = need_key(l, m, "first");
+		t = need_key(l, m, "then");
+		if (!f || !t || find_label(l, t, &r->then))
+			return -1;
+		if (f->type != YNODE_SEQ) {
+			if (find_label(l, f, &r->first[0]))
+				return -1;
+			r->nr_first = 1;
+		} else {
+			if (f->nr_kids > CASE_MAX_HB_FIRST)
+				return fail(l, f, "at most %d labels", CASE_MAX_HB_FIRST);
+			for (j = 0; j < f->nr_kids; j++)
+				if (find_label(l, f->kids[j], &r->first[j]))
+					return -1;
+			r->nr_first = f->nr_kids;
+		}
+		e->nr_order++;
+	}
+	return 0;
 }
 
 static int load_transcript(struct loader *l, const struct ynode *map)
@@ -1235,7 +1304,15 @@ static int load_transcript(struct loader *l, const struct ynode *map)
 		chan = case_find_channel(l->c, key->str);
 		if (chan < 0)
 			return fail(l, key, "unknown channel '%.64s'", key->str);
-		list = sequence(l, ymap_val(map, i));
+		list = ymap_val(map, i);
+		/* {any_order: [...]}: the commands may arrive in any order (several vCPUs). */
+		if (list->type == YNODE_MAP && ymap_find(list, "any_order", NULL)) {
+			if (check_keys(l, list, (const char *const[]){"any_order", NULL}))
+				return -1;
+			l->c->expect.any_order[chan] = true;
+			list = ymap_find(list, "any_order", NULL);
+		}
+		list = sequence(l, list);
 		if (!list)
 			return -1;
 		for (j = 0; j < list->nr_kids; j++) {
@@ -1415,7 +1492,8 @@ static int load_timeline(struct loader *l, const struct ynode *root)
 
 static int load_expect(struct loader *l, const struct ynode *root)
 {
-	static const char *const keys[] = {"outcome", "transcript", "exits", "run_errors", NULL};
+	static const char *const keys[] = {"outcome",	 "transcript", "exits",
+					   "run_errors", "order",      NULL};
 	static const char *const outcomes[] = {"done", NULL};
 	struct case_expect *e = &l->c->expect;
 	const struct ynode *map, *n;
@@ -1444,7 +1522,10 @@ static int load_expect(struct loader *l, const struct ynode *root)
 	if (n && load_exits(l, n))
 		return -1;
 	n = ymap_find(map, "run_errors", NULL);
-	return n ? load_run_errors(l, n) : 0;
+	if (n && load_run_errors(l, n))
+		return -1;
+	n = ymap_find(map, "order", NULL);
+	return n ? load_order(l, n) : 0;
 }
 
 /* ---- entry points ------------------------------------------------------- */

@@ -88,6 +88,50 @@ static void check_violations(const struct iorfd_case *c, struct case_result *res
 	}
 }
 
+/*
+ * Which observed command each expected one matched: seq + 1, 0 for none.
+ * Happens-before rules are checked on these.
+ */
+static uint64_t matched[CASE_MAX_EXPECT];
+
+/* Any-order channel: each expected command takes the first equal one not yet taken. */
+static void check_channel_any_order(const struct iorfd_case *c, struct case_result *res,
+				    int ch, const struct expect_cmd **want, int nw,
+				    const struct tx_entry **got, int ng)
+{
+	bool taken[RESULT_MAX_TX] = { false };
+	char exp[256], obs[256];
+	int i, j, missing = 0;
+
+	for (i = 0; i < nw; i++) {
+		for (j = 0; j < ng; j++)
+			if (!taken[j] && cmd_matches(c, want[i], got[j]))
+				break;
+		if (j < ng) {
+			taken[j] = true;
+			matched[want[i] - c->expect.cmds] = got[j]->seq + 1;
+			continue;
+		}
+		if (missing++)
+			continue;
+		fmt_expect_cmd(exp, sizeof(exp), c, want[i]);
+		result_fail(res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: channel %s (any order): expected command not observed:\n  expected: %s",
+			    want[i]->loc.file, want[i]->loc.line, want[i]->loc.col,
+			    c->channels[ch].name, exp);
+	}
+	for (j = 0; j < ng; j++) {
+		if (taken[j])
+			continue;
+		fmt_observed(obs, sizeof(obs), c->rev, got[j]);
+		result_fail(res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: channel %s (any order): %d expected, %d observed; unexpected:\n  observed: %s",
+			    c->channels[ch].loc.file, c->channels[ch].loc.line,
+			    c->channels[ch].loc.col, c->channels[ch].name, nw, ng, obs);
+		break;
+	}
+}
+
 /* Compares one channel's transcript; reports only the first difference. */
 static void check_channel(const struct iorfd_case *c, struct case_result *res, int ch,
 			  const struct tx_entry **seen, int nr_seen)
@@ -104,9 +148,15 @@ static void check_channel(const struct iorfd_case *c, struct case_result *res, i
 		if (seen[i]->channel == ch)
 			got[ng++] = seen[i];
 
+	if (c->expect.any_order[ch]) {
+		check_channel_any_order(c, res, ch, want, nw, got, ng);
+		return;
+	}
 	for (i = 0; i < nw && i < ng; i++) {
-		if (cmd_matches(c, want[i], got[i]))
+		if (cmd_matches(c, want[i], got[i])) {
+			matched[want[i] - c->expect.cmds] = got[i]->seq + 1;
 			continue;
+		}
 		fmt_expect_cmd(exp, sizeof(exp), c, want[i]);
 		fmt_observed(obs, sizeof(obs), c->rev, got[i]);
 		result_fail(res, VERDICT_FAIL, NULL,
@@ -143,8 +193,64 @@ static void check_transcripts(const struct iorfd_case *c, struct case_result *re
 	for (i = 0; i < n; i++)
 		seen[i] = &res->tx[i];
 	qsort(seen, n, sizeof(seen[0]), by_seq);
+	memset(matched, 0, sizeof(matched));
 	for (i = 0; i < c->nr_channels; i++)
 		check_channel(c, res, i, seen, n);
+}
+
+/* Happens-before rules, on the commands that were matched (ORD-1, FLUSH-1). */
+static void check_order(const struct iorfd_case *c, struct case_result *res)
+{
+	int i, j;
+
+	for (i = 0; i < c->expect.nr_order; i++) {
+		const struct hb_rule *r = &c->expect.order[i];
+		uint64_t then = matched[r->then];
+
+		for (j = 0; then && j < r->nr_first; j++) {
+			uint64_t first = matched[r->first[j]];
+
+			if (!first || first < then)
+				continue;
+			result_fail(res, VERDICT_FAIL, "ORD-1",
+				    "%s:%d:%d: expected '%s' to reach the device before '%s'; observed it after (order %llu vs %llu)",
+				    r->loc.file, r->loc.line, r->loc.col,
+				    c->expect.cmds[r->first[j]].id, c->expect.cmds[r->then].id,
+				    (unsigned long long)first - 1, (unsigned long long)then - 1);
+		}
+	}
+}
+
+/* V3 keeps serialization per bus: MMIO and PIO on one read fd do overlap (ORD-3, B10). */
+static bool mixed_buses(const struct iorfd_case *c, int ch)
+{
+	int i, mmio = 0, pio = 0;
+
+	for (i = 0; i < c->nr_regions; i++) {
+		if (c->regions[i].channel != ch)
+			continue;
+		if (c->regions[i].space == SPACE_PIO)
+			pio++;
+		else
+			mmio++;
+	}
+	return c->rev == IORFD_V3 && mmio && pio;
+}
+
+/* ORD-2: at most one command in flight per read fd, seen by the responder. */
+static void check_serialized(const struct iorfd_case *c, struct case_result *res)
+{
+	int i;
+
+	if (c->rev == IORFD_V1)
+		return; /* V1 does not serialize (ORD-4) */
+	for (i = 0; i < c->nr_channels; i++)
+		if (res->chan_overlap[i] && !mixed_buses(c, i))
+			result_fail(res, VERDICT_FAIL, "ORD-2",
+				    "%s:%d:%d: channel %s: %d command(s) arrived while an earlier one was still unanswered",
+				    c->channels[i].loc.file, c->channels[i].loc.line,
+				    c->channels[i].loc.col, c->channels[i].name,
+				    res->chan_overlap[i]);
 }
 
 static void fmt_exit(char *buf, size_t len, enum addr_space sp, bool write, uint64_t addr,
@@ -260,5 +366,7 @@ void case_evaluate(const struct iorfd_case *c, struct case_result *res)
 	check_outcome(c, res);
 	check_violations(c, res);
 	check_transcripts(c, res);
+	check_order(c, res);
+	check_serialized(c, res);
 	check_exits(c, res);
 }

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -563,8 +564,12 @@ static void *vcpu_main(void *arg)
 	struct exec *x = vt->x;
 	struct vcpu_status *st = &x->res->vcpu[vt->index];
 	struct kvm_vcpu *vcpu = x->vcpus[vt->index];
+	unsigned int seed = (unsigned int)(x->res->seed >> 32) ^ (unsigned int)vt->index;
 	int nr_errors = 0;
 
+	/* Seeded stagger, so that several vCPUs start in an order the seed decides. */
+	if (x->c->nr_vcpus > 1)
+		usleep(rand_r(&seed) % 500);
 	for (;;) {
 		int err;
 

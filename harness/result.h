@@ -97,6 +97,8 @@ struct case_result {
 	struct run_event run_events[RESULT_MAX_RUN_EVENTS];
 	/* Progress the host timeline waits on; atomic. */
 	int chan_cmds[CASE_MAX_CHANNELS];
+	int chan_overlap[CASE_MAX_CHANNELS]; /* commands seen while one was unanswered */
+	uint64_t seed;			     /* drives the jitter of multi-vCPU cases */
 	int vcpu_intr[CASE_MAX_VCPUS];
 
 	uint64_t usec_setup, usec_run, usec_check;

@@ -115,6 +115,17 @@ static int anon_file(void)
 	return fd;
 }
 
+/* The run seed mixed with the case and revision: replaying one case needs only --seed. */
+static uint64_t case_seed(uint64_t seed, const struct iorfd_case *c)
+{
+	uint64_t h = seed ^ 0xcbf29ce484222325ull;
+	const char *p;
+
+	for (p = c->name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	return (h ^ c->rev) * 0x100000001b3ull;
+}
+
 void runner_run(struct runner *r, const struct iorfd_case *c)
 {
 	struct case_result *res = r->res;
@@ -122,6 +133,7 @@ void runner_run(struct runner *r, const struct iorfd_case *c)
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
+	res->seed = case_seed(r->seed, c);
 	errfd = anon_file();
 	if (errfd < 0) {
 		result_fail(res, VERDICT_ERROR, NULL, "no file for the child's stderr: %s",

@@ -14,6 +14,7 @@
 struct runner {
 	const struct target_ops *ops;
 	int timeout_ms;
+	uint64_t seed;		 /* run seed; each case derives its own */
 	struct case_result *res; /* shared with the child */
 };
 

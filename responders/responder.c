@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -35,6 +36,7 @@ int responder_init(struct responder *r, const struct iorfd_case *c, int index, i
 	r->cfg = &c->channels[index];
 	r->res = res;
 	regmodel_init(&r->model, r->cfg->reset);
+	r->jitter = c->nr_vcpus > 1 ? (unsigned int)(res->seed * 2654435761u + index) | 1 : 0;
 	for (i = 0; i < c->nr_regions; i++) {
 		const struct case_region *cr = &c->regions[i];
 
@@ -72,12 +74,45 @@ static void close_device(struct responder *r)
 /* A held reply waits for the timeline; bounded, since a case has a deadline anyway. */
 #define HOLD_MAX_MS 30000
 
-static void wait_release(struct responder *r, const struct resp_rule *rule)
+/*
+ * While a reply is outstanding, another command arriving on this channel
+ * means two commands in flight on one read fd (ORD-2): note it, without
+ * reading it, and keep waiting.  @until_release: wait for the timeline's
+ * release; else wait @ms.  Returns false when a release never came.
+ */
+static bool outstanding_wait(struct responder *r, bool until_release, int ms)
 {
-	struct pollfd p = { .fd = r->release_fd, .events = POLLIN };
+	struct pollfd p[2] = {
+		{ .fd = r->release_fd, .events = POLLIN },
+		{ .fd = r->rfd, .events = POLLIN },
+	};
+	struct timespec t0, t1;
+	bool noted = false;
+	int left = until_release ? HOLD_MAX_MS : ms;
 	uint64_t v;
 
-	if (poll(&p, 1, HOLD_MAX_MS) <= 0 || read(r->release_fd, &v, sizeof(v)) != sizeof(v))
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (left > 0) {
+		int n = poll(p, noted ? 1 : 2, left);
+
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0 && (p[0].revents & POLLIN) && until_release)
+			return read(r->release_fd, &v, sizeof(v)) == sizeof(v);
+		if (n > 0 && !noted && (p[1].revents & POLLIN)) {
+			__atomic_add_fetch(&r->res->chan_overlap[r->index], 1, __ATOMIC_SEQ_CST);
+			noted = true;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = (until_release ? HOLD_MAX_MS : ms) -
+		       (int)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	}
+	return !until_release;
+}
+
+static void wait_release(struct responder *r, const struct resp_rule *rule)
+{
+	if (!outstanding_wait(r, true, 0))
 		result_fail(r->res, VERDICT_ERROR, NULL,
 			    "%s:%d:%d: channel %s: reply held for %d ms and never released",
 			    rule->loc.file, rule->loc.line, rule->loc.col, r->cfg->name,
@@ -169,7 +204,10 @@ static bool answer(struct responder *r, struct tx_entry *e, const struct wire_cm
 	if (rule && rule->hold)
 		wait_release(r, rule);
 	if (rule && rule->delay_ms)
-		usleep((useconds_t)rule->delay_ms * 1000);
+		outstanding_wait(r, false, rule->delay_ms);
+	/* Seeded jitter lets other vCPUs' commands try to overtake this one. */
+	if (r->jitter)
+		outstanding_wait(r, false, rand_r(&r->jitter) % 3);
 	if (cmd->cmd == WIRE_CMD_READ)
 		reply = regmodel_read(&r->model, cmd->user_data, cmd->offset);
 	if (rule && rule->has_reply)

@@ -21,6 +21,7 @@ struct responder {
 	int stop_fd;	/* eventfd: the harness asks the thread to finish */
 	int release_fd; /* eventfd: the host timeline lets a held reply go */
 	int count;	/* commands read so far */
+	unsigned int jitter; /* rand_r state; 0: no jitter (single vCPU) */
 	enum iorfd_rev rev;
 	const struct case_channel *cfg;
 	struct wire_region regions[CASE_MAX_REGIONS];
