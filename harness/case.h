@@ -130,6 +130,7 @@ enum host_action {
 	HOST_REGISTER,	/* KVM_SET_IOREGION of a region marked 'register: later' */
 	HOST_DEASSIGN,	/* remove a region, the way the revision removes */
 	HOST_IOEVENTFD, /* KVM_IOEVENTFD at mmio/pio + size (size 0: any length) */
+	HOST_CLOSE_FDS, /* the VMM closes its own copies of a channel's fds */
 };
 
 struct case_step {
@@ -145,6 +146,8 @@ struct case_step {
 	unsigned int count;	 /* outs/ins: elements */
 	uint64_t values[CASE_MAX_STRING]; /* outs: values; ins: expected values */
 	enum host_action action; /* host */
+	int channel;		 /* host close_fds */
+	uint32_t extra_flags;	 /* host deassign: OR-ed into its flags */
 	int expect_errno;	 /* host: the ioctl's expected result */
 	struct src_loc loc;
 };

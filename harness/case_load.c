@@ -944,8 +944,9 @@ static int step_addr(struct loader *l, const struct ynode *map, struct case_step
 static int load_host_step(struct loader *l, const struct ynode *map, struct case_step *s)
 {
 	static const char *const keys[] = {"op", "action", "region", "mmio", "pio",
-					   "size", "errno", NULL};
-	static const char *const actions[] = {"register", "deassign", "ioeventfd", NULL};
+					   "size", "errno", "channel", "flags", NULL};
+	static const char *const actions[] = {"register", "deassign", "ioeventfd", "close_fds",
+					      NULL};
 	const struct ynode *n, *at;
 	uint64_t size;
 	int v;
@@ -953,9 +954,21 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 	if (check_keys(l, map, keys))
 		return -1;
 	n = need_key(l, map, "action");
-	if (!n || get_enum(l, n, actions, "action", "register, deassign or ioeventfd", &v))
+	if (!n || get_enum(l, n, actions, "action", "register, deassign, ioeventfd or close_fds",
+			   &v))
 		return -1;
 	s->action = v;
+	n = ymap_find(map, "flags", NULL);
+	if (n && s->action != HOST_DEASSIGN)
+		return fail(l, n, "'flags' is only for deassign");
+	if (n && get_flags(l, n, &s->extra_flags))
+		return -1;
+	if (s->action == HOST_CLOSE_FDS) {
+		n = need_key(l, map, "channel");
+		return n ? get_channel(l, n, &s->channel) : -1;
+	}
+	if (forbid_key(l, map, "channel", "'%s' is only for close_fds"))
+		return -1;
 	n = ymap_find(map, "errno", NULL);
 	if (n && get_errno(l, n, &s->expect_errno))
 		return -1;
@@ -1056,7 +1069,7 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 {
 	static const char *const keys[] = {"op",     "region", "offset", "mmio",	 "pio",
 					   "size",   "value",  "expect", "action", "errno",
-					   "values", "count",  "compare", NULL};
+					   "values", "count",  "compare", "channel", "flags", NULL};
 	const struct ynode *n, *addr_at;
 	int op;
 
@@ -1074,7 +1087,9 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 	if (s->op == STEP_HOST)
 		return load_host_step(l, map, s);
 	if (forbid_key(l, map, "action", "'%s' is only for host steps") ||
-	    forbid_key(l, map, "errno", "'%s' is only for host steps"))
+	    forbid_key(l, map, "errno", "'%s' is only for host steps") ||
+	    forbid_key(l, map, "channel", "'%s' is only for host steps") ||
+	    forbid_key(l, map, "flags", "'%s' is only for host steps"))
 		return -1;
 	if (s->op >= STEP_OUTS) {
 		if (step_addr(l, map, s, &addr_at))
@@ -1323,6 +1338,19 @@ static int load_transcript(struct loader *l, const struct ynode *map)
 	return 0;
 }
 
+static int get_exit_size(struct loader *l, const struct ynode *n, unsigned int *size)
+{
+	const struct ynode *at;
+	uint64_t v;
+
+	if (get_u64(l, n, &v, &at))
+		return -1;
+	if (!v || v > 8)
+		return fail(l, at, "an MMIO exit has 1 to 8 bytes");
+	*size = (unsigned int)v;
+	return 0;
+}
+
 static int load_exit(struct loader *l, const struct ynode *map)
 {
 	static const char *const keys[] = {"op", "mmio", "pio", "size", "data", NULL};
@@ -1347,8 +1375,13 @@ static int load_exit(struct loader *l, const struct ynode *map)
 	x->space = which ? SPACE_PIO : SPACE_MMIO;
 	if (get_u64(l, n, &x->addr, &addr_at))
 		return -1;
+	/*
+	 * An ordinary exit may carry any length up to 8: a page-crossing
+	 * access leaves fragments of 3, 5, 6 or 7 bytes (DISPATCH-4, -6).
+	 */
 	n = need_key(l, map, "size");
-	if (!n || get_size(l, n, x->space, &x->size))
+	if (!n || (x->space == SPACE_PIO ? get_size(l, n, x->space, &x->size) :
+					    get_exit_size(l, n, &x->size)))
 		return -1;
 	if (check_access(l, addr_at, x->space, x->addr, x->size))
 		return -1;

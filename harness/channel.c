@@ -74,6 +74,11 @@ static void close_pair(int *a, int *b)
 	*a = *b = -1;
 }
 
+void channel_close_kvm(struct channel_fds *ch)
+{
+	close_pair(&ch->kvm_rfd, &ch->kvm_wfd);
+}
+
 void channel_close(struct channel_fds *ch)
 {
 	close_pair(&ch->kvm_rfd, &ch->kvm_wfd);

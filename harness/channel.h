@@ -18,6 +18,8 @@ struct channel_fds {
 /* 0, or -errno with every fd closed. */
 int channel_open(enum chan_kind kind, struct channel_fds *ch);
 void channel_close(struct channel_fds *ch);
+/* Closes only KVM's ends, as a VMM may right after registering. */
+void channel_close_kvm(struct channel_fds *ch);
 /* O_NONBLOCK on KVM's ends only; the device end stays blocking. */
 int channel_set_nonblock(struct channel_fds *ch);
 

@@ -346,8 +346,13 @@ static void host_step(struct exec *x, const struct case_step *s)
 	case HOST_REGISTER:
 		register_region(x, cr, &s->loc, s->expect_errno);
 		break;
+	case HOST_CLOSE_FDS:
+		/* KVM holds its own references (REG-3): the region must not notice. */
+		channel_close_kvm(&x->ch[s->channel]);
+		break;
 	case HOST_DEASSIGN:
 		deassign_request(x, cr, &r);
+		r.flags |= s->extra_flags;
 		describe_request(what, sizeof(what), "KVM_SET_IOREGION removal", cr->name, &r);
 		check_errno(x, &s->loc, what, s->expect_errno, -x->t.ops->set_ioregion(&x->t, &r));
 		break;
