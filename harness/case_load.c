@@ -494,7 +494,7 @@ static int fixed(struct loader *l, const struct ynode *n, const char *key)
 	return 0;
 }
 
-/* [A-Z]+(-[A-Z0-9]+)+, as docs/requirements.md numbers its rules. */
+/* [A-Z]+(-[A-Z0-9]+)+, as docs/requirements.yaml numbers its rules. */
 static bool req_id_ok(const char *s)
 {
 	const char *p = s, *q;
