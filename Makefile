@@ -140,6 +140,7 @@ check: deps
 	@$(MAKE) --no-print-directory all unit
 	./iorfd-conform lint cases/
 	./iorfd-conform --target reference --revision all cases/
+	@$(MAKE) --no-print-directory check-report
 	@$(MAKE) --no-print-directory check-kernels
 
 # The same cases against each fixture kernel, booted in QEMU, with its expectations.
@@ -153,6 +154,8 @@ check-kernels: iorfd-conform-static
 	[ $$found = 1 ] || echo "# SKIP check-kernels: no fixture kernels in $(FIXTURE_KERNELS)"
 
 include harness/vm/vm.mk
+include reports/reports.mk
+include harness/bench.mk
 
 # The VM runner's own tests, with a stand-in suite (needs qemu and the fixture kernels).
 check-vm-runner:

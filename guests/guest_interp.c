@@ -200,6 +200,27 @@ static int size_ok(const struct gstep *s)
 	return (s->size == 1 || s->size == 2 || s->size == 4 || s->size == 8) && s->size <= max;
 }
 
+/* in al/ax with a known pattern in the rest of RAX; returns the whole RAX after. */
+static uint64_t pio_in_keep_upper(uint16_t port, uint8_t size)
+{
+	uint64_t rax = GUEST_RAX_PATTERN;
+
+	if (size == 1)
+		asm volatile("inb %w1, %b0" : "+a"(rax) : "Nd"(port));
+	else
+		asm volatile("inw %w1, %w0" : "+a"(rax) : "Nd"(port));
+	return rax;
+}
+
+static void check_upper(uint64_t i, const struct gstep *s, uint64_t rax)
+{
+	uint64_t low = (1ull << (8 * s->size)) - 1;
+
+	if ((rax & ~low) != (GUEST_RAX_PATTERN & ~low))
+		ucall(UCALL_SYNC, 5, (uint64_t)GSYNC_MISMATCH, i, rax,
+		      (GUEST_RAX_PATTERN & ~low) | (rax & low), 0ull);
+}
+
 static void check_read(uint64_t i, const struct gstep *s, uint64_t v)
 {
 	if ((s->flags & GSTEP_CHECK) && v != s->expect)
@@ -226,6 +247,13 @@ void guest_interp(struct gprog *prog)
 			mmio_write(s->addr, s->size, s->value);
 			break;
 		case GOP_PIO_IN:
+			if (s->flags & GSTEP_KEEP_UPPER) {
+				uint64_t rax = pio_in_keep_upper((uint16_t)s->addr, s->size);
+
+				check_upper(i, s, rax);
+				check_read(i, s, rax & ((1ull << (8 * s->size)) - 1));
+				break;
+			}
 			check_read(i, s, pio_in((uint16_t)s->addr, s->size));
 			break;
 		case GOP_PIO_OUT:

@@ -29,6 +29,12 @@ enum gop {
 #define GSTEP_MAX_COUNT 16
 
 #define GSTEP_CHECK (1u << 0) /* read: compare the loaded value with expect */
+/*
+ * in of 1 or 2 bytes: RAX holds GUEST_RAX_PATTERN before the in, and bits
+ * above the access must still hold it after (only AL/AX may change).
+ */
+#define GSTEP_KEEP_UPPER (1u << 1)
+#define GUEST_RAX_PATTERN 0x1122334455667788ull
 
 struct gstep {
 	uint8_t op;    /* enum gop */

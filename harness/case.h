@@ -141,6 +141,7 @@ struct case_step {
 	unsigned int size; /* 1, 2, 4 or 8 (PIO: 1, 2, 4) */
 	uint64_t value;	   /* write: the value stored */
 	bool check;	   /* read: compare with expect */
+	bool keep_upper;   /* pio read of 1/2 bytes: RAX bits above must survive */
 	uint64_t expect;
 	uint64_t compare;	 /* cmpxchg */
 	unsigned int count;	 /* outs/ins: elements */

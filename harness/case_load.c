@@ -1069,7 +1069,8 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 {
 	static const char *const keys[] = {"op",     "region", "offset", "mmio",	 "pio",
 					   "size",   "value",  "expect", "action", "errno",
-					   "values", "count",  "compare", "channel", "flags", NULL};
+					   "values", "count",  "compare", "channel", "flags",
+					   "keep_upper", NULL};
 	const struct ynode *n, *addr_at;
 	int op;
 
@@ -1105,6 +1106,8 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 	    forbid_key(l, map, "compare", "'%s' is only for cmpxchg"))
 		return -1;
 
+	if (s->op != STEP_READ && forbid_key(l, map, "keep_upper", "'%s' is only for reads"))
+		return -1;
 	if (forbid_key(l, map, s->op == STEP_READ ? "value" : "expect",
 		       s->op == STEP_READ ? "'%s' is only for writes" : "'%s' is only for reads"))
 		return -1;
@@ -1120,6 +1123,10 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 		n = need_key(l, map, "value");
 		return n ? get_value(l, n, s->size, &s->value) : -1;
 	}
+	n = ymap_find(map, "keep_upper", NULL);
+	if (n && (get_bool(l, n, &s->keep_upper) ||
+		  (s->keep_upper && (s->space != SPACE_PIO || s->size > 2))))
+		return s->keep_upper ? fail(l, n, "keep_upper is for pio reads of 1 or 2 bytes") : -1;
 	n = ymap_find(map, "expect", NULL);
 	s->check = n != NULL;
 	return n ? get_value(l, n, s->size, &s->expect) : 0;

@@ -140,7 +140,7 @@ static void load_program(struct exec *x, int vi)
 		g->addr = s->addr;
 		g->value = s->value;
 		g->expect = s->expect;
-		g->flags = s->check ? GSTEP_CHECK : 0;
+		g->flags = (s->check ? GSTEP_CHECK : 0) | (s->keep_upper ? GSTEP_KEEP_UPPER : 0);
 		g->compare = s->compare;
 		g->count = s->count;
 		memcpy(g->data, s->values, sizeof(g->data));
@@ -464,6 +464,15 @@ static void guest_report(struct exec *x, int vi, const struct ucall *uc)
 			host_step(x, s);
 		break;
 	case GSYNC_MISMATCH:
+		if (s && s->keep_upper && (uc->args[2] >> (8 * s->size)) != (uc->args[3] >> (8 * s->size))) {
+			result_fail(x->res, VERDICT_FAIL, "FIELD-5",
+				    "%s: vCPU%d step %llu: in pio %#llx size %u: RAX after the in is %#llx, expected %#llx: the bits above the %u-byte access changed",
+				    loc, vi, (unsigned long long)uc->args[1],
+				    (unsigned long long)s->addr, s->size,
+				    (unsigned long long)uc->args[2], (unsigned long long)uc->args[3],
+				    s->size);
+			break;
+		}
 		result_fail(x->res, VERDICT_FAIL, NULL,
 			    "%s: vCPU%d step %llu: %s %s %#llx size %u: guest loaded %#llx, expected %#llx",
 			    loc, vi, (unsigned long long)uc->args[1],

@@ -6,7 +6,8 @@
 set -eu
 
 PKGS="gcc make libc6-dev libcmocka-dev libyaml-dev linux-libc-dev linux-source-6.1 xz-utils
-      lcov gcovr qemu-system-x86 busybox-static cpio gzip"
+      lcov gcovr qemu-system-x86 busybox-static cpio gzip valgrind
+      libxml2-utils chromium"
 
 missing=""
 for p in $PKGS; do

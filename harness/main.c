@@ -15,17 +15,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "case.h"
 #include "case_list.h"
 #include "expectations.h"
 #include "json.h"
+#include "junit.h"
 #include "kmsg.h"
 #include "ktap.h"
 #include "registry.h"
 #include "runner.h"
 #include "target.h"
+
+int cmd_bench(int argc, char **argv); /* bench: harness/bench.c */
+int cmd_selftest(int argc, char **argv); /* selftest: harness/selftest.c */
+int cmd_report(int argc, char **argv); /* report: reports/report_cmd.c */
 
 #define VERSION		   "0.1"
 #define DEFAULT_TIMEOUT_MS 10000
@@ -48,8 +54,10 @@ struct opts {
 	bool bisect;
 	int timeout_ms;
 	const char *json;
+	const char *junit;
 	const char *expect;
 	int kernel_log; /* -1 auto: on for the kernel target */
+	unsigned long long seed; /* --seed, else chosen at start and printed */
 	int argc;
 	char **argv;
 };
@@ -79,13 +87,23 @@ static void usage(FILE *f)
 		"  --list                          list case x revision combinations, run nothing\n"
 		"  --timeout SEC                   per-case time limit (default %d)\n"
 		"  --json FILE                     write results, transcripts included, as JSON\n"
+		"  --junit FILE                    write JUnit XML, made from those JSON results\n"
 		"  --expect FILE|DIR               known failures of the target: XFAIL / XPASS\n"
 		"  --kernel-log, --no-kernel-log   fail a case when the kernel logs a WARN/BUG/...\n"
 		"                                  while it runs (default: on for --target kernel)\n"
+		"  --seed N                        seed of the jitter in multi-vCPU cases (printed\n"
+		"                                  in the KTAP header; give it back to replay)\n"
 		"  --bisect                        exit 0 good, 1 bad, 125 cannot test\n"
 		"\n"
 		"       iorfd-conform vm --kernel BZIMAGE [vm-run options] [-- suite options]\n"
-		"                                  boot BZIMAGE in QEMU and run the suite inside\n",
+		"                                  boot BZIMAGE in QEMU and run the suite inside\n"
+		"       iorfd-conform bench [--iterations N] [--out DIR] [--target T] (see bench --help)\n"
+		"                                  per-access latency of exits, ioeventfd, ioregionfd\n"
+		"       iorfd-conform report RESULTS.json... -o DIR\n"
+		"                                  HTML report: verdict and requirement matrices,\n"
+		"                                  a page per case x revision with its transcript\n"
+		"       iorfd-conform report --diff BASE.json NEW.json\n"
+		"                                  verdict changes; exit 1 when a case newly fails\n",
 		DEFAULT_TIMEOUT_MS / 1000);
 }
 
@@ -113,8 +131,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "bisect", no_argument, NULL, 'b' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "junit", required_argument, NULL, 'J' },
 		{ "expect", required_argument, NULL, 'e' },
 		{ "kernel-log", no_argument, NULL, 'k' },
+		{ "seed", required_argument, NULL, 's' },
 		{ "no-kernel-log", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -126,6 +146,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->target = "auto";
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
 	o->kernel_log = -1;
+	o->seed = (unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid();
 	o->argc = argc;
 	o->argv = argv;
 	while ((c = getopt_long(argc, argv, "t:r:f:lT:bh", longopts, NULL)) != -1) {
@@ -163,8 +184,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'j':
 			o->json = optarg;
 			break;
+		case 'J':
+			o->junit = optarg;
+			break;
 		case 'e':
 			o->expect = optarg;
+			break;
+		case 's':
+			errno = 0;
+			o->seed = strtoull(optarg, &end, 0);
+			if (*end || errno) {
+				fprintf(stderr, "--seed: '%s' is not a number\n", optarg);
+				return -1;
+			}
 			break;
 		case 'k':
 		case 'K':
@@ -460,6 +492,8 @@ struct session {
 	struct runner rn;
 	struct ktap k;
 	FILE *json;
+	char json_tmp[256]; /* --junit without --json: the JSON it is made from */
+	bool junit_failed;
 	int kmsg_fd;
 };
 
@@ -554,7 +588,7 @@ static int session_open(struct session *s, const struct case_list *l)
 			return EXIT_USAGE;
 		}
 	}
-	if (s->o->json) {
+	if (s->o->json || s->o->junit) {
 		struct json_run jr = {
 			.version = VERSION,
 			.target = s->ops->name,
@@ -564,9 +598,13 @@ static int session_open(struct session *s, const struct case_list *l)
 			.cases_hash = hash_cases(l),
 		};
 
-		s->json = fopen(s->o->json, "w");
+		if (s->o->json)
+			s->json = fopen(s->o->json, "w");
+		else
+			s->json = junit_tmp_json(s->json_tmp, sizeof(s->json_tmp));
 		if (!s->json) {
-			fprintf(stderr, "--json: %s: %s\n", s->o->json, strerror(errno));
+			fprintf(stderr, "%s: %s: %s\n", s->o->json ? "--json" : "--junit (its JSON)",
+				s->o->json ? s->o->json : s->json_tmp, strerror(errno));
 			return EXIT_USAGE;
 		}
 		json_begin(s->json, &jr);
@@ -581,8 +619,18 @@ static int session_open(struct session *s, const struct case_list *l)
 static void session_close(struct session *s)
 {
 	if (s->json) {
+		char err[512];
+
 		json_end(s->json);
 		fclose(s->json);
+		if (s->o->junit &&
+		    junit_from_json(s->o->json ? s->o->json : s->json_tmp, s->o->junit, err,
+				    sizeof(err))) {
+			fprintf(stderr, "--junit: %s\n", err);
+			s->junit_failed = true;
+		}
+		if (s->json_tmp[0])
+			unlink(s->json_tmp);
 	}
 	if (s->kmsg_fd >= 0)
 		close(s->kmsg_fd);
@@ -602,6 +650,8 @@ static int run_plan(const struct opts *o, const struct target_ops *ops,
 		return code;
 	ktap_begin(&s.k, stdout, p->nr);
 	ktap_diag(&s.k, "iorfd-conform %s: target=%s: %s", VERSION, ops->name, probe->how);
+	ktap_diag(&s.k, "seed: %llu (replay with --seed %llu)", o->seed, o->seed);
+	s.rn.seed = o->seed;
 	if (s.expect.files[0])
 		ktap_diag(&s.k, "known failures from: %s", s.expect.files);
 	if (s.kmsg_fd >= 0)
@@ -617,6 +667,8 @@ static int run_plan(const struct opts *o, const struct target_ops *ops,
 	}
 	ktap_end(&s.k);
 	session_close(&s);
+	if (s.junit_failed)
+		return EXIT_FAIL;
 	fprintf(stderr, "iorfd-conform: %d passed, %d failed, %d skipped\n",
 		s.k.pass + s.k.xfail + s.k.xpass, s.k.fail + s.k.error, s.k.skip);
 	if (s.k.fail || s.k.error)
@@ -637,8 +689,14 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "lint"))
 		return cmd_lint(argc - 2, argv + 2);
+	if (argc > 1 && !strcmp(argv[1], "selftest"))
+		return cmd_selftest(argc - 2, argv + 2);
 	if (argc > 1 && !strcmp(argv[1], "vm"))
 		return cmd_vm(argc - 2, argv + 2);
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return cmd_report(argc - 2, argv + 2);
+	if (argc > 1 && !strcmp(argv[1], "bench")) /* bench: dispatch benchmark (harness/bench.c) */
+		return cmd_bench(argc - 2, argv + 2);
 	if (parse_opts(argc, argv, &o))
 		return EXIT_USAGE;
 	c = malloc(sizeof(*c));

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mutant.h"
 #include "ref.h"
 
 /* A sizeless region occupies 8 bytes for collision checks (REG-V3-6). */
@@ -35,6 +36,13 @@ static bool overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	uint64_t a_end = a + (alen - 1), b_end = b + (blen - 1);
 
+	/*
+	 * The RFC's test (B1), with a the registered range and b the new one:
+	 * b starting on a's last byte slips through; b ending on a's first
+	 * byte is still caught.
+	 */
+	if (ref_mutant == REF_MUTANT_OVERLAP_B1)
+		return !(b >= a_end || a > b_end);
 	return a <= b_end && b <= a_end;
 }
 
@@ -243,7 +251,7 @@ static int ref_assign(struct ref *ref, const struct kvm_ioregion *r)
 		region_drop(ref, rg);
 		return -EMFILE;
 	}
-	if (ref->rev != IORFD_V1 && !sizeless) {
+	if (ref->rev != IORFD_V1 && !sizeless && ref_mutant != REF_MUTANT_NO_SERIALIZE) {
 		rg->ctx = ctx_get(ref, rg->rfd, pio);
 		if (!rg->ctx) {
 			region_drop(ref, rg);
@@ -302,6 +310,8 @@ struct ref_region *ref_lookup(struct ref *ref, bool pio, uint64_t addr, unsigned
 			continue;
 		}
 		if (addr >= rg->gpa && len <= rg->size && addr - rg->gpa <= rg->size - len)
+			return rg;
+		if (ref_mutant == REF_MUTANT_STRADDLE && addr >= rg->gpa && addr - rg->gpa < rg->size)
 			return rg;
 	}
 	return NULL;

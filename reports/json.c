@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdbool.h>
+#include <string.h>
 #include <sys/utsname.h>
 
 #include "json.h"
@@ -64,6 +65,10 @@ void json_begin(FILE *f, const struct json_run *run)
 
 static void record_head(FILE *f, const char *name, const char *file, enum iorfd_rev rev)
 {
+	char group[CASE_NAME_MAX];
+
+	/* Reports group cases by the name's prefix before its first '-'. */
+	snprintf(group, sizeof(group), "%.*s", (int)strcspn(name, "-"), name);
 	fputs(json_first ? "" : ",\n", f);
 	json_first = false;
 	fprintf(f, "{\"case\": ");
@@ -72,6 +77,8 @@ static void record_head(FILE *f, const char *name, const char *file, enum iorfd_
 	json_str(f, rev_name(rev));
 	fprintf(f, ", \"file\": ");
 	json_str(f, file);
+	fprintf(f, ", \"group\": ");
+	json_str(f, group);
 }
 
 static void violations(FILE *f, const struct tx_entry *t)
@@ -161,6 +168,13 @@ void json_case(FILE *f, const struct iorfd_case *c, const struct case_result *r)
 	fprintf(f, "], \"verdict\": \"%s\", \"usec\": {\"setup\": %llu, \"run\": %llu, \"check\": %llu}",
 		verdict_name(r->verdict), (unsigned long long)r->usec_setup,
 		(unsigned long long)r->usec_run, (unsigned long long)r->usec_check);
+	fprintf(f, ", \"duration\": %.6f",
+		(double)(r->usec_setup + r->usec_run + r->usec_check) / 1e6);
+	if (r->verdict == VERDICT_SKIP || r->verdict == VERDICT_XFAIL ||
+	    r->verdict == VERDICT_XPASS) {
+		fprintf(f, ", \"reason\": ");
+		json_str(f, r->verdict == VERDICT_SKIP ? r->skip_reason : r->xfail_reason);
+	}
 	fprintf(f, ",\n \"failures\": [");
 	for (i = 0; i < n; i++) {
 		fprintf(f, "%s{\"requirement\": ", i ? ", " : "");
@@ -172,7 +186,8 @@ void json_case(FILE *f, const struct iorfd_case *c, const struct case_result *r)
 		json_str(f, r->failures[i].msg);
 		fputc('}', f);
 	}
-	fprintf(f, "], \"failures_total\": %d", r->nr_failures);
+	fprintf(f, "], \"failures_total\": %d, \"seed\": \"0x%llx\"", r->nr_failures,
+		(unsigned long long)r->seed);
 	fprintf(f, ",\n \"vcpus\": [");
 	for (i = 0; i < c->nr_vcpus; i++)
 		fprintf(f, "%s{\"done\": %s, \"step\": %lld}", i ? ", " : "",
@@ -187,7 +202,8 @@ void json_skip(FILE *f, const char *name, const char *file, enum iorfd_rev rev,
 	       const char *reason)
 {
 	record_head(f, name, file, rev);
-	fprintf(f, ", \"verdict\": \"skip\", \"reason\": ");
+	/* Not run, so no seed was drawn for it. */
+	fprintf(f, ", \"verdict\": \"skip\", \"duration\": 0, \"seed\": null, \"reason\": ");
 	json_str(f, reason);
 	fputc('}', f);
 }

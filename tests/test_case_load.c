@@ -454,7 +454,7 @@ static const struct err_case err_cases[] = {
 	{"expect on a write", IORFD_V1, STEP("{op: write, mmio: 0, size: 4, value: 1, expect: 1}"),
 	 "8:49: 'expect' is only for reads"},
 	{"unknown op", IORFD_V1, STEP("{op: fence}"),
-	 "8:14: unknown op 'fence' (expected read, write or sync)"},
+	 "8:14: unknown op 'fence' (expected read, write, sync, host, outs, ins, add, xchg or cmpxchg)"},
 	{"no vcpus", IORFD_V1, HEAD "vcpus: []\n", "6:8: a case needs at least one vcpu"},
 	{"empty program", IORFD_V1, HEAD "vcpus: [{program: []}]\n",
 	 "6:19: a program needs at least one step"},

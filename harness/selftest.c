@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iorfd-conform selftest [--quick] [CASE|DIR...]
+ *
+ * Checks the suite itself: the reference dispatcher must pass every case,
+ * and each mutant of it (one deliberate protocol fault, see mutant.h) must
+ * fail at least one.  Prints which cases killed each mutant; exits 1 when
+ * the reference fails a case or a mutant survives.  A kill by timeout is
+ * counted apart: it is a real kill for mutants that leave a vCPU waiting
+ * for a reply that never comes, and weak evidence otherwise.  --quick stops
+ * each mutant after its first kills.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_list.h"
+#include "mutant.h"
+#include "runner.h"
+#include "target.h"
+
+/* Mutants that hang a vCPU are killed by the case deadline: keep it short. */
+#define SELFTEST_TIMEOUT_MS 2000
+#define SHOW_KILLERS	    4
+
+struct tally {
+	int runs, killed, timeouts;
+	char first[SHOW_KILLERS][CASE_NAME_MAX + 4];
+};
+
+/* @quick: stop a mutant after its first few kills (what make check needs). */
+static void run_all(struct runner *rn, const struct case_list *l, struct iorfd_case *c,
+		    struct tally *t, bool quick)
+{
+	struct case_error err;
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < l->nr; i++) {
+		enum iorfd_rev r;
+
+		for_each_rev(r) {
+			if (quick && t->killed >= SHOW_KILLERS)
+				return;
+			if (case_load(l->paths[i], r, c, &err)) {
+				fprintf(stderr, "%s\n", err.msg);
+				continue;
+			}
+			if (!(c->revisions & (1u << r)))
+				continue;
+			runner_run(rn, c);
+			t->runs++;
+			if (rn->res->verdict == VERDICT_PASS)
+				continue;
+			if (getenv("IORFD_SELFTEST_VERBOSE") && rn->res->nr_failures)
+				fprintf(stderr, "%s: %s.%s: %s\n", ref_mutant_name(ref_mutant), c->name,
+					rev_name(r), rn->res->failures[0].msg);
+			t->timeouts += rn->res->verdict == VERDICT_TIMEOUT;
+			if (t->killed < SHOW_KILLERS)
+				snprintf(t->first[t->killed], sizeof(t->first[0]), "%s.%s", c->name,
+					 rev_name(r));
+			t->killed++;
+		}
+	}
+}
+
+int cmd_selftest(int argc, char **argv)
+{
+	static char *const def[] = { "cases/" };
+	struct iorfd_case *c = malloc(sizeof(*c));
+	struct runner rn;
+	struct case_list l;
+	struct tally t;
+	bool quick = argc && !strcmp(argv[0], "--quick");
+	int m, j, bad = 0;
+
+	if (quick) {
+		argc--;
+		argv++;
+	}
+	if (!c || (argc ? case_list_collect(&l, argv, argc) : case_list_collect(&l, def, 1)))
+		return 2;
+	if (runner_init(&rn, &target_reference, SELFTEST_TIMEOUT_MS))
+		return 2;
+	printf("%-32s %-8s %s\n", "mutant", "killed", "by (first cases that failed)");
+	for (m = REF_MUTANT_NONE; m < REF_NR_MUTANTS; m++) {
+		ref_mutant = m;
+		/* The reference itself always runs everything. */
+		run_all(&rn, &l, c, &t, quick && m != REF_MUTANT_NONE);
+		if (m == REF_MUTANT_NONE) {
+			printf("%-32s %d/%d runs pass%s\n", "reference (no mutant)", t.runs - t.killed,
+			       t.runs, t.killed ? ": THE REFERENCE FAILS, fix that first" : "");
+			bad += t.killed != 0;
+			continue;
+		}
+		printf("%-32s %-8s %d/%d%s (%d by timeout):", ref_mutant_name(m),
+		       t.killed ? "yes" : "SURVIVED", t.killed, t.runs, quick ? " run" : "",
+		       t.timeouts);
+		for (j = 0; j < t.killed && j < SHOW_KILLERS; j++)
+			printf(" %s", t.first[j]);
+		printf("\n");
+		fflush(stdout);
+		bad += !t.killed;
+	}
+	ref_mutant = REF_MUTANT_NONE;
+	runner_fini(&rn);
+	case_list_free(&l);
+	free(c);
+	fprintf(stderr, "selftest: %d mutants, %s\n", REF_NR_MUTANTS - 1,
+		bad ? "NOT all killed (or the reference failed)" : "all killed");
+	return bad ? 1 : 0;
+}
