@@ -140,6 +140,7 @@ check: deps
 	@$(MAKE) --no-print-directory all unit
 	./iorfd-conform lint cases/
 	./iorfd-conform --target reference --revision all cases/
+	./iorfd-conform selftest --quick cases/
 	@$(MAKE) --no-print-directory check-report
 	@$(MAKE) --no-print-directory check-kernels
 
