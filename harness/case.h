@@ -290,6 +290,9 @@ int case_load(const char *path, enum iorfd_rev rev, struct iorfd_case *c, struct
 int case_load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev rev,
 		  struct iorfd_case *c, struct case_error *err);
 
+/* Requirement ID syntax, [A-Z]+(-[A-Z0-9]+)+: shared by cases and the registry. */
+bool req_id_ok(const char *id);
+
 int case_find_region(const struct iorfd_case *c, const char *name);
 int case_find_channel(const struct iorfd_case *c, const char *name);
 

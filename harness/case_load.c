@@ -495,7 +495,7 @@ static int fixed(struct loader *l, const struct ynode *n, const char *key)
 }
 
 /* [A-Z]+(-[A-Z0-9]+)+, as docs/requirements.yaml numbers its rules. */
-static bool req_id_ok(const char *s)
+bool req_id_ok(const char *s)
 {
 	const char *p = s, *q;
 	int groups = 0;

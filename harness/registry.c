@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "case.h"
 #include "registry.h"
 #include "yaml_tree.h"
 
@@ -61,31 +62,11 @@ const char *req_level_name(enum req_level level)
 	return (int)level >= 0 && (int)level < NR_LEVELS ? level_names[level] : "?";
 }
 
-/* [A-Z]+(-[A-Z0-9]+)+, the syntax the case loader accepts. */
-static bool id_syntax_ok(const char *id)
-{
-	const char *p = id, *q;
-	int groups = 0;
-
-	while (*p >= 'A' && *p <= 'Z')
-		p++;
-	if (p == id)
-		return false;
-	while (*p == '-') {
-		q = ++p;
-		while ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
-			p++;
-		if (p == q)
-			return false;
-		groups++;
-	}
-	return !*p && groups;
-}
 
 /* Syntax and length as a case accepts them, so that every entry can be cited. */
 bool registry_id_ok(const char *id)
 {
-	return id_syntax_ok(id) && strlen(id) < REQ_ID_MAX;
+	return req_id_ok(id) && strlen(id) < REQ_ID_MAX;
 }
 
 const struct requirement *registry_find(const struct registry *reg, const char *id)
@@ -153,7 +134,7 @@ static int load_id(struct rloader *l, const struct ynode *map, struct requiremen
 
 	if (!n)
 		return -1;
-	if (!id_syntax_ok(n->str))
+	if (!req_id_ok(n->str))
 		return fail(l, n, "bad requirement ID '%.64s' (like WIRE-1)", n->str);
 	if (strlen(n->str) >= REQ_ID_MAX)
 		return fail(l, n, "requirement ID '%.64s' is longer than %d characters", n->str,
