@@ -4,6 +4,7 @@
  * region registration, vCPU threads acting as the VMM for ordinary exits,
  * then teardown and evaluation.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -37,6 +38,8 @@ struct exec {
 	struct gprog *progs[CASE_MAX_VCPUS];
 	struct channel_fds ch[CASE_MAX_CHANNELS];
 	struct responder resp[CASE_MAX_CHANNELS];
+	int ioeventfds[CASE_MAX_STEPS]; /* the VMM's eventfds, closed at teardown */
+	int nr_ioeventfds;
 };
 
 struct vcpu_thread {
@@ -329,7 +332,9 @@ static void host_ioeventfd(struct exec *x, const struct case_step *s)
 	};
 	char what[160];
 
-	/* The eventfd stays open until the case's process ends, like the VMM's would. */
+	/* The VMM keeps the eventfd while the VM lives; teardown closes it. */
+	if (efd >= 0 && x->nr_ioeventfds < CASE_MAX_STEPS)
+		x->ioeventfds[x->nr_ioeventfds++] = efd;
 	snprintf(what, sizeof(what), "KVM_IOEVENTFD at %s %#llx len %u", space_name(s->space),
 		 (unsigned long long)s->addr, s->size);
 	check_errno(x, &s->loc, what, s->expect_errno, -x->t.ops->ioeventfd(&x->t, &e));
@@ -717,6 +722,8 @@ static void teardown(struct exec *x)
 
 	/* Closing KVM's ends first lets each responder see EOF after the last command. */
 	x->t.ops->detach(&x->t);
+	for (i = 0; i < x->nr_ioeventfds; i++)
+		close(x->ioeventfds[i]);
 	for (i = 0; i < x->c->nr_channels; i++) {
 		if (x->resp[i].stop_fd > 0 && responder_stop(&x->resp[i], RESPONDER_STOP_MS))
 			result_fail(x->res, VERDICT_ERROR, NULL,
@@ -726,15 +733,84 @@ static void teardown(struct exec *x)
 	}
 }
 
+/*
+ * KVM's own workers (the NX huge page recovery task, since 6.13 a vhost
+ * task in the VMM's thread group, started by the first KVM_RUN) belong to
+ * the VM and go with it: they are not the harness's threads.
+ */
+static bool kvm_worker(const char *tid)
+{
+	char path[300], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/comm", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strncmp(comm, "kvm-", 4);
+}
+
+/* Entries of a /proc directory, '.' and '..' aside: this process's fds or threads. */
+static int count_entries(const char *dir)
+{
+	bool tasks = !strcmp(dir, "/proc/self/task");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.' && !(tasks && kvm_worker(e->d_name));
+	closedir(d);
+	return n;
+}
+
+/*
+ * After teardown the case must have left nothing behind: every responder
+ * and vCPU thread joined, every channel fd closed.  The count of fds in use
+ * includes the one opendir() itself holds, on both sides.
+ */
+static void check_leaks(struct case_result *res, int fds_before, int threads_before)
+{
+	int fds = count_entries("/proc/self/fd"), threads, tries;
+
+	/*
+	 * A joined thread can stay listed for a moment while the kernel reaps
+	 * it; a thread that is really left behind stays for good.
+	 */
+	for (tries = 0; tries < 100; tries++) {
+		threads = count_entries("/proc/self/task");
+		if (threads <= threads_before)
+			break;
+		usleep(1000);
+	}
+
+	if (fds_before >= 0 && fds > fds_before)
+		result_fail(res, VERDICT_ERROR, NULL, "the case left %d fd(s) open after teardown",
+			    fds - fds_before);
+	if (threads_before >= 0 && threads > threads_before)
+		result_fail(res, VERDICT_ERROR, NULL,
+			    "the case left %d thread(s) running after teardown",
+			    threads - threads_before);
+}
+
 void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 		  struct case_result *res)
 {
+	int fds_before, threads_before;
 	struct exec x = { .c = c, .res = res };
 	uint64_t t0 = now_usec(), t1;
 	int i;
 
 	block_sigusr1();
 	x.vm = vm_create_with_vcpus(c->nr_vcpus, guest_interp, x.vcpus);
+	/* After the VM: its own fds (VM, vCPUs, stats) are the selftests library's business. */
+	fds_before = count_entries("/proc/self/fd");
+	threads_before = count_entries("/proc/self/task");
 	for (i = 0; i < c->nr_vcpus; i++)
 		load_program(&x, i);
 	x.t.ops = ops;
@@ -761,6 +837,7 @@ void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 		run_vcpus(&x);
 	res->usec_run = now_usec() - t1;
 	teardown(&x);
+	check_leaks(res, fds_before, threads_before);
 	t1 = now_usec();
 	case_evaluate(c, res);
 	res->usec_check = now_usec() - t1;

@@ -58,6 +58,7 @@ struct opts {
 	const char *expect;
 	int kernel_log; /* -1 auto: on for the kernel target */
 	unsigned long long seed; /* --seed, else chosen at start and printed */
+	int repeat;		 /* --repeat: runs per case, seed varied; a changed verdict fails */
 	int argc;
 	char **argv;
 };
@@ -91,6 +92,8 @@ static void usage(FILE *f)
 		"  --expect FILE|DIR               known failures of the target: XFAIL / XPASS\n"
 		"  --kernel-log, --no-kernel-log   fail a case when the kernel logs a WARN/BUG/...\n"
 		"                                  while it runs (default: on for --target kernel)\n"
+		"  --repeat N                      run every case N times (seed varied); a case whose\n"
+		"                                  verdict changes fails as flaky\n"
 		"  --seed N                        seed of the jitter in multi-vCPU cases (printed\n"
 		"                                  in the KTAP header; give it back to replay)\n"
 		"  --bisect                        exit 0 good, 1 bad, 125 cannot test\n"
@@ -135,6 +138,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "expect", required_argument, NULL, 'e' },
 		{ "kernel-log", no_argument, NULL, 'k' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "repeat", required_argument, NULL, 'R' },
 		{ "no-kernel-log", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -146,6 +150,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->target = "auto";
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
 	o->kernel_log = -1;
+	o->repeat = 1;
 	o->seed = (unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid();
 	o->argc = argc;
 	o->argv = argv;
@@ -189,6 +194,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'e':
 			o->expect = optarg;
+			break;
+		case 'R':
+			o->repeat = (int)strtol(optarg, &end, 10);
+			if (*end || o->repeat < 1 || o->repeat > 100000) {
+				fprintf(stderr, "--repeat: '%s' is not a count from 1\n", optarg);
+				return -1;
+			}
 			break;
 		case 's':
 			errno = 0;
@@ -546,6 +558,51 @@ static void apply_expectation(struct session *s, const struct iorfd_case *c)
 	r->verdict = r->verdict == VERDICT_PASS ? VERDICT_XPASS : VERDICT_XFAIL;
 }
 
+/*
+ * --repeat: the case runs again with other seeds; the result kept is the
+ * last one, and a verdict that changed between runs fails it as flaky.
+ */
+static void run_repeated(struct session *s, const struct iorfd_case *c)
+{
+	int count[VERDICT_XPASS + 1] = { 0 }, i, kinds = 0;
+	uint64_t seed = s->rn.seed;
+	char what[160] = "";
+	size_t used = 0;
+	enum verdict v;
+
+	for (i = 0; i < s->o->repeat; i++) {
+		s->rn.seed = seed + (uint64_t)i;
+		runner_run(&s->rn, c);
+		count[s->rn.res->verdict]++;
+	}
+	s->rn.seed = seed;
+	for (v = VERDICT_PASS; v <= VERDICT_XPASS; v++) {
+		if (!count[v])
+			continue;
+		kinds++;
+		used += snprintf(what + used, sizeof(what) - used, "%s%s x%d", used ? ", " : "",
+				 verdict_name(v), count[v]);
+		if (used >= sizeof(what))
+			used = sizeof(what) - 1;
+	}
+	if (kinds > 1)
+		result_fail(s->rn.res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: flaky: the verdict changed over %d runs (%s); seeds %llu..%llu",
+			    c->loc.file, c->loc.line, c->loc.col, s->o->repeat, what,
+			    (unsigned long long)seed, (unsigned long long)seed + s->o->repeat - 1);
+}
+
+/* A progress line for long runs, on a terminal only: never in a pipe or a log. */
+static void progress(const struct session *s, int i, int n, const struct iorfd_case *c)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	if (i < n)
+		fprintf(stderr, "\r\033[K[%d/%d] %s.%s", i + 1, n, c->name, rev_name(c->rev));
+	else
+		fprintf(stderr, "\r\033[K");
+}
+
 static void run_one(struct session *s, const struct iorfd_case *c)
 {
 	char why[64];
@@ -563,7 +620,7 @@ static void run_one(struct session *s, const struct iorfd_case *c)
 		kmsg_rearm_warn_once();
 		kmsg_collect(s->kmsg_fd, &before); /* what came before is not this case's */
 	}
-	runner_run(&s->rn, c);
+	run_repeated(s, c);
 	check_kernel_log(s, c);
 	apply_expectation(s, c);
 	ktap_result(&s->k, c, s->rn.res);
@@ -663,8 +720,10 @@ static int run_plan(const struct opts *o, const struct target_ops *ops,
 			session_close(&s);
 			return EXIT_USAGE;
 		}
+		progress(&s, i, p->nr, c);
 		run_one(&s, c);
 	}
+	progress(&s, p->nr, p->nr, c);
 	ktap_end(&s.k);
 	session_close(&s);
 	if (s.junit_failed)
