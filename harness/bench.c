@@ -121,7 +121,7 @@ static int parse_bench_opts(int argc, char **argv, struct bench_opts *o)
 	while ((c = getopt_long(argc + 1, args, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			if (parse_count("--iterations", optarg, 1, &o->cfg.iterations))
+			if (parse_count("--iterations", optarg, GUEST_BATCH, &o->cfg.iterations))
 				goto out;
 			break;
 		case 'w':
