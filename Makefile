@@ -16,6 +16,7 @@ KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 BUILD	 ?= build
 CC	 ?= gcc
 RUN_ARGS ?=
+JOBS	 ?= $(shell nproc)
 
 ifeq ($(KSRC),)
 KTREE	:= $(BUILD)/linux-source-6.1
@@ -128,7 +129,7 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	./iorfd-conform $(RUN_ARGS) cases/
+	./iorfd-conform -j $(JOBS) $(RUN_ARGS) cases/
 
 lint: all
 	./iorfd-conform lint cases/
@@ -139,7 +140,7 @@ FIXTURE_KERNELS ?= ../shared/kernels
 check: deps
 	@$(MAKE) --no-print-directory all unit
 	./iorfd-conform lint cases/
-	./iorfd-conform --target reference --revision all cases/
+	./iorfd-conform --target reference --revision all -j 2 cases/
 	./iorfd-conform selftest --quick cases/
 	@$(MAKE) --no-print-directory check-report
 	@$(MAKE) --no-print-directory check-kernels

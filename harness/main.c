@@ -59,6 +59,7 @@ struct opts {
 	int kernel_log; /* -1 auto: on for the kernel target */
 	unsigned long long seed; /* --seed, else chosen at start and printed */
 	int repeat;		 /* --repeat: runs per case, seed varied; a changed verdict fails */
+	int jobs;		 /* -j: cases in flight at once (reference target) */
 	int argc;
 	char **argv;
 };
@@ -92,6 +93,8 @@ static void usage(FILE *f)
 		"  --expect FILE|DIR               known failures of the target: XFAIL / XPASS\n"
 		"  --kernel-log, --no-kernel-log   fail a case when the kernel logs a WARN/BUG/...\n"
 		"                                  while it runs (default: on for --target kernel)\n"
+		"  -j N, --jobs N                  run N cases at once (reference target; the kernel\n"
+		"                                  target runs one at a time to own the kernel log)\n"
 		"  --repeat N                      run every case N times (seed varied); a case whose\n"
 		"                                  verdict changes fails as flaky\n"
 		"  --seed N                        seed of the jitter in multi-vCPU cases (printed\n"
@@ -133,12 +136,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "list", no_argument, NULL, 'l' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "bisect", no_argument, NULL, 'b' },
-		{ "json", required_argument, NULL, 'j' },
+		{ "json", required_argument, NULL, 1001 },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "expect", required_argument, NULL, 'e' },
 		{ "kernel-log", no_argument, NULL, 'k' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "repeat", required_argument, NULL, 'R' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "no-kernel-log", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -151,10 +155,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
 	o->kernel_log = -1;
 	o->repeat = 1;
+	o->jobs = 1;
 	o->seed = (unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid();
 	o->argc = argc;
 	o->argv = argv;
-	while ((c = getopt_long(argc, argv, "t:r:f:lT:bh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:r:f:lT:bhj:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			o->target = optarg;
@@ -186,7 +191,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'b':
 			o->bisect = true;
 			break;
-		case 'j':
+		case 1001:
 			o->json = optarg;
 			break;
 		case 'J':
@@ -194,6 +199,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'e':
 			o->expect = optarg;
+			break;
+		case 'j':
+			o->jobs = (int)strtol(optarg, &end, 10);
+			if (*end || o->jobs < 1 || o->jobs > 64) {
+				fprintf(stderr, "-j: '%s' is not a count from 1 to 64\n", optarg);
+				return -1;
+			}
 			break;
 		case 'R':
 			o->repeat = (int)strtol(optarg, &end, 10);
@@ -514,7 +526,8 @@ struct session {
  * the target's expectations know the report and name another case that
  * shows it.  Trace lines follow the report they belong to.
  */
-static void check_kernel_log(struct session *s, const struct iorfd_case *c)
+static void check_kernel_log(struct session *s, const struct iorfd_case *c,
+			     struct case_result *res)
 {
 	const struct known_log *known = NULL;
 	char bad[RESULT_MSG_LEN - 128];
@@ -542,15 +555,15 @@ static void check_kernel_log(struct session *s, const struct iorfd_case *c)
 		ktap_diag(&s->k, "%s.%s: %d known kernel report(s) left out (see --expect)", c->name,
 			  rev_name(c->rev), nr_known);
 	if (nr_bad || sp.seen > sp.nr)
-		result_fail(s->rn.res, VERDICT_FAIL, NULL,
+		result_fail(res, VERDICT_FAIL, NULL,
 			    "%s:%d:%d: the kernel logged %d problem line(s) during this case:%s",
 			    c->loc.file, c->loc.line, c->loc.col, nr_bad + sp.seen - sp.nr, bad);
 }
 
-static void apply_expectation(struct session *s, const struct iorfd_case *c)
+static void apply_expectation(struct session *s, const struct iorfd_case *c,
+			      struct case_result *r)
 {
 	const struct expectation *e = expectations_find(&s->expect, c->name, c->rev);
-	struct case_result *r = s->rn.res;
 
 	if (!e || r->verdict == VERDICT_SKIP)
 		return;
@@ -603,17 +616,33 @@ static void progress(const struct session *s, int i, int n, const struct iorfd_c
 		fprintf(stderr, "\r\033[K");
 }
 
-static void run_one(struct session *s, const struct iorfd_case *c)
+/* A case at a revision the target does not speak is a skip, with that reason. */
+static bool skip_rev(struct session *s, const struct iorfd_case *c)
 {
 	char why[64];
 
-	if (s->probe->rev_known && s->probe->rev != c->rev) {
-		snprintf(why, sizeof(why), "target speaks %s", rev_name(s->probe->rev));
-		ktap_skip(&s->k, c->name, c->rev, why);
-		if (s->json)
-			json_skip(s->json, c->name, c->file, c->rev, why);
+	if (!s->probe->rev_known || s->probe->rev == c->rev)
+		return false;
+	snprintf(why, sizeof(why), "target speaks %s", rev_name(s->probe->rev));
+	ktap_skip(&s->k, c->name, c->rev, why);
+	if (s->json)
+		json_skip(s->json, c->name, c->file, c->rev, why);
+	return true;
+}
+
+static void report_one(struct session *s, const struct iorfd_case *c, struct case_result *res)
+{
+	check_kernel_log(s, c, res);
+	apply_expectation(s, c, res);
+	ktap_result(&s->k, c, res);
+	if (s->json)
+		json_case(s->json, c, res);
+}
+
+static void run_one(struct session *s, const struct iorfd_case *c)
+{
+	if (skip_rev(s, c))
 		return;
-	}
 	if (s->kmsg_fd >= 0) {
 		struct kmsg_splats before;
 
@@ -621,11 +650,59 @@ static void run_one(struct session *s, const struct iorfd_case *c)
 		kmsg_collect(s->kmsg_fd, &before); /* what came before is not this case's */
 	}
 	run_repeated(s, c);
-	check_kernel_log(s, c);
-	apply_expectation(s, c);
-	ktap_result(&s->k, c, s->rn.res);
-	if (s->json)
-		json_case(s->json, c, s->rn.res);
+	report_one(s, c, s->rn.res);
+}
+
+/*
+ * -j: item i starts once item i - jobs has finished and been reported, so
+ * results come out in plan order while up to @jobs cases run.
+ */
+static int run_parallel(struct session *s, const struct plan *p, int jobs)
+{
+	struct iorfd_case *cs = calloc(jobs, sizeof(*cs));
+	struct runner *rns = calloc(jobs, sizeof(*rns));
+	bool *busy = calloc(jobs, sizeof(*busy));
+	struct case_error err;
+	int i, k, ret = 0;
+
+	for (k = 0; cs && rns && busy && k < jobs; k++) {
+		if (runner_init(&rns[k], s->ops, s->o->timeout_ms))
+			break;
+		rns[k].seed = s->o->seed;
+	}
+	if (!cs || !rns || !busy || k < jobs)
+		ret = -1;
+	for (i = 0; !ret && i < p->nr + jobs; i++) {
+		int slot = i % jobs;
+
+		if (busy[slot]) {
+			runner_finish(&rns[slot], &cs[slot]);
+			report_one(s, &cs[slot], rns[slot].res);
+			busy[slot] = false;
+		}
+		if (i >= p->nr)
+			continue;
+		if (case_load(p->items[i].path, p->items[i].rev, &cs[slot], &err)) {
+			fprintf(stderr, "%s\n", err.msg);
+			ret = -1;
+			break;
+		}
+		progress(s, i, p->nr, &cs[slot]);
+		if (skip_rev(s, &cs[slot]))
+			continue;
+		runner_start(&rns[slot], &cs[slot]);
+		busy[slot] = true;
+	}
+	for (k = 0; rns && k < jobs; k++) {
+		if (busy && busy[k])
+			runner_finish(&rns[k], &cs[k]);
+		if (rns[k].res)
+			runner_fini(&rns[k]);
+	}
+	free(busy);
+	free(rns);
+	free(cs);
+	return ret;
 }
 
 static int session_open(struct session *s, const struct case_list *l)
@@ -701,7 +778,7 @@ static int run_plan(const struct opts *o, const struct target_ops *ops,
 {
 	struct session s = { .o = o, .ops = ops, .probe = probe, .kmsg_fd = -1 };
 	struct case_error err;
-	int i, code = session_open(&s, l);
+	int i = 0, code = session_open(&s, l);
 
 	if (code)
 		return code;
@@ -713,7 +790,15 @@ static int run_plan(const struct opts *o, const struct target_ops *ops,
 		ktap_diag(&s.k, "known failures from: %s", s.expect.files);
 	if (s.kmsg_fd >= 0)
 		ktap_diag(&s.k, "kernel log checked around every case (/dev/kmsg)");
-	for (i = 0; i < p->nr; i++) {
+	/* The kernel log says nothing of which of several cases in flight caused a report. */
+	if (o->jobs > 1 && s.kmsg_fd < 0 && o->repeat == 1) {
+		if (run_parallel(&s, p, o->jobs)) {
+			session_close(&s);
+			return EXIT_USAGE;
+		}
+		i = p->nr;
+	}
+	for (; i < p->nr; i++) {
 		if (case_load(p->items[i].path, p->items[i].rev, c, &err)) {
 			/* The file changed since the plan was made. */
 			fprintf(stderr, "%s\n", err.msg);

@@ -7,6 +7,9 @@
 #ifndef IORFD_RUNNER_H
 #define IORFD_RUNNER_H
 
+#include <stdint.h>
+#include <sys/types.h>
+
 #include "case.h"
 #include "result.h"
 #include "target.h"
@@ -16,11 +19,21 @@ struct runner {
 	int timeout_ms;
 	uint64_t seed;		 /* run seed; each case derives its own */
 	struct case_result *res; /* shared with the child */
+	pid_t pid;		 /* the case's process while it runs */
+	int errfd;
+	uint64_t started_ms;
 };
 
 int runner_init(struct runner *r, const struct target_ops *ops, int timeout_ms);
 void runner_fini(struct runner *r);
 /* Runs @c; the result is in r->res until the next call. */
 void runner_run(struct runner *r, const struct iorfd_case *c);
+/*
+ * The same in two halves, so that several runners can have a case each in
+ * flight (-j): start forks the case's process, finish waits for it (the
+ * deadline counts from the start) and fills r->res.
+ */
+void runner_start(struct runner *r, const struct iorfd_case *c);
+void runner_finish(struct runner *r, const struct iorfd_case *c);
 
 #endif /* IORFD_RUNNER_H */
