@@ -166,6 +166,7 @@ enum tl_op {
 	TL_RELEASE,	  /* let a channel's held reply go */
 	TL_DEASSIGN,	  /* remove a region */
 	TL_SLEEP,	  /* wait ms (only to let a blocked call settle; never for ordering) */
+	TL_RESUME,	  /* let a vCPU parked after an EINTR call KVM_RUN again */
 };
 
 #define CASE_MAX_TIMELINE 32

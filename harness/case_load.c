@@ -1450,7 +1450,8 @@ static int load_run_errors(struct loader *l, const struct ynode *n)
 static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step *t)
 {
 	static const char *const keys[] = {"wait_commands", "wait_intr", "signal",   "release",
-					   "deassign",	    "sleep_ms",	 "wait_exits", "errno", NULL};
+					   "deassign",	    "sleep_ms",	 "wait_exits", "resume",
+					   "errno",	    NULL};
 	const struct ynode *v, *sub;
 	int which;
 
@@ -1458,11 +1459,12 @@ static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step 
 	if (want_map(l, m) || check_keys(l, m, keys))
 		return -1;
 	/* The same names, less "errno": exactly one of them is the step's action. */
-	static const char *const actions[] = {"wait_commands", "wait_intr", "signal",	"release",
-					      "deassign",	"sleep_ms",  "wait_exits", NULL};
+	static const char *const actions[] = {"wait_commands", "wait_intr",  "signal", "release",
+					      "deassign",      "sleep_ms",   "wait_exits", "resume",
+					      NULL};
 
 	if (pick_one(l, m, actions, "host step",
-		     "'wait_commands', 'wait_intr', 'wait_exits', 'signal', 'release', 'deassign' or 'sleep_ms'",
+		     "'wait_commands', 'wait_intr', 'wait_exits', 'signal', 'release', 'resume', 'deassign' or 'sleep_ms'",
 		     &which, &v))
 		return -1;
 	t->count = 1;
@@ -1488,6 +1490,9 @@ static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step 
 	case 3:
 		t->op = TL_RELEASE;
 		return get_channel(l, v, &t->channel);
+	case 7:
+		t->op = TL_RESUME;
+		return get_int(l, v, 0, l->c->nr_vcpus - 1, &t->vcpu);
 	case 6:
 		t->op = TL_WAIT_EXITS;
 		if (want_map(l, v) || check_keys(l, v, (const char *const[]){"count", NULL}))

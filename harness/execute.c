@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/eventfd.h>
@@ -46,7 +47,34 @@ struct vcpu_thread {
 	struct exec *x;
 	int index;
 	pthread_t thread;
+	int resume_fd; /* eventfd: the timeline lets a parked vCPU go on; -1 never parks */
 };
+
+/* A vCPU parks after EINTR only if the timeline will resume it. */
+static bool timeline_resumes(const struct iorfd_case *c, int vcpu)
+{
+	int i;
+
+	for (i = 0; i < c->nr_timeline; i++)
+		if (c->timeline[i].op == TL_RESUME && c->timeline[i].vcpu == vcpu)
+			return true;
+	return false;
+}
+
+/* Bounded like a held reply: a case that never resumes still ends. */
+#define PARK_MAX_MS 30000
+
+static void park(struct vcpu_thread *vt)
+{
+	struct pollfd p = { .fd = vt->resume_fd, .events = POLLIN };
+	uint64_t v;
+
+	snprintf(vt->x->res->vcpu[vt->index].waiting, sizeof(vt->x->res->vcpu[0].waiting),
+		 "parked after EINTR, waiting for the timeline's resume");
+	if (poll(&p, 1, PARK_MAX_MS) <= 0 || read(vt->resume_fd, &v, sizeof(v)) != sizeof(v))
+		result_fail(vt->x->res, VERDICT_ERROR, NULL,
+			    "vCPU%d parked for %d ms and never resumed", vt->index, PARK_MAX_MS);
+}
 
 /*
  * Signals for the host timeline: SIGUSR1 is blocked in every thread and
@@ -608,6 +636,8 @@ static void *vcpu_main(void *arg)
 			 * is left alone.  Which ones were expected is judged later.
 			 */
 			record_run_error(x, vt->index, -err, vcpu->run->exit_reason);
+			if (err == -EINTR && vt->resume_fd >= 0)
+				park(vt);
 			if (++nr_errors >= MAX_RUN_ERRORS || (err != -EINTR && nr_errors > 2))
 				break;
 			continue;
@@ -677,6 +707,14 @@ static void timeline_step(struct exec *x, struct vcpu_thread *vt, const struct t
 	case TL_SLEEP:
 		usleep((useconds_t)t->ms * 1000);
 		break;
+	case TL_RESUME: {
+		uint64_t one = 1;
+
+		if (write(vt[t->vcpu].resume_fd, &one, sizeof(one)) != sizeof(one))
+			result_fail(x->res, VERDICT_ERROR, NULL, "%s:%d:%d: resume: %s", l->file,
+				    l->line, l->col, strerror(errno));
+		break;
+	}
 	}
 }
 
@@ -703,6 +741,9 @@ static void run_vcpus(struct exec *x)
 	for (i = 0; i < x->c->nr_vcpus; i++) {
 		vt[i].x = x;
 		vt[i].index = i;
+		vt[i].resume_fd = timeline_resumes(x->c, i) ? eventfd(0, EFD_CLOEXEC) : -1;
+	}
+	for (i = 0; i < x->c->nr_vcpus; i++) {
 		if (pthread_create(&vt[i].thread, NULL, vcpu_main, &vt[i])) {
 			result_fail(x->res, VERDICT_ERROR, NULL, "cannot start vCPU%d thread", i);
 			break;
@@ -714,6 +755,9 @@ static void run_vcpus(struct exec *x)
 	/* Bounded by the runner, which kills this process at the case deadline. */
 	for (i = 0; i < nr; i++)
 		pthread_join(vt[i].thread, NULL);
+	for (i = 0; i < x->c->nr_vcpus; i++)
+		if (vt[i].resume_fd >= 0)
+			close(vt[i].resume_fd);
 }
 
 static void teardown(struct exec *x)
