@@ -831,6 +831,14 @@ int main(int argc, char **argv)
 	struct opts o;
 	int code;
 
+	/*
+	 * The selftests library loads the guest image from the file named by
+	 * program_invocation_name.  Point it at the running image, so that a
+	 * rebuild of ./iorfd-conform during a run cannot put other code, or a
+	 * half-written file, into the guest.
+	 */
+	program_invocation_name = "/proc/self/exe";
+
 	if (argc > 1 && !strcmp(argv[1], "lint"))
 		return cmd_lint(argc - 2, argv + 2);
 	if (argc > 1 && !strcmp(argv[1], "selftest"))
