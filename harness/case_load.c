@@ -22,6 +22,7 @@
 
 #include "case.h"
 #include "errno_names.h"
+#include "file_read.h"
 #include "yaml_tree.h"
 
 /* Far above any real case, low enough that a stray binary is refused quickly. */
@@ -1629,49 +1630,6 @@ int case_load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev 
 	return load_buf(c->file, buf, len, rev, c, err);
 }
 
-/* The whole file, NUL-terminated, in a malloc()ed buffer. */
-static char *read_file(const char *path, size_t *len, struct case_error *err)
-{
-	char *buf = malloc(CASE_FILE_MAX + 1);
-	size_t n = 0;
-	ssize_t r;
-	int fd;
-
-	if (!buf) {
-		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", path);
-		return NULL;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		goto fail;
-	/* Read one byte past the limit, to tell "exactly full" from "too big". */
-	while (n <= CASE_FILE_MAX) {
-		r = read(fd, buf + n, CASE_FILE_MAX + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (!r)
-			break;
-		n += r;
-	}
-	close(fd);
-	if (n > CASE_FILE_MAX) {
-		snprintf(err->msg, sizeof(err->msg), "%s: larger than %d bytes", path,
-			 CASE_FILE_MAX);
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return NULL;
-}
 
 int case_load(const char *path, enum iorfd_rev rev, struct iorfd_case *c, struct case_error *err)
 {
@@ -1692,7 +1650,7 @@ int case_load(const char *path, enum iorfd_rev rev, struct iorfd_case *c, struct
 	}
 	strcpy(c->file, path);
 	c->rev = rev;
-	buf = read_file(path, &len, err);
+	buf = read_text_file(path, CASE_FILE_MAX, &len, err->msg, sizeof(err->msg));
 	if (!buf)
 		return -1;
 	ret = load_buf(c->file, buf, len, rev, c, err);

@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 
 #include "expectations.h"
+#include "file_read.h"
 #include "yaml_tree.h"
 
 #define EXPECT_FILE_MAX (256 * 1024)
@@ -211,25 +212,22 @@ static int load_file(const char *path, const char *target, const struct target_p
 		     struct expectations *x, char *err, size_t errlen)
 {
 	struct eload l = { .path = path, .err = err, .errlen = errlen };
-	static char buf[EXPECT_FILE_MAX];
 	struct yerror ye;
 	struct ydoc doc;
 	size_t n;
-	FILE *f = fopen(path, "r");
+	char *buf = read_text_file(path, EXPECT_FILE_MAX, &n, err, errlen);
 	int ret;
 
-	if (!f)
-		return fail(&l, NULL, "%s", strerror(errno));
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	if (n == sizeof(buf))
-		return fail(&l, NULL, "larger than %d bytes", EXPECT_FILE_MAX - 1);
+	if (!buf)
+		return -1;
 	if (ytree_parse(buf, n, &doc, &ye)) {
 		snprintf(err, errlen, "%s:%d:%d: %s", path, ye.line, ye.col, ye.msg);
+		free(buf);
 		return -1;
 	}
 	ret = load_doc(&l, doc.root, target, probe, x);
 	ytree_free(&doc);
+	free(buf);
 	return ret;
 }
 

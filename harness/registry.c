@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "case.h"
+#include "file_read.h"
 #include "registry.h"
 #include "yaml_tree.h"
 
@@ -276,48 +277,6 @@ static int load_root(struct rloader *l, const struct ynode *root)
 
 /* ---- file ------------------------------------------------------------------ */
 
-/* The whole file, NUL-terminated, in a malloc()ed buffer; NULL with @err set. */
-static char *read_text(const char *path, size_t *len, char *err, size_t errlen)
-{
-	char *buf = malloc(REGISTRY_FILE_MAX + 1);
-	size_t n = 0;
-	ssize_t r;
-	int fd = -1;
-
-	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		goto fail;
-	/* One byte past the limit tells "exactly full" from "too big". */
-	while (n <= REGISTRY_FILE_MAX) {
-		r = read(fd, buf + n, REGISTRY_FILE_MAX + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (!r)
-			break;
-		n += r;
-	}
-	close(fd);
-	if (n > REGISTRY_FILE_MAX) {
-		snprintf(err, errlen, "%s: larger than %d bytes", path, REGISTRY_FILE_MAX);
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return NULL;
-}
 
 static int parse_text(struct rloader *l, const char *buf, size_t len)
 {
@@ -349,7 +308,7 @@ int registry_load(const char *path, struct registry *reg, char *err, size_t errl
 	memset(reg, 0, sizeof(*reg));
 	if (errlen)
 		err[0] = '\0';
-	buf = read_text(path, &len, err, errlen);
+	buf = read_text_file(path, REGISTRY_FILE_MAX, &len, err, errlen);
 	if (!buf)
 		return -1;
 	ret = parse_text(&l, buf, len);
