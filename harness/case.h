@@ -167,6 +167,7 @@ enum tl_op {
 	TL_DEASSIGN,	  /* remove a region */
 	TL_SLEEP,	  /* wait ms (only to let a blocked call settle; never for ordering) */
 	TL_RESUME,	  /* let a vCPU parked after an EINTR call KVM_RUN again */
+	TL_SET_EXIT,	  /* write kvm_run.exit_reason of a (parked) vCPU, as userspace may */
 };
 
 #define CASE_MAX_TIMELINE 32
@@ -176,6 +177,7 @@ struct tl_step {
 	int channel, vcpu, region;
 	int count;
 	int ms;
+	uint32_t exit_reason; /* set_exit_reason */
 	int expect_errno;
 	struct src_loc loc;
 };

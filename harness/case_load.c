@@ -1452,7 +1452,7 @@ static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step 
 {
 	static const char *const keys[] = {"wait_commands", "wait_intr", "signal",   "release",
 					   "deassign",	    "sleep_ms",	 "wait_exits", "resume",
-					   "errno",	    NULL};
+					   "set_exit_reason", "errno",	 NULL};
 	const struct ynode *v, *sub;
 	int which;
 
@@ -1462,10 +1462,10 @@ static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step 
 	/* The same names, less "errno": exactly one of them is the step's action. */
 	static const char *const actions[] = {"wait_commands", "wait_intr",  "signal", "release",
 					      "deassign",      "sleep_ms",   "wait_exits", "resume",
-					      NULL};
+					      "set_exit_reason", NULL};
 
 	if (pick_one(l, m, actions, "host step",
-		     "'wait_commands', 'wait_intr', 'wait_exits', 'signal', 'release', 'resume', 'deassign' or 'sleep_ms'",
+		     "'wait_commands', 'wait_intr', 'wait_exits', 'signal', 'release', 'resume', 'set_exit_reason', 'deassign' or 'sleep_ms'",
 		     &which, &v))
 		return -1;
 	t->count = 1;
@@ -1494,6 +1494,19 @@ static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step 
 	case 7:
 		t->op = TL_RESUME;
 		return get_int(l, v, 0, l->c->nr_vcpus - 1, &t->vcpu);
+	case 8:
+		/* {set_exit_reason: {vcpu: V, value: N}} */
+		t->op = TL_SET_EXIT;
+		if (want_map(l, v) || check_keys(l, v, (const char *const[]){"vcpu", "value", NULL}))
+			return -1;
+		sub = ymap_find(v, "vcpu", NULL);
+		if (sub && get_int(l, sub, 0, l->c->nr_vcpus - 1, &t->vcpu))
+			return -1;
+		sub = need_key(l, v, "value");
+		if (!sub || get_int(l, sub, 0, 1 << 16, &t->count))
+			return -1;
+		t->exit_reason = (uint32_t)t->count;
+		return 0;
 	case 6:
 		t->op = TL_WAIT_EXITS;
 		if (want_map(l, v) || check_keys(l, v, (const char *const[]){"count", NULL}))

@@ -707,6 +707,10 @@ static void timeline_step(struct exec *x, struct vcpu_thread *vt, const struct t
 	case TL_SLEEP:
 		usleep((useconds_t)t->ms * 1000);
 		break;
+	case TL_SET_EXIT:
+		/* Userspace owns kvm_run: the kernel must not decide anything from it (B14). */
+		x->vcpus[t->vcpu]->run->exit_reason = t->exit_reason;
+		break;
 	case TL_RESUME: {
 		uint64_t one = 1;
 
