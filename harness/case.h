@@ -37,6 +37,7 @@ enum chan_kind {
 	CHAN_STREAM,	/* AF_UNIX SOCK_STREAM socketpair, one fd both ways */
 	CHAN_SEQPACKET, /* AF_UNIX SOCK_SEQPACKET socketpair */
 	CHAN_PIPES,	/* two pipes: commands one way, responses the other */
+	CHAN_FIFOS,	/* two named FIFOs, opened by path and unlinked once open */
 };
 
 enum responder_model {

@@ -625,7 +625,7 @@ static int load_header(struct loader *l, const struct ynode *root)
 
 /* ---- channels and regions ---------------------------------------------- */
 
-static const char *const chan_kinds[] = {"stream", "seqpacket", "pipes", NULL};
+static const char *const chan_kinds[] = {"stream", "seqpacket", "pipes", "fifos", NULL};
 static const char *const spaces[] = {"mmio", "pio", NULL};
 
 /* A small non-negative count (command numbers, milliseconds, bytes). */
@@ -720,7 +720,7 @@ static int load_channel(struct loader *l, const struct ynode *key, const struct 
 		return -1;
 
 	n = need_key(l, map, "kind");
-	if (!n || get_enum(l, n, chan_kinds, "kind", "stream, seqpacket or pipes", &v))
+	if (!n || get_enum(l, n, chan_kinds, "kind", "stream, seqpacket, pipes or fifos", &v))
 		return -1;
 	ch->kind = v;
 	n = ymap_find(map, "responder", NULL);
@@ -1713,6 +1713,8 @@ const char *chan_kind_name(enum chan_kind kind)
 		return "seqpacket";
 	case CHAN_PIPES:
 		return "pipes";
+	case CHAN_FIFOS:
+		return "fifos";
 	}
 	return "?";
 }

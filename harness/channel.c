@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -51,6 +54,53 @@ int channel_set_nonblock(struct channel_fds *ch)
 	return err ? err : set_nonblock(ch->kvm_wfd);
 }
 
+static int clear_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) ? -errno : 0;
+}
+
+/*
+ * One FIFO: the reader opens first (non-blocking, so that the open does not
+ * wait for a writer), then the writer; the reader then blocks like a pipe.
+ */
+static int open_fifo(const char *path, int *rfd, int *wfd)
+{
+	*rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (*rfd < 0)
+		return -errno;
+	*wfd = open(path, O_WRONLY | O_CLOEXEC);
+	if (*wfd < 0)
+		return -errno;
+	return clear_nonblock(*rfd);
+}
+
+/* Two FIFOs in a private directory, removed again once open: only the fds remain. */
+static int open_fifos(struct channel_fds *ch)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[256], cmd[300], resp[300];
+	int err;
+
+	snprintf(dir, sizeof(dir), "%s/iorfd-fifo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		return -errno;
+	snprintf(cmd, sizeof(cmd), "%s/cmd", dir);
+	snprintf(resp, sizeof(resp), "%s/resp", dir);
+	err = mkfifo(cmd, 0600) || mkfifo(resp, 0600) ? -errno : 0;
+	if (!err)
+		err = open_fifo(cmd, &ch->dev_rfd, &ch->kvm_wfd);
+	if (!err)
+		err = open_fifo(resp, &ch->kvm_rfd, &ch->dev_wfd);
+	unlink(cmd);
+	unlink(resp);
+	rmdir(dir);
+	if (err)
+		channel_close(ch);
+	return err;
+}
+
 int channel_open(enum chan_kind kind, struct channel_fds *ch)
 {
 	ch->kvm_rfd = ch->kvm_wfd = ch->dev_rfd = ch->dev_wfd = -1;
@@ -61,6 +111,8 @@ int channel_open(enum chan_kind kind, struct channel_fds *ch)
 		return open_socketpair(SOCK_SEQPACKET, ch);
 	case CHAN_PIPES:
 		return open_pipes(ch);
+	case CHAN_FIFOS:
+		return open_fifos(ch);
 	}
 	return -EINVAL;
 }
