@@ -8,7 +8,8 @@
  * the reference fails a case or a mutant survives.  A kill by timeout is
  * counted apart: it is a real kill for mutants that leave a vCPU waiting
  * for a reply that never comes, and weak evidence otherwise.  --quick stops
- * each mutant after its first kills.
+ * each mutant after its first kills.  IORFD_SELFTEST_VERBOSE=1 prints the
+ * first failure of every killing case, to see why it killed.
  */
 #include <stdbool.h>
 #include <stdio.h>
