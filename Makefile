@@ -143,6 +143,8 @@ check: deps
 	./iorfd-conform --target reference --revision all -j 2 cases/
 	./iorfd-conform selftest --quick cases/
 	@$(MAKE) --no-print-directory check-report
+	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-valgrind
 	@$(MAKE) --no-print-directory check-kernels
 
 # The same cases against each fixture kernel, booted in QEMU, with its expectations.
@@ -158,6 +160,8 @@ check-kernels: iorfd-conform-static
 include harness/vm/vm.mk
 include reports/reports.mk
 include harness/bench.mk
+include tests/fuzz/fuzz.mk
+include tests/sanitize.mk
 
 # The VM runner's own tests, with a stand-in suite (needs qemu and the fixture kernels).
 check-vm-runner:

@@ -421,7 +421,7 @@ static const struct err_case err_cases[] = {
 	{"requirement twice", IORFD_V1, "case: t\nrequirements: [WIRE-1, WIRE-1]\n" SYNC_VCPU,
 	 "2:24: requirement 'WIRE-1' listed twice"},
 	{"unknown kind", IORFD_V1, "case: t\nchannels: {dev: {kind: tcp}}\n" SYNC_VCPU,
-	 "2:24: unknown kind 'tcp' (expected stream, seqpacket or pipes)"},
+	 "2:24: unknown kind 'tcp' (expected stream, seqpacket, pipes or fifos)"},
 	{"unknown errno", IORFD_V1,
 	 "case: t\nchannels: {dev: {kind: stream}}\n"
 	 "regions: {r: {channel: dev, gpa: 0, size: 1, errno: 22}}\n" SYNC_VCPU,

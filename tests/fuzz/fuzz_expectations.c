@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: arbitrary bytes as an expectation file
+ * (harness/expectations.c), the other YAML reader of the suite.
+ *
+ * expectations_load() only takes a path, so the input goes into a memfd
+ * and is loaded through /proc/self/fd: no change to the reader, and no
+ * file on disk per run.  Most of a file is only read when its 'when'
+ * matches the run, so each input is loaded for target "kernel" speaking
+ * each revision, and once for a target whose revision is unknown.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "expectations.h"
+
+/* tests/test_fuzz_regress.c replays inputs with its own check(), an assertion. */
+#ifndef check
+#define check(cond)                       \
+	do {                              \
+		if (!(cond))              \
+			__builtin_trap(); \
+	} while (0)
+#endif
+
+static int fd = -1;
+static char path[64];
+
+static void check_loaded(const struct expectations *x)
+{
+	int i;
+
+	check(x->nr >= 0 && x->nr_logs >= 0);
+	check(memchr(x->files, '\0', sizeof(x->files)));
+	for (i = 0; i < x->nr; i++) {
+		const struct expectation *e = &x->items[i];
+
+		check(memchr(e->case_name, '\0', sizeof(e->case_name)));
+		check(memchr(e->reason, '\0', sizeof(e->reason)));
+		check(!strncmp(e->where, path, strlen(path)));
+		check(!(e->revisions & ~IORFD_ALL_REVS));
+		/* A listed case with at least one revision must be found again. */
+		if (e->revisions)
+			check(expectations_find(x, e->case_name, __builtin_ctz(e->revisions)));
+	}
+	for (i = 0; i < x->nr_logs; i++) {
+		const struct known_log *k = &x->logs[i];
+
+		check(memchr(k->pattern, '\0', sizeof(k->pattern)) && k->pattern[0]);
+		/* A line that is exactly the pattern matches it, or an earlier one. */
+		expectations_known_log(x, k->pattern, "");
+	}
+}
+
+static void load(const struct target_probe *probe)
+{
+	struct expectations x;
+	char err[512];
+
+	memset(&x, 0, sizeof(x));
+	memset(err, 0x5a, sizeof(err));
+	if (expectations_load(path, "kernel", probe, &x, err, sizeof(err))) {
+		check(memchr(err, '\0', sizeof(err)));
+		check(!strncmp(err, path, strlen(path)) && err[strlen(path)] == ':');
+	} else {
+		check_loaded(&x);
+	}
+	/* main.c exits after a failed load; freeing here keeps LeakSanitizer quiet. */
+	expectations_free(&x);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct target_probe probe;
+	enum iorfd_rev rev;
+
+	if (fd < 0) {
+		fd = memfd_create("fuzz-expectations", 0);
+		if (fd < 0)
+			__builtin_trap();
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	}
+	if (ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
+		__builtin_trap();
+
+	memset(&probe, 0, sizeof(probe));
+	probe.present = true;
+	for_each_rev(rev) {
+		probe.rev_known = true;
+		probe.rev = rev;
+		load(&probe);
+	}
+	probe.rev_known = false;
+	load(&probe);
+	return 0;
+}
