@@ -70,18 +70,9 @@ static int want_map(struct loader *l, const struct ynode *n)
 /* @allowed is NULL-terminated; the first key not in it is the error. */
 static int check_keys(struct loader *l, const struct ynode *map, const char *const *allowed)
 {
-	const char *const *a;
-	int i;
+	const struct ynode *key = ymap_unknown_key(map, allowed);
 
-	for (i = 0; i < ymap_len(map); i++) {
-		const struct ynode *key = ymap_key(map, i);
-
-		for (a = allowed; *a && strcmp(*a, key->str); a++)
-			;
-		if (!*a)
-			return fail(l, key, "unknown key '%.64s'", key->str);
-	}
-	return 0;
+	return key ? fail(l, key, "unknown key '%.64s'", key->str) : 0;
 }
 
 static const struct ynode *need_key(struct loader *l, const struct ynode *map, const char *key)

@@ -47,17 +47,9 @@ static int want(struct eload *l, const struct ynode *n, enum ynode_type t, const
 /* Checks every key of @map is in @keys (NULL-terminated). */
 static int known_keys(struct eload *l, const struct ynode *map, const char *const *keys)
 {
-	int i, k;
+	const struct ynode *key = ymap_unknown_key(map, keys);
 
-	for (i = 0; i < ymap_len(map); i++) {
-		const struct ynode *key = ymap_key(map, i);
-
-		for (k = 0; keys[k] && strcmp(keys[k], key->str); k++)
-			;
-		if (!keys[k])
-			return fail(l, key, "unknown key '%s'", key->str);
-	}
-	return 0;
+	return key ? fail(l, key, "unknown key '%.64s'", key->str) : 0;
 }
 
 static int parse_revs(struct eload *l, const struct ynode *n, unsigned int *revs)

@@ -85,18 +85,9 @@ const struct requirement *registry_find(const struct registry *reg, const char *
 
 static int check_keys(struct rloader *l, const struct ynode *map, const char *const *allowed)
 {
-	const char *const *a;
-	int i;
+	const struct ynode *key = ymap_unknown_key(map, allowed);
 
-	for (i = 0; i < ymap_len(map); i++) {
-		const struct ynode *key = ymap_key(map, i);
-
-		for (a = allowed; *a && strcmp(*a, key->str); a++)
-			;
-		if (!*a)
-			return fail(l, key, "unknown key '%.64s'", key->str);
-	}
-	return 0;
+	return key ? fail(l, key, "unknown key '%.64s'", key->str) : 0;
 }
 
 /* The non-empty string under @key; NULL after an error (or, if !@required, when absent). */

@@ -343,3 +343,19 @@ const char *ynode_kind(const struct ynode *n)
 		return ynode_is_null(n) ? "an empty value" : "a scalar";
 	}
 }
+
+const struct ynode *ymap_unknown_key(const struct ynode *map, const char *const *allowed)
+{
+	const char *const *a;
+	int i;
+
+	for (i = 0; i < ymap_len(map); i++) {
+		const struct ynode *key = ymap_key(map, i);
+
+		for (a = allowed; *a && strcmp(*a, key->str); a++)
+			;
+		if (!*a)
+			return key;
+	}
+	return NULL;
+}

@@ -80,6 +80,9 @@ const struct ynode *ymap_find(const struct ynode *map, const char *key, const st
 /* A plain empty scalar, "~" or "null": what YAML means by no value. */
 bool ynode_is_null(const struct ynode *n);
 
+/* The first key of @map not in @allowed (NULL-terminated), or NULL: for "unknown key" errors. */
+const struct ynode *ymap_unknown_key(const struct ynode *map, const char *const *allowed);
+
 /* "a scalar", "a sequence", "a mapping" or "an empty value", for messages. */
 const char *ynode_kind(const struct ynode *n);
 
