@@ -59,41 +59,12 @@ static void entry(struct sections *s, enum section sec, const struct rrecord *b,
 		why(f, r);
 }
 
-struct by_seq {
-	long long seq;
-	int idx;
-};
-
-static int cmp_seq(const void *a, const void *b)
-{
-	const struct by_seq *x = a, *y = b;
-
-	if (x->seq != y->seq)
-		return x->seq < y->seq ? -1 : 1;
-	return x->idx - y->idx;
-}
-
 /* A record's commands in seq order (the order they crossed the wire). */
 static int *tx_order(const struct rrecord *r)
 {
-	struct by_seq *o = calloc(r->nr_tx + 1, sizeof(*o));
-	int *idx = calloc(r->nr_tx + 1, sizeof(*idx));
-	int i;
+	int n;
 
-	if (!o || !idx) {
-		free(o);
-		free(idx);
-		return NULL;
-	}
-	for (i = 0; i < r->nr_tx; i++) {
-		o[i].seq = r->tx[i].seq;
-		o[i].idx = i;
-	}
-	qsort(o, r->nr_tx, sizeof(*o), cmp_seq);
-	for (i = 0; i < r->nr_tx; i++)
-		idx[i] = o[i].idx;
-	free(o);
-	return idx;
+	return rrecord_tx_order(r, NULL, &n);
 }
 
 static void tx_line(char *buf, size_t len, const struct rtx *t)

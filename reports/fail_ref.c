@@ -187,24 +187,9 @@ bool fref_token_differs(const char *tok, size_t toklen, const char *other, size_
 	return vlen != toklen - klen - 1 || memcmp(v, eq + 1, vlen);
 }
 
-struct by_seq {
-	long long seq;
-	int idx;
-};
-
-static int cmp_seq(const void *a, const void *b)
-{
-	const struct by_seq *x = a, *y = b;
-
-	if (x->seq != y->seq)
-		return x->seq < y->seq ? -1 : 1;
-	return x->idx - y->idx;
-}
-
 int fref_find_tx(const struct rrecord *r, const struct fref *fr)
 {
-	struct by_seq *order;
-	int i, n = 0, found = -1;
+	int i, n, found = -1, *order;
 
 	if (fr->kind == FREF_CMD_VIOLATION) {
 		for (i = 0; i < r->nr_tx; i++)
@@ -215,20 +200,12 @@ int fref_find_tx(const struct rrecord *r, const struct fref *fr)
 	}
 	if ((fr->kind != FREF_CMD_DIFFERS && fr->kind != FREF_CMD_UNEXPECTED) || fr->index < 1)
 		return -1;
-	order = calloc(r->nr_tx ? r->nr_tx : 1, sizeof(*order));
+	/* The harness numbers a channel's commands in the order of their seq. */
+	order = rrecord_tx_order(r, fr->channel, &n);
 	if (!order)
 		return -1;
-	/* The harness numbers a channel's commands in the order of their seq. */
-	for (i = 0; i < r->nr_tx; i++) {
-		if (strcmp(r->tx[i].channel, fr->channel))
-			continue;
-		order[n].seq = r->tx[i].seq;
-		order[n].idx = i;
-		n++;
-	}
-	qsort(order, n, sizeof(*order), cmp_seq);
 	if (fr->index <= n)
-		found = order[fr->index - 1].idx;
+		found = order[fr->index - 1];
 	free(order);
 	return found;
 }

@@ -374,3 +374,43 @@ void results_label(const struct rrun *run, char *buf, size_t len)
 		 run->kernel[0] ? " " : "", run->kernel, run->probe_rev[0] ? ", " : "",
 		 run->probe_rev);
 }
+
+struct by_seq {
+	long long seq;
+	int idx;
+};
+
+static int cmp_seq(const void *a, const void *b)
+{
+	const struct by_seq *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->idx - y->idx;
+}
+
+int *rrecord_tx_order(const struct rrecord *r, const char *channel, int *n)
+{
+	struct by_seq *o = calloc(r->nr_tx + 1, sizeof(*o));
+	int *idx = calloc(r->nr_tx + 1, sizeof(*idx));
+	int i;
+
+	*n = 0;
+	if (!o || !idx) {
+		free(o);
+		free(idx);
+		return NULL;
+	}
+	for (i = 0; i < r->nr_tx; i++) {
+		if (channel && strcmp(r->tx[i].channel, channel))
+			continue;
+		o[*n].seq = r->tx[i].seq;
+		o[*n].idx = i;
+		(*n)++;
+	}
+	qsort(o, *n, sizeof(*o), cmp_seq);
+	for (i = 0; i < *n; i++)
+		idx[i] = o[i].idx;
+	free(o);
+	return idx;
+}

@@ -121,4 +121,11 @@ bool rverdict_bad(enum rverdict v);
 /* "target kernel 6.1.192, v3": one line saying what a run tested. */
 void results_label(const struct rrun *run, char *buf, size_t len);
 
+/*
+ * Indexes into r->tx of the commands in the order they crossed the wire
+ * (their seq), only those of @channel unless it is NULL; their number in
+ * @n.  malloc()ed; NULL when out of memory.
+ */
+int *rrecord_tx_order(const struct rrecord *r, const char *channel, int *n);
+
 #endif /* IORFD_JSON_READ_RESULTS_H */
