@@ -146,23 +146,12 @@ struct ipc {
 	int cpu[2]; /* -1: wherever the scheduler puts it; else both threads' CPUs */
 };
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
 static void *echo_main(void *arg)
 {
 	struct ipc *p = arg;
 	uint8_t buf[WIRE_MSG_SIZE];
 
-	pin(p->cpu[1]);
+	bench_pin(p->cpu[1]);
 	for (;;) {
 		if (p->poll) {
 			struct pollfd pf = { .fd = p->sv[1], .events = POLLIN };
@@ -190,7 +179,7 @@ static double m_ipc(void *arg, long ops)
 	long i;
 
 	pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
-	pin(p->cpu[0]);
+	bench_pin(p->cpu[0]);
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p->sv))
 		return -1;
