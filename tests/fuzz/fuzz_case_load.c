@@ -18,14 +18,7 @@
 
 #define FUZZ_NAME "fuzz.yaml"
 
-/* tests/test_fuzz_regress.c replays inputs with its own check(), an assertion. */
-#ifndef check
-#define check(cond)                       \
-	do {                              \
-		if (!(cond))              \
-			__builtin_trap(); \
-	} while (0)
-#endif
+#include "fuzz_check.h"
 
 /* Large (hundreds of KiB): one static copy rather than a stack frame per run. */
 static struct iorfd_case the_case;

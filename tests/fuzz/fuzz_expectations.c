@@ -17,14 +17,7 @@
 
 #include "expectations.h"
 
-/* tests/test_fuzz_regress.c replays inputs with its own check(), an assertion. */
-#ifndef check
-#define check(cond)                       \
-	do {                              \
-		if (!(cond))              \
-			__builtin_trap(); \
-	} while (0)
-#endif
+#include "fuzz_check.h"
 
 static int fd = -1;
 static char path[64];

@@ -30,14 +30,7 @@
 
 #include "wire.h"
 
-/* tests/test_fuzz_regress.c replays inputs with its own check(), an assertion. */
-#ifndef check
-#define check(cond)                       \
-	do {                              \
-		if (!(cond))              \
-			__builtin_trap(); \
-	} while (0)
-#endif
+#include "fuzz_check.h"
 
 #define HDR_LEN	    2
 #define REGION_LEN  17
