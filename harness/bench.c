@@ -238,6 +238,16 @@ static void build_rows(struct row_list *l, const struct target_ops *const *targe
 		add_ioregion(l, t, rev, BOP_PIO_OUT, true, DEV_FAST, gpo, "PIO posted out");
 		add_ioregion(l, t, rev, BOP_PIO_OUT, false, DEV_FAST, po, "PIO out");
 		add_ioregion(l, t, rev, BOP_PIO_IN, false, DEV_FAST, pi, "PIO in");
+		/*
+		 * A device that never sleeps while commands keep coming: the
+		 * posted write no longer pays for waking it on another CPU.
+		 */
+		add_ioregion(l, t, rev, BOP_MMIO_WRITE, true, DEV_SPIN, gmw,
+			     "MMIO posted write, polling device");
+		add_ioregion(l, t, rev, BOP_PIO_OUT, true, DEV_SPIN, gpo,
+			     "PIO posted out, polling device");
+		add_ioregion(l, t, rev, BOP_MMIO_READ, false, DEV_SPIN, mr,
+			     "MMIO read, polling device");
 		/* What the suite's own kind of device end adds, against the same target. */
 		add_ioregion(l, t, rev, BOP_MMIO_READ, false, DEV_POLL, mr,
 			     "MMIO read, poll() device");
@@ -369,7 +379,11 @@ static void print_header(FILE *f, const struct bench_opts *o, const char *note)
 	fprintf(f, "# ioregion rows: one AF_UNIX stream socketpair; device end a thread of this "
 		   "program: blocking read, reply when resp is set\n"
 		   "#   (poll(): poll() on the fd and a stop eventfd first; suite responder: "
-		   "responders/responder.c, validation included)\n");
+		   "responders/responder.c, validation included;\n"
+		   "#   polling device: non-blocking reads in a loop, blocking only after 200 us "
+		   "without a command)\n"
+		   "# the reference checks the read fd without sleeping for up to 50 us before it "
+		   "blocks for a reply\n");
 	fprintf(f, "# threads: %s; load average before/after: %s / %s\n", pin_words(o), o->load[0],
 		o->load[1]);
 	fprintf(f, "# %s\n", note);

@@ -27,6 +27,7 @@ enum bench_dev {
 	DEV_FAST,  /* blocking read, write the reply when resp is set */
 	DEV_POLL,  /* the same after poll() on the fd and a stop eventfd */
 	DEV_SUITE, /* the suite's own responder (responders/responder.c) */
+	DEV_SPIN,  /* poll mode: non-blocking reads in a busy loop, then block when idle */
 };
 
 /* Where a row's per-access samples come from. */
