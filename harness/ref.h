@@ -25,7 +25,7 @@
 struct ref_ctx {
 	dev_t dev;
 	ino_t ino;
-	bool pio; /* V3 keeps contexts per bus */
+	bool pio; /* only for REF_MUTANT_CTX_PER_BUS */
 	int refs;
 	pthread_mutex_t lock;
 	pthread_cond_t turn;

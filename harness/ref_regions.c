@@ -51,6 +51,12 @@ static int fd_flags(int fd)
 	return fd < 0 ? -1 : fcntl(fd, F_GETFL);
 }
 
+/*
+ * The serialization context of a read fd (ORD-2): one per pipe, socket or
+ * FIFO, whatever open file reaches it and whichever bus the region is on.
+ * RFC v3 keeps its contexts per bus, so an MMIO and a PIO region on one read
+ * fd are not serialized (B10); the reference does what ORD-2 asks.
+ */
 static struct ref_ctx *ctx_get(struct ref *ref, int rfd, bool pio)
 {
 	struct ref_ctx *ctx = NULL;
@@ -69,7 +75,7 @@ static struct ref_ctx *ctx_get(struct ref *ref, int rfd, bool pio)
 			continue;
 		}
 		if (c->dev == st.st_dev && c->ino == st.st_ino &&
-		    (ref->rev != IORFD_V3 || c->pio == pio)) {
+		    (ref_mutant != REF_MUTANT_CTX_PER_BUS || c->pio == pio)) {
 			ctx = c;
 			break;
 		}
