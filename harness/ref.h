@@ -18,9 +18,17 @@
 
 #define REF_MAX_REGIONS 64
 
+/* A vCPU waiting for a context, in arrival order. */
+struct ref_waiter {
+	struct ref_waiter *next;
+	int wake_fd;  /* an eventfd the releasing vCPU writes to */
+	bool granted; /* the context was handed over: it is ours */
+};
+
 /*
  * Per read-fd serialization (V2/V3): one command in flight, waiters served
- * in arrival order.  A ticket lock, because a plain mutex promises no order.
+ * in arrival order (a plain mutex promises no order), and a signal ends a
+ * wait without taking the context (BUG-B5), as an interruptible wait must.
  */
 struct ref_ctx {
 	dev_t dev;
@@ -28,8 +36,8 @@ struct ref_ctx {
 	bool pio; /* only for REF_MUTANT_CTX_PER_BUS */
 	int refs;
 	pthread_mutex_t lock;
-	pthread_cond_t turn;
-	uint64_t next_ticket, serving;
+	bool busy;
+	struct ref_waiter *head, **tail;
 };
 
 struct ref_region {
@@ -55,6 +63,7 @@ struct ref_ioeventfd {
  */
 enum ref_state {
 	REF_IDLE,
+	REF_WAIT_CTX, /* interrupted while waiting for the context: nothing sent yet */
 	REF_SEND_CMD,
 	REF_GET_REPLY,
 };
@@ -62,6 +71,7 @@ enum ref_state {
 struct ref_vcpu {
 	enum ref_state state;
 	struct ref_ctx *ctx; /* held while interrupted; has its own reference */
+	int wake_fd;	     /* for ref_ctx_acquire; -1 until the first wait */
 	uint32_t elem;	     /* string PIO: the element in progress */
 	uint32_t exit_reason; /* the exit being dispatched, while KVM_EXIT_INTR is reported */
 	uint8_t cmd[WIRE_MSG_SIZE];
@@ -86,7 +96,11 @@ struct ref_region *ref_lookup(struct ref *ref, bool pio, uint64_t addr, unsigned
 void ref_release_all(struct ref *ref);
 int ref_ioeventfd(struct ref *ref, const struct kvm_ioeventfd *e, int vm_fd);
 
-void ref_ctx_acquire(struct ref_ctx *ctx);
+/*
+ * 0 with @ctx held, or -EINTR: SIGUSR1 (let through by @wait_mask) came
+ * while waiting and nothing was taken.  @wake_fd: the caller's eventfd.
+ */
+int ref_ctx_acquire(struct ref_ctx *ctx, int wake_fd, const sigset_t *wait_mask);
 void ref_ctx_release(struct ref_ctx *ctx);
 /* An extra reference keeps an interrupted access's context alive if its region goes. */
 void ref_ctx_get(struct ref *ref, struct ref_ctx *ctx);

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -174,6 +175,30 @@ static void mutate_cmd(struct wire_cmd *cmd, const struct ref_region *rg, bool w
 	}
 }
 
+/*
+ * Waits for the region's context.  A signal meanwhile ends the wait with
+ * nothing sent (BUG-B5): KVM_RUN returns EINTR and the next one starts the
+ * access over, waiting again.
+ */
+static int acquire_ctx(struct ref *ref, struct ref_vcpu *vs, struct ref_ctx *ctx)
+{
+	int err;
+
+	if (vs->wake_fd < 0)
+		vs->wake_fd = eventfd(0, EFD_CLOEXEC);
+	if (vs->wake_fd < 0)
+		return -errno;
+	ref_ctx_get(ref, ctx);
+	err = ref_ctx_acquire(ctx, vs->wake_fd, &ref->wait_mask);
+	if (err) {
+		ref_ctx_put(ref, ctx);
+		vs->state = REF_WAIT_CTX;
+		return err;
+	}
+	vs->ctx = ctx;
+	return 0;
+}
+
 static int ref_access(struct ref *ref, struct ref_vcpu *vs, struct ref_region *rg, bool write,
 		      uint64_t offset, unsigned int len, uint64_t *val)
 {
@@ -182,7 +207,7 @@ static int ref_access(struct ref *ref, struct ref_vcpu *vs, struct ref_region *r
 	uint64_t data = 0, reply = 0;
 	int err = 0;
 
-	if (vs->state == REF_IDLE) {
+	if (vs->state == REF_IDLE || vs->state == REF_WAIT_CTX) {
 		if (wire_size_code(len) < 0)
 			return -EOPNOTSUPP; /* DISPATCH-4 */
 		if (write)
@@ -193,9 +218,9 @@ static int ref_access(struct ref *ref, struct ref_vcpu *vs, struct ref_region *r
 			return 0;
 		wire_encode_cmd(ref->rev, &cmd, vs->cmd);
 		if (rg->ctx) {
-			ref_ctx_get(ref, rg->ctx);
-			ref_ctx_acquire(rg->ctx);
-			vs->ctx = rg->ctx;
+			err = acquire_ctx(ref, vs, rg->ctx);
+			if (err)
+				return err;
 		}
 		vs->state = REF_SEND_CMD;
 	}
@@ -357,10 +382,13 @@ static int ref_run(struct target *t, struct kvm_vcpu *vcpu)
 static int ref_attach(struct target *t, struct kvm_vm *vm, enum iorfd_rev rev)
 {
 	struct ref *ref = calloc(1, sizeof(*ref));
+	int i;
 
 	if (!ref)
 		return -ENOMEM;
 	ref->rev = rev;
+	for (i = 0; i < REF_MAX_VCPUS; i++)
+		ref->vcpus[i].wake_fd = -1;
 	pthread_sigmask(SIG_SETMASK, NULL, &ref->wait_mask);
 	sigdelset(&ref->wait_mask, SIGUSR1);
 	pthread_rwlock_init(&ref->regions_lock, NULL);
@@ -372,10 +400,14 @@ static int ref_attach(struct target *t, struct kvm_vm *vm, enum iorfd_rev rev)
 static void ref_detach(struct target *t)
 {
 	struct ref *ref = t->priv;
+	int i;
 
 	if (!ref)
 		return;
 	ref_release_all(ref);
+	for (i = 0; i < REF_MAX_VCPUS; i++)
+		if (ref->vcpus[i].wake_fd >= 0)
+			close(ref->vcpus[i].wake_fd);
 	pthread_rwlock_destroy(&ref->regions_lock);
 	pthread_mutex_destroy(&ref->ctx_lock);
 	free(ref);

@@ -17,6 +17,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -87,7 +90,7 @@ static struct ref_ctx *ctx_get(struct ref *ref, int rfd, bool pio)
 			ctx->ino = st.st_ino;
 			ctx->pio = pio;
 			pthread_mutex_init(&ctx->lock, NULL);
-			pthread_cond_init(&ctx->turn, NULL);
+			ctx->tail = &ctx->head;
 			ref->ctxs[free_slot] = ctx;
 		}
 	}
@@ -108,7 +111,6 @@ static void ctx_put(struct ref *ref, struct ref_ctx *ctx)
 		for (i = 0; i < REF_MAX_REGIONS; i++)
 			if (ref->ctxs[i] == ctx)
 				ref->ctxs[i] = NULL;
-		pthread_cond_destroy(&ctx->turn);
 		pthread_mutex_destroy(&ctx->lock);
 		free(ctx);
 	}
@@ -127,22 +129,82 @@ void ref_ctx_put(struct ref *ref, struct ref_ctx *ctx)
 	ctx_put(ref, ctx);
 }
 
-void ref_ctx_acquire(struct ref_ctx *ctx)
+static void waiter_unlink(struct ref_ctx *ctx, struct ref_waiter *w)
 {
-	uint64_t ticket;
+	struct ref_waiter **pp;
+
+	for (pp = &ctx->head; *pp; pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			if (!*pp)
+				ctx->tail = pp;
+			return;
+		}
+	}
+}
+
+int ref_ctx_acquire(struct ref_ctx *ctx, int wake_fd, const sigset_t *wait_mask)
+{
+	struct ref_waiter w = { .wake_fd = wake_fd };
+	struct pollfd p = { .fd = wake_fd, .events = POLLIN };
+	uint64_t v;
+	int n;
 
 	pthread_mutex_lock(&ctx->lock);
-	ticket = ctx->next_ticket++;
-	while (ctx->serving != ticket)
-		pthread_cond_wait(&ctx->turn, &ctx->lock);
+	if (!ctx->busy) {
+		ctx->busy = true;
+		pthread_mutex_unlock(&ctx->lock);
+		return 0;
+	}
+	*ctx->tail = &w;
+	ctx->tail = &w.next;
 	pthread_mutex_unlock(&ctx->lock);
+	for (;;) {
+		n = ppoll(&p, 1, NULL, wait_mask);
+		pthread_mutex_lock(&ctx->lock);
+		if (w.granted)
+			break;
+		if (n < 0 && errno == EINTR) {
+			/* The RFC ignores this and takes the context anyway (B5). */
+			if (ref_mutant == REF_MUTANT_WAIT_IGNORES_SIGNAL) {
+				waiter_unlink(ctx, &w);
+				pthread_mutex_unlock(&ctx->lock);
+				return 0;
+			}
+			waiter_unlink(ctx, &w);
+			pthread_mutex_unlock(&ctx->lock);
+			return -EINTR;
+		}
+		pthread_mutex_unlock(&ctx->lock);
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	if (read(wake_fd, &v, sizeof(v)) < 0)
+		v = 0; /* the count is only a doorbell */
+	/*
+	 * Handed the context just as a signal came: keep it, and keep the
+	 * signal pending too, so that it interrupts the access at its next
+	 * wait as it would in the kernel.
+	 */
+	if (n < 0 && errno == EINTR)
+		pthread_kill(pthread_self(), SIGUSR1);
+	return 0;
 }
 
 void ref_ctx_release(struct ref_ctx *ctx)
 {
+	uint64_t one = 1;
+	struct ref_waiter *w;
+
 	pthread_mutex_lock(&ctx->lock);
-	ctx->serving++;
-	pthread_cond_broadcast(&ctx->turn);
+	w = ctx->head;
+	if (w) {
+		waiter_unlink(ctx, w);
+		w->granted = true; /* busy stays set: the context changes hands */
+		if (write(w->wake_fd, &one, sizeof(one)) < 0)
+			perror("reference: waking the vCPU next in line");
+	} else {
+		ctx->busy = false;
+	}
 	pthread_mutex_unlock(&ctx->lock);
 }
 
