@@ -301,8 +301,9 @@ int bench_micro_run(struct bench_micro *m, int max, long iterations)
 		free(ref);
 		return 0;
 	}
-	/* The worst case of the linear scan: the one region in the last slot. */
-	last = &ref->regions[REF_MAX_REGIONS - 1];
+	/* A linear scan of 64 slots: the one region in the last of them. */
+	ref->nr_slots = 64;
+	last = &ref->regions[ref->nr_slots - 1];
 	last->used = true;
 	last->gpa = 0x50000000ull;
 	last->size = 8;

@@ -132,6 +132,14 @@ enum host_action {
 	HOST_DEASSIGN,	/* remove a region, the way the revision removes */
 	HOST_IOEVENTFD, /* KVM_IOEVENTFD at mmio/pio + size (size 0: any length) */
 	HOST_CLOSE_FDS, /* the VMM closes its own copies of a channel's fds */
+	HOST_FILL_BUS,	/* register copies of a region side by side until one fails */
+};
+
+/* Where KVM_SET_IOREGION's argument is, to test that it is copied with care (REG-1). */
+enum arg_pointer {
+	ARG_READABLE, /* an ordinary struct */
+	ARG_UNMAPPED, /* the whole struct in a page that cannot be read */
+	ARG_PAGE_END, /* its first half readable, the rest in such a page */
 };
 
 struct case_step {
@@ -145,12 +153,14 @@ struct case_step {
 	bool keep_upper;   /* pio read of 1/2 bytes: RAX bits above must survive */
 	uint64_t expect;
 	uint64_t compare;	 /* cmpxchg */
-	unsigned int count;	 /* outs/ins: elements */
+	unsigned int count;	 /* outs/ins: elements; fill_bus: most registrations tried */
 	uint64_t values[CASE_MAX_STRING]; /* outs: values; ins: expected values */
 	enum host_action action; /* host */
 	int channel;		 /* host close_fds */
 	uint32_t extra_flags;	 /* host deassign: OR-ed into its flags */
 	int expect_errno;	 /* host: the ioctl's expected result */
+	enum arg_pointer pointer; /* host register */
+	unsigned int at_least;	 /* host fill_bus: registrations that must succeed first */
 	struct src_loc loc;
 };
 

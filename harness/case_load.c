@@ -929,16 +929,54 @@ static int step_addr(struct loader *l, const struct ynode *map, struct case_step
 	return get_u64(l, val, &s->addr, addr_at);
 }
 
+/* How many copies fill_bus may try: past the kernel's 1000 devices per bus. */
+#define FILL_MAX 2000
+
+/* fill_bus: {count: N, at_least: M} and the region. */
+static int load_fill_step(struct loader *l, const struct ynode *map, struct case_step *s)
+{
+	const struct ynode *n;
+	int v;
+
+	n = need_key(l, map, "count");
+	if (!n || get_int(l, n, 1, FILL_MAX, &v))
+		return -1;
+	s->count = (unsigned int)v;
+	n = ymap_find(map, "at_least", NULL);
+	if (n && get_int(l, n, 0, (int)s->count, &v))
+		return -1;
+	s->at_least = n ? (unsigned int)v : 0;
+	return 0;
+}
+
+/* fill_bus's copies lie side by side from the region on: all in their address space. */
+static int check_fill_span(struct loader *l, const struct ynode *map, const struct case_step *s)
+{
+	const struct case_region *r = &l->c->regions[s->region];
+	uint64_t stride = r->size ? r->size : 8, limit = r->space == SPACE_PIO ? 0x10000 : 0;
+	uint64_t span = stride * s->count;
+
+	if ((stride && span / stride != s->count) || r->gpa + span < r->gpa ||
+	    (limit && r->gpa + span > limit))
+		return fail(l, map, "%u copies of region '%s' do not fit in the %s address space",
+			    s->count, r->name, space_name(r->space));
+	return 0;
+}
+
 /*
  * {op: host, action: register|deassign, region: R, errno: E}
+ * {op: host, action: register, region: R, pointer: unmapped|page-end, errno: EFAULT}
+ * {op: host, action: fill_bus, region: R, count: N, at_least: M, errno: E}
  * {op: host, action: ioeventfd, mmio|pio: ADDR, size: 0|1|2|4|8, errno: E}
  */
 static int load_host_step(struct loader *l, const struct ynode *map, struct case_step *s)
 {
-	static const char *const keys[] = {"op", "action", "region", "mmio", "pio",
-					   "size", "errno", "channel", "flags", NULL};
+	static const char *const keys[] = {"op",    "action", "region", "mmio",	   "pio",
+					   "size",  "errno",  "channel", "flags",  "pointer",
+					   "count", "at_least", NULL};
 	static const char *const actions[] = {"register", "deassign", "ioeventfd", "close_fds",
-					      NULL};
+					      "fill_bus", NULL};
+	static const char *const pointers[] = {"readable", "unmapped", "page-end", NULL};
 	const struct ynode *n, *at;
 	uint64_t size;
 	int v;
@@ -946,14 +984,26 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 	if (check_keys(l, map, keys))
 		return -1;
 	n = need_key(l, map, "action");
-	if (!n || get_enum(l, n, actions, "action", "register, deassign, ioeventfd or close_fds",
-			   &v))
+	if (!n || get_enum(l, n, actions, "action",
+			   "register, deassign, ioeventfd, close_fds or fill_bus", &v))
 		return -1;
 	s->action = v;
 	n = ymap_find(map, "flags", NULL);
 	if (n && s->action != HOST_DEASSIGN)
 		return fail(l, n, "'flags' is only for deassign");
 	if (n && get_flags(l, n, &s->extra_flags))
+		return -1;
+	n = ymap_find(map, "pointer", NULL);
+	if (n && s->action != HOST_REGISTER)
+		return fail(l, n, "'pointer' is only for register");
+	if (n && get_enum(l, n, pointers, "pointer", "readable, unmapped or page-end", &v))
+		return -1;
+	s->pointer = n ? v : ARG_READABLE;
+	if (s->action != HOST_FILL_BUS &&
+	    (forbid_key(l, map, "count", "'%s' is only for fill_bus") ||
+	     forbid_key(l, map, "at_least", "'%s' is only for fill_bus")))
+		return -1;
+	if (s->action == HOST_FILL_BUS && load_fill_step(l, map, s))
 		return -1;
 	if (s->action == HOST_CLOSE_FDS) {
 		n = need_key(l, map, "channel");
@@ -972,10 +1022,10 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 		n = need_key(l, map, "region");
 		if (!n || get_region(l, n, &s->region, NULL))
 			return -1;
-		if (s->action == HOST_REGISTER && !l->c->regions[s->region].later)
+		if (s->action != HOST_DEASSIGN && !l->c->regions[s->region].later)
 			return fail(l, n, "region '%s' is registered at start; add 'register: later'",
 				    l->c->regions[s->region].name);
-		return 0;
+		return s->action == HOST_FILL_BUS ? check_fill_span(l, map, s) : 0;
 	}
 	if (forbid_key(l, map, "region", "'%s' is not for ioeventfd; give mmio or pio"))
 		return -1;
@@ -1062,7 +1112,7 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 	static const char *const keys[] = {"op",     "region", "offset", "mmio",	 "pio",
 					   "size",   "value",  "expect", "action", "errno",
 					   "values", "count",  "compare", "channel", "flags",
-					   "keep_upper", NULL};
+					   "keep_upper", "pointer", "at_least", NULL};
 	const struct ynode *n, *addr_at;
 	int op;
 
@@ -1082,7 +1132,9 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 	if (forbid_key(l, map, "action", "'%s' is only for host steps") ||
 	    forbid_key(l, map, "errno", "'%s' is only for host steps") ||
 	    forbid_key(l, map, "channel", "'%s' is only for host steps") ||
-	    forbid_key(l, map, "flags", "'%s' is only for host steps"))
+	    forbid_key(l, map, "flags", "'%s' is only for host steps") ||
+	    forbid_key(l, map, "pointer", "'%s' is only for host steps") ||
+	    forbid_key(l, map, "at_least", "'%s' is only for host steps"))
 		return -1;
 	if (s->op >= STEP_OUTS) {
 		if (step_addr(l, map, s, &addr_at))

@@ -23,6 +23,7 @@
 
 #include "channel.h"
 #include "execute.h"
+#include "ioregion_args.h"
 #include "guest_prog.h"
 #include "responder.h"
 
@@ -327,14 +328,62 @@ static void describe_request(char *buf, size_t len, const char *ioctl, const cha
 }
 
 static void register_region(struct exec *x, const struct case_region *cr,
-			    const struct src_loc *loc, int want)
+			    const struct src_loc *loc, int want, enum arg_pointer how)
 {
 	struct kvm_ioregion r;
-	char what[320];
+	char what[400];
+	size_t n;
 
 	region_request(x, cr, &r);
 	describe_request(what, sizeof(what), "KVM_SET_IOREGION", cr->name, &r);
-	check_errno(x, loc, what, want, -x->t.ops->set_ioregion(&x->t, &r));
+	n = strlen(what);
+	if (how != ARG_READABLE)
+		snprintf(what + n, sizeof(what) - n, " %s", arg_pointer_words(how));
+	check_errno(x, loc, what, want, -ioregion_set_at(&x->t, &r, how));
+}
+
+/*
+ * Copies of a region side by side until KVM_SET_IOREGION fails (REG-7):
+ * where the kernel caps a bus, the first failure must be the expected
+ * errno, after at least at_least copies; where it does not (kernel memory
+ * accounting), all count copies must register.
+ */
+static void host_fill_bus(struct exec *x, const struct case_step *s, const struct case_region *cr)
+{
+	uint64_t stride = cr->size ? cr->size : 8;
+	int want = s->expect_errno;
+	struct fill_result f;
+	struct kvm_ioregion r;
+	char what[320];
+
+	if (x->t.ops == &target_kernel && want && !kernel_caps_io_bus()) {
+		result_note(x->res, "%s:%d:%d: the kernel accounts kernel memory (memcg), where the "
+			    "series sets no bus limit: every copy must register",
+			    s->loc.file, s->loc.line, s->loc.col);
+		want = 0;
+	}
+	region_request(x, cr, &r);
+	ioregion_fill(&x->t, &r, stride, s->count, &f);
+	describe_request(what, sizeof(what), "KVM_SET_IOREGION", cr->name, &r);
+	if (f.err && -f.err != want)
+		result_fail(x->res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: %s, copy #%u at gpa %#llx: expected %s, observed %s",
+			    s->loc.file, s->loc.line, s->loc.col, what, f.registered + 1,
+			    (unsigned long long)(cr->gpa + f.registered * stride),
+			    want ? errno_str(want) : "0 (success)", errno_str(-f.err));
+	else if (!f.err && want)
+		result_fail(x->res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: %s: expected %s within %u copies, observed all %u registered",
+			    s->loc.file, s->loc.line, s->loc.col, what, errno_str(want), s->count,
+			    s->count);
+	else if (f.err && f.registered < s->at_least)
+		result_fail(x->res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: %s: %s after %u copies, expected at least %u to register first",
+			    s->loc.file, s->loc.line, s->loc.col, what, errno_str(-f.err),
+			    f.registered, s->at_least);
+	else if (f.err)
+		result_note(x->res, "%s:%d:%d: %s after %u copies of region %s", s->loc.file,
+			    s->loc.line, s->loc.col, errno_str(-f.err), f.registered, cr->name);
 }
 
 static void register_regions(struct exec *x)
@@ -345,7 +394,7 @@ static void register_regions(struct exec *x)
 		const struct case_region *cr = &x->c->regions[i];
 
 		if (!cr->later)
-			register_region(x, cr, &cr->loc, cr->expect_errno);
+			register_region(x, cr, &cr->loc, cr->expect_errno, ARG_READABLE);
 	}
 }
 
@@ -377,7 +426,10 @@ static void host_step(struct exec *x, const struct case_step *s)
 
 	switch (s->action) {
 	case HOST_REGISTER:
-		register_region(x, cr, &s->loc, s->expect_errno);
+		register_region(x, cr, &s->loc, s->expect_errno, s->pointer);
+		break;
+	case HOST_FILL_BUS:
+		host_fill_bus(x, s, cr);
 		break;
 	case HOST_CLOSE_FDS:
 		/* KVM holds its own references (REG-3): the region must not notice. */

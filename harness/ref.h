@@ -16,7 +16,14 @@
 
 #include "target.h"
 
-#define REF_MAX_REGIONS 64
+/*
+ * Room for two full buses: KVM takes at most NR_IOBUS_DEVS (1000) devices
+ * on one bus when kernel memory is not accounted, which the reference
+ * models (REG-7).
+ */
+#define REF_BUS_DEVS	    1000
+#define REF_MAX_REGIONS	    2048
+#define REF_MAX_IOEVENTFDS 64
 
 /* A vCPU waiting for a context, in arrival order. */
 struct ref_waiter {
@@ -81,11 +88,13 @@ struct ref {
 	enum iorfd_rev rev;
 	struct ref_vcpu vcpus[REF_MAX_VCPUS];
 	sigset_t wait_mask; /* the vCPU threads' mask without SIGUSR1: waits can be interrupted */
-	struct ref_ioeventfd ioeventfds[REF_MAX_REGIONS];
+	struct ref_ioeventfd ioeventfds[REF_MAX_IOEVENTFDS];
 	int nr_ioeventfds;
 	/* Readers dispatch; writers (de)register and so wait for accesses in flight. */
 	pthread_rwlock_t regions_lock;
 	struct ref_region regions[REF_MAX_REGIONS];
+	int nr_slots;	/* regions[] in use lie below this: lookups stop here */
+	int bus_devs[2]; /* regions on the MMIO and the PIO bus */
 	pthread_mutex_t ctx_lock;
 	struct ref_ctx *ctxs[REF_MAX_REGIONS];
 };

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -379,6 +381,21 @@ static int ref_run(struct target *t, struct kvm_vcpu *vcpu)
 	}
 }
 
+/*
+ * The reference keeps a dup of both fds of every region where KVM keeps
+ * file references: two full buses need some 4000 fds, more than a soft
+ * limit of 1024 allows.  The case's process may use up to its hard limit.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static int ref_attach(struct target *t, struct kvm_vm *vm, enum iorfd_rev rev)
 {
 	struct ref *ref = calloc(1, sizeof(*ref));
@@ -387,6 +404,7 @@ static int ref_attach(struct target *t, struct kvm_vm *vm, enum iorfd_rev rev)
 	if (!ref)
 		return -ENOMEM;
 	ref->rev = rev;
+	raise_fd_limit();
 	for (i = 0; i < REF_MAX_VCPUS; i++)
 		ref->vcpus[i].wake_fd = -1;
 	pthread_sigmask(SIG_SETMASK, NULL, &ref->wait_mask);
@@ -414,9 +432,20 @@ static void ref_detach(struct target *t)
 	t->priv = NULL;
 }
 
+/*
+ * The kernel copies the argument from user memory and fails with EFAULT
+ * when it cannot (REG-1); process_vm_readv() on ourselves is that copy,
+ * a short one included.
+ */
 static int ref_set(struct target *t, const struct kvm_ioregion *r)
 {
-	return ref_set_ioregion(t->priv, r);
+	struct kvm_ioregion k;
+	struct iovec local = { .iov_base = &k, .iov_len = sizeof(k) };
+	struct iovec remote = { .iov_base = (void *)r, .iov_len = sizeof(k) };
+
+	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)sizeof(k))
+		return -EFAULT;
+	return ref_set_ioregion(t->priv, &k);
 }
 
 static int ref_ioev(struct target *t, const struct kvm_ioeventfd *e)

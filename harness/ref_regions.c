@@ -210,6 +210,8 @@ void ref_ctx_release(struct ref_ctx *ctx)
 
 static void region_drop(struct ref *ref, struct ref_region *rg)
 {
+	if (rg->used)
+		ref->bus_devs[rg->pio]--;
 	if (rg->rfd >= 0 && rg->rfd != rg->wfd)
 		close(rg->rfd);
 	if (rg->wfd >= 0)
@@ -223,7 +225,7 @@ static int ref_remove(struct ref *ref, const struct kvm_ioregion *r)
 	bool pio = r->flags & KVM_IOREGION_PIO;
 	int i;
 
-	for (i = 0; i < REF_MAX_REGIONS; i++) {
+	for (i = 0; i < ref->nr_slots; i++) {
 		struct ref_region *rg = &ref->regions[i];
 
 		if (rg->used && rg->pio == pio && rg->gpa == r->guest_paddr &&
@@ -284,7 +286,7 @@ static bool collides(struct ref *ref, const struct kvm_ioregion *r)
 					     footprint(r->memory_size)))
 			return true;
 	}
-	for (i = 0; i < REF_MAX_REGIONS; i++) {
+	for (i = 0; i < ref->nr_slots; i++) {
 		const struct ref_region *rg = &ref->regions[i];
 
 		if (rg->used && rg->pio == pio &&
@@ -307,11 +309,15 @@ static int ref_assign(struct ref *ref, const struct kvm_ioregion *r)
 		return err;
 	if (collides(ref, r))
 		return -EEXIST;
+	if (ref->bus_devs[pio] >= REF_BUS_DEVS)
+		return -ENOSPC;
 	for (i = 0; i < REF_MAX_REGIONS && !rg; i++)
 		if (!ref->regions[i].used)
 			rg = &ref->regions[i];
 	if (!rg)
 		return -ENOSPC;
+	if (i > ref->nr_slots)
+		ref->nr_slots = i; /* the loop went one past the free slot */
 
 	rg->wfd = fcntl(r->write_fd, F_DUPFD_CLOEXEC, 0);
 	rg->rfd = sizeless ? -1 : fcntl(r->read_fd, F_DUPFD_CLOEXEC, 0);
@@ -332,6 +338,7 @@ static int ref_assign(struct ref *ref, const struct kvm_ioregion *r)
 	rg->pio = pio;
 	rg->posted = r->flags & KVM_IOREGION_POSTED_WRITES;
 	rg->used = true;
+	ref->bus_devs[pio]++;
 	return 0;
 }
 
@@ -367,7 +374,7 @@ struct ref_region *ref_lookup(struct ref *ref, bool pio, uint64_t addr, unsigned
 {
 	int i;
 
-	for (i = 0; i < REF_MAX_REGIONS; i++) {
+	for (i = 0; i < ref->nr_slots; i++) {
 		struct ref_region *rg = &ref->regions[i];
 
 		if (!rg->used || rg->pio != pio)
@@ -396,14 +403,14 @@ int ref_ioeventfd(struct ref *ref, const struct kvm_ioeventfd *e, int vm_fd)
 	int i, err = 0;
 
 	pthread_rwlock_wrlock(&ref->regions_lock);
-	for (i = 0; i < REF_MAX_REGIONS && !err; i++) {
+	for (i = 0; i < ref->nr_slots && !err; i++) {
 		const struct ref_region *rg = &ref->regions[i];
 
 		if (rg->used && rg->pio == pio &&
 		    overlap(rg->gpa, footprint(rg->size), e->addr, footprint(e->len)))
 			err = -EEXIST;
 	}
-	if (!err && ref->nr_ioeventfds == REF_MAX_REGIONS)
+	if (!err && ref->nr_ioeventfds == REF_MAX_IOEVENTFDS)
 		err = -ENOSPC;
 	if (!err && ioctl(vm_fd, KVM_IOEVENTFD, e))
 		err = -errno;
@@ -423,8 +430,9 @@ void ref_release_all(struct ref *ref)
 	int i;
 
 	pthread_rwlock_wrlock(&ref->regions_lock);
-	for (i = 0; i < REF_MAX_REGIONS; i++)
+	for (i = 0; i < ref->nr_slots; i++)
 		if (ref->regions[i].used)
 			region_drop(ref, &ref->regions[i]);
+	ref->nr_slots = 0;
 	pthread_rwlock_unlock(&ref->regions_lock);
 }

@@ -51,6 +51,19 @@ void result_fail(struct case_result *r, enum verdict v, const char *req, const c
 	pthread_mutex_unlock(&result_lock);
 }
 
+void result_note(struct case_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&result_lock);
+	if (r->nr_notes < RESULT_MAX_NOTES) {
+		va_start(ap, fmt);
+		vsnprintf(r->notes[r->nr_notes++], RESULT_NOTE_LEN, fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&result_lock);
+}
+
 uint64_t result_next_seq(struct case_result *r)
 {
 	return __atomic_fetch_add(&r->seq, 1, __ATOMIC_SEQ_CST);

@@ -23,6 +23,8 @@
 #define RESULT_MAX_FAILURES 16
 #define RESULT_MSG_LEN	    768
 #define TX_MAX_VIOLATIONS   2
+#define RESULT_MAX_NOTES    4
+#define RESULT_NOTE_LEN	    256
 
 /* One command seen by a responder, and what it did about it. */
 struct tx_entry {
@@ -86,6 +88,9 @@ struct case_result {
 	char xfail_reason[320]; /* XFAIL/XPASS: the expectation's reason and place */
 	int nr_failures; /* may exceed RESULT_MAX_FAILURES; the rest are counted only */
 	struct failure failures[RESULT_MAX_FAILURES];
+	/* What a reader of a passing result should know too (how far a bus filled, say). */
+	int nr_notes;
+	char notes[RESULT_MAX_NOTES][RESULT_NOTE_LEN];
 
 	uint64_t seq; /* next sequence number; atomic */
 	int nr_tx;    /* atomic; may exceed RESULT_MAX_TX */
@@ -106,6 +111,9 @@ struct case_result {
 
 void result_fail(struct case_result *r, enum verdict v, const char *req, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* A note that changes no verdict; the first RESULT_MAX_NOTES are kept. */
+void result_note(struct case_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 uint64_t result_next_seq(struct case_result *r);
 

@@ -186,6 +186,11 @@ void json_case(FILE *f, const struct iorfd_case *c, const struct case_result *r)
 		json_str(f, r->failures[i].msg);
 		fputc('}', f);
 	}
+	fprintf(f, "], \"notes\": [");
+	for (i = 0; i < r->nr_notes && i < RESULT_MAX_NOTES; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, r->notes[i]);
+	}
 	fprintf(f, "], \"failures_total\": %d, \"seed\": \"0x%llx\"", r->nr_failures,
 		(unsigned long long)r->seed);
 	fprintf(f, ",\n \"vcpus\": [");

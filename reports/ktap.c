@@ -39,6 +39,8 @@ void ktap_result(struct ktap *k, const struct iorfd_case *c, const struct case_r
 {
 	int i, shown = r->nr_failures < RESULT_MAX_FAILURES ? r->nr_failures : RESULT_MAX_FAILURES;
 
+	for (i = 0; i < r->nr_notes && i < RESULT_MAX_NOTES; i++)
+		ktap_diag(k, "%s.%s: note: %s", c->name, rev_name(c->rev), r->notes[i]);
 	k->n++;
 	if (r->verdict == VERDICT_PASS) {
 		k->pass++;
