@@ -316,6 +316,10 @@ static void test_truncations(void **state)
 #define PROG	  HEAD "vcpus:\n  - program:\n"
 #define STEP(s)	  PROG "      - " s "\n"
 #define SYNC_VCPU "vcpus: [{program: [{op: sync}]}]\n"
+/* The same with region r (mmio 0x2000, 0x10 bytes) registered by a host step. */
+#define LATER_STEP(s)                                                              \
+	HEAD "  r: {channel: dev, gpa: 0x2000, size: 0x10, register: later}\n" \
+	     "vcpus:\n  - program:\n      - " s "\n"
 
 struct err_case {
 	const char *name;
@@ -477,12 +481,60 @@ static const struct err_case err_cases[] = {
 	 HEAD SYNC_VCPU "expect:\n  transcript:\n    dve: []\n", "9:5: unknown channel 'dve'"},
 	{"unknown outcome", IORFD_V1, HEAD SYNC_VCPU "expect: {outcome: hang}\n",
 	 "7:19: unknown outcome 'hang' (expected done)"},
+	{"pointer on a deassign", IORFD_V1,
+	 STEP("{op: host, action: deassign, region: bar0, pointer: unmapped}"),
+	 "8:61: 'pointer' is only for register"},
+	{"unknown pointer", IORFD_V1, LATER_STEP("{op: host, action: register, region: r, pointer: nowhere}"),
+	 "9:58: unknown pointer 'nowhere' (expected readable, unmapped or page-end)"},
+	{"fill_bus without count", IORFD_V1, LATER_STEP("{op: host, action: fill_bus, region: r}"),
+	 "9:9: missing key 'count'"},
+	{"at_least above count", IORFD_V1,
+	 LATER_STEP("{op: host, action: fill_bus, region: r, count: 10, at_least: 11}"), "9:70: 11 is not in 0..10"},
+	{"count on a register", IORFD_V1,
+	 LATER_STEP("{op: host, action: register, region: r, count: 10}"), "9:49: 'count' is only for fill_bus"},
+	{"at_least on a read", IORFD_V1,
+	 LATER_STEP("{op: read, region: r, offset: 0, size: 1, at_least: 1}"), "9:51: 'at_least' is only for host steps"},
+	{"fill_bus of a region registered at start", IORFD_V1,
+	 STEP("{op: host, action: fill_bus, region: bar0, count: 2}"),
+	 "8:46: region 'bar0' is registered at start; add 'register: later'"},
+	{"fill_bus past port 0xffff", IORFD_V1,
+	 "case: t\nchannels: {dev: {kind: stream}}\n"
+	 "regions: {p: {channel: dev, space: pio, gpa: 0xff00, size: 0x10, register: later}}\n"
+	 "vcpus: [{program: [{op: host, action: fill_bus, region: p, count: 17}]}]\n",
+	 "4:20: 17 copies of region 'p' do not fit in the pio address space"},
 	{"nested too deeply", IORFD_V1,
 	 "case: t\nsummary: "
 	 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]"
 	 "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n" SYNC_VCPU,
 	 "2:73: nested too deeply (max 64 levels)"},
 };
+
+static void test_host_register_forms(void **state)
+{
+	struct case_error err = {{0}};
+	const struct case_step *s;
+
+	assert_int_equal(load_text(LATER_STEP("{op: host, action: register, region: r, "
+					      "pointer: page-end, errno: EFAULT}")
+				   "      - {op: host, action: fill_bus, region: r, count: 1001, "
+				   "at_least: 990, errno: ENOSPC}\n"
+				   "      - {op: host, action: fill_bus, region: r, count: 3}\n",
+				   IORFD_V3, &err),
+			 0);
+	s = cs->vcpus[0].steps;
+	assert_int_equal(s[0].action, HOST_REGISTER);
+	assert_int_equal(s[0].pointer, ARG_PAGE_END);
+	assert_int_equal(s[0].expect_errno, EFAULT);
+	assert_int_equal(s[1].action, HOST_FILL_BUS);
+	assert_int_equal(s[1].region, 1);
+	assert_int_equal(s[1].count, 1001);
+	assert_int_equal(s[1].at_least, 990);
+	assert_int_equal(s[1].expect_errno, ENOSPC);
+	assert_int_equal(s[1].pointer, ARG_READABLE);
+	/* Without at_least or errno: no failure allowed, none required first. */
+	assert_int_equal(s[2].at_least, 0);
+	assert_int_equal(s[2].expect_errno, 0);
+}
 
 static void test_error(void **state)
 {
@@ -613,6 +665,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_truncations),
+		cmocka_unit_test(test_host_register_forms),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_file_too_large),
 		cmocka_unit_test(test_too_many_nodes),
