@@ -24,6 +24,8 @@ enum gop {
 	GOP_MMIO_ADD,	  /* add value to memory: a read, then a write */
 	GOP_MMIO_XCHG,	  /* xchg: a read, then a write of value */
 	GOP_MMIO_CMPXCHG, /* cmpxchg: read; write value if it equals compare */
+	GOP_MMIO_STORE16, /* movdqu of data[0..1] to addr: one 16-byte SSE store */
+	GOP_MMIO_LOAD16,  /* movdqu from addr, compared with data[0..1] */
 };
 
 #define GSTEP_MAX_COUNT 16
@@ -66,5 +68,12 @@ enum gsync_tag {
 
 /* The entry point handed to the selftests library; arg: guest address of a gprog. */
 void guest_interp(struct gprog *prog);
+
+/*
+ * A 16-byte SSE move between two places in RAM, then GUEST_DONE: whether
+ * this host's KVM runs SSE guest code at all (some software hypervisors
+ * emulate every instruction and reject SSE).
+ */
+void guest_sse_probe(void);
 
 #endif /* IORFD_GUEST_PROG_H */

@@ -123,6 +123,8 @@ enum step_op {
 	STEP_ADD,   /* add to MMIO: a read, then a write */
 	STEP_XCHG,  /* xchg with MMIO: a read, then a write */
 	STEP_CMPXCHG, /* lock cmpxchg on MMIO: a read, then a write if equal */
+	STEP_STORE16, /* movdqu to MMIO: a 16-byte SSE store, values[0..1] */
+	STEP_LOAD16,  /* movdqu from MMIO: a 16-byte SSE load, checked against values[0..1] */
 };
 
 #define CASE_MAX_STRING 16

@@ -872,8 +872,8 @@ static int load_named(struct loader *l, const struct ynode *root, const char *se
 
 /* ---- programs ------------------------------------------------------------ */
 
-static const char *const step_ops[] = {"read", "write", "sync",    "host", "outs",
-					"ins",	"add",	 "xchg", "cmpxchg", NULL};
+static const char *const step_ops[] = {"read", "write", "sync",    "host",    "outs",	"ins",
+					"add",	"xchg",	 "cmpxchg", "store16", "load16", NULL};
 static const char *const addr_keys[] = {"region", "mmio", "pio", NULL};
 
 /* A sync has nothing but its op. */
@@ -1083,6 +1083,45 @@ static int load_string_step(struct loader *l, const struct ynode *map, struct ca
 	return 0;
 }
 
+/*
+ * store16: {values: [low, high]}; load16: optional {expect: [low, high]}.
+ * Always 16 bytes (one SSE register), so no size.
+ */
+static int load_wide_step(struct loader *l, const struct ynode *map, struct case_step *s)
+{
+	const char *key = s->op == STEP_STORE16 ? "values" : "expect";
+	const struct ynode *list, *addr_at;
+	int i;
+
+	if (forbid_key(l, map, "size", "'%s': store16 and load16 move 16 bytes") ||
+	    forbid_key(l, map, "value", "'%s': give store16 two 'values'") ||
+	    forbid_key(l, map, "count", "'%s' is only for ins") ||
+	    forbid_key(l, map, "compare", "'%s' is only for cmpxchg") ||
+	    forbid_key(l, map, "keep_upper", "'%s' is only for pio reads") ||
+	    forbid_key(l, map, s->op == STEP_STORE16 ? "expect" : "values",
+		       s->op == STEP_STORE16 ? "'%s' is only for load16" : "'%s' is only for store16"))
+		return -1;
+	if (step_addr(l, map, s, &addr_at))
+		return -1;
+	if (s->space != SPACE_MMIO)
+		return fail(l, map, "%s is an MMIO instruction", step_ops[s->op]);
+	s->size = 16;
+	if (check_access(l, addr_at, s->space, s->addr, s->size))
+		return -1;
+	list = ymap_find(map, key, NULL);
+	if (!list)
+		return s->op == STEP_STORE16 && !need_key(l, map, key) ? -1 : 0;
+	if (!(list = sequence(l, list)))
+		return -1;
+	if (list->nr_kids != 2)
+		return fail(l, list, "'%s' needs two 8-byte values, low then high", key);
+	s->check = s->op == STEP_LOAD16;
+	for (i = 0; i < 2; i++)
+		if (get_value(l, list->kids[i], 8, &s->values[i]))
+			return -1;
+	return 0;
+}
+
 /* add/xchg/cmpxchg: {value}, xchg/cmpxchg may check the old value with expect. */
 static int load_rmw_step(struct loader *l, const struct ynode *map, struct case_step *s)
 {
@@ -1122,7 +1161,8 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 		return -1;
 	n = need_key(l, map, "op");
 	if (!n || get_enum(l, n, step_ops, "op",
-			   "read, write, sync, host, outs, ins, add, xchg or cmpxchg", &op))
+			   "read, write, sync, host, outs, ins, add, xchg, cmpxchg, store16 or load16",
+			   &op))
 		return -1;
 	s->op = op;
 	if (s->op == STEP_SYNC)
@@ -1136,6 +1176,8 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 	    forbid_key(l, map, "pointer", "'%s' is only for host steps") ||
 	    forbid_key(l, map, "at_least", "'%s' is only for host steps"))
 		return -1;
+	if (s->op == STEP_STORE16 || s->op == STEP_LOAD16)
+		return load_wide_step(l, map, s);
 	if (s->op >= STEP_OUTS) {
 		if (step_addr(l, map, s, &addr_at))
 			return -1;

@@ -24,6 +24,7 @@
 #include "channel.h"
 #include "execute.h"
 #include "ioregion_args.h"
+#include "sse_probe.h"
 #include "guest_prog.h"
 #include "responder.h"
 
@@ -144,6 +145,10 @@ static uint8_t step_gop(const struct case_step *s)
 		return GOP_MMIO_XCHG;
 	case STEP_CMPXCHG:
 		return GOP_MMIO_CMPXCHG;
+	case STEP_STORE16:
+		return GOP_MMIO_STORE16;
+	case STEP_LOAD16:
+		return GOP_MMIO_LOAD16;
 	case STEP_READ:
 	case STEP_WRITE:
 		break;
@@ -549,6 +554,15 @@ static void guest_report(struct exec *x, int vi, const struct ucall *uc)
 			host_step(x, s);
 		break;
 	case GSYNC_MISMATCH:
+		if (s && s->op == STEP_LOAD16) {
+			result_fail(x->res, VERDICT_FAIL, NULL,
+				    "%s: vCPU%d step %llu: load16 (movdqu) mmio %#llx, bytes %llu..%llu: guest loaded %#llx, expected %#llx",
+				    loc, vi, (unsigned long long)uc->args[1],
+				    (unsigned long long)s->addr, 8 * (unsigned long long)uc->args[4],
+				    8 * (unsigned long long)uc->args[4] + 7,
+				    (unsigned long long)uc->args[2], (unsigned long long)uc->args[3]);
+			break;
+		}
 		if (s && s->keep_upper && (uc->args[2] >> (8 * s->size)) != (uc->args[3] >> (8 * s->size))) {
 			result_fail(x->res, VERDICT_FAIL, "FIELD-5",
 				    "%s: vCPU%d step %llu: in pio %#llx size %u: RAX after the in is %#llx, expected %#llx: the bits above the %u-byte access changed",
@@ -898,15 +912,32 @@ static void check_leaks(struct case_result *res, int fds_before, int threads_bef
 			    threads - threads_before);
 }
 
+static bool uses_sse(const struct iorfd_case *c)
+{
+	int vi, i;
+
+	for (vi = 0; vi < c->nr_vcpus; vi++)
+		for (i = 0; i < c->vcpus[vi].nr_steps; i++)
+			if (c->vcpus[vi].steps[i].op == STEP_STORE16 ||
+			    c->vcpus[vi].steps[i].op == STEP_LOAD16)
+				return true;
+	return false;
+}
+
 void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 		  struct case_result *res)
 {
 	int fds_before, threads_before;
 	struct exec x = { .c = c, .res = res };
 	uint64_t t0 = now_usec(), t1;
+	char why[256];
 	int i;
 
 	block_sigusr1();
+	if (uses_sse(c) && !host_runs_sse(why, sizeof(why))) {
+		result_skip(res, "%s", why);
+		return;
+	}
 	x.vm = vm_create_with_vcpus(c->nr_vcpus, guest_interp, x.vcpus);
 	/* After the VM: its own fds (VM, vCPUs, stats) are the selftests library's business. */
 	fds_before = count_entries("/proc/self/fd");

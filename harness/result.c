@@ -51,6 +51,20 @@ void result_fail(struct case_result *r, enum verdict v, const char *req, const c
 	pthread_mutex_unlock(&result_lock);
 }
 
+void result_skip(struct case_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&result_lock);
+	if (verdict_rank(VERDICT_SKIP) > verdict_rank(r->verdict)) {
+		r->verdict = VERDICT_SKIP;
+		va_start(ap, fmt);
+		vsnprintf(r->skip_reason, sizeof(r->skip_reason), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&result_lock);
+}
+
 void result_note(struct case_result *r, const char *fmt, ...)
 {
 	va_list ap;

@@ -112,6 +112,9 @@ struct case_result {
 void result_fail(struct case_result *r, enum verdict v, const char *req, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The case cannot run here, for @fmt's reason; a failure already recorded stands. */
+void result_skip(struct case_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A note that changes no verdict; the first RESULT_MAX_NOTES are kept. */
 void result_note(struct case_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
