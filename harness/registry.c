@@ -219,8 +219,8 @@ static int load_opt_str(struct rloader *l, const struct ynode *map, const char *
 
 static int load_entry(struct rloader *l, const struct ynode *map, struct requirement *r)
 {
-	static const char *const keys[] = {"id",     "level", "revisions", "text",
-					   "source", "bug",   "notes",	   NULL};
+	static const char *const keys[] = {"id",  "level", "revisions",	 "text", "source",
+					   "bug", "notes", "untestable", NULL};
 	const struct ynode *n;
 
 	if (map->type != YNODE_MAP)
@@ -236,7 +236,8 @@ static int load_entry(struct rloader *l, const struct ynode *map, struct require
 		return -1;
 	if (load_bug(l, map, r))
 		return -1;
-	return load_opt_str(l, map, "notes", &r->notes);
+	return load_opt_str(l, map, "notes", &r->notes) ||
+	       load_opt_str(l, map, "untestable", &r->untestable);
 }
 
 static int load_root(struct rloader *l, const struct ynode *root)
@@ -325,6 +326,7 @@ void registry_free(struct registry *reg)
 		free(reg->reqs[i].source);
 		free(reg->reqs[i].bug);
 		free(reg->reqs[i].notes);
+		free(reg->reqs[i].untestable);
 	}
 	free(reg->reqs);
 	free(reg->file);
@@ -463,12 +465,18 @@ void registry_report(const struct registry *reg, const bool *cited, FILE *out)
 	fprintf(out, "lint: %d requirements, %d cited by a case; MUST without a case:", reg->nr,
 		nr_cited);
 	for (i = 0; i < reg->nr; i++) {
-		if (reg->reqs[i].level == REQ_MUST && !cited[i]) {
+		if (reg->reqs[i].level == REQ_MUST && !cited[i] && !reg->reqs[i].untestable) {
 			fprintf(out, " %s", reg->reqs[i].id);
 			nr_bare++;
 		}
 	}
-	fprintf(out, "%s\nlint: cited/total by group:", nr_bare ? "" : " none");
+	fprintf(out, "%s\n", nr_bare ? "" : " none");
+	/* Said every time: a rule nobody can test is a gap, not a pass. */
+	for (i = 0; i < reg->nr; i++)
+		if (reg->reqs[i].untestable && !cited[i])
+			fprintf(out, "lint: %s not testable here: %s\n", reg->reqs[i].id,
+				reg->reqs[i].untestable);
+	fprintf(out, "lint: cited/total by group:");
 	report_groups(reg, cited, out);
 	fprintf(out, "\n");
 }

@@ -36,6 +36,8 @@ struct requirement {
 	char *source;
 	char *bug;   /* "B7" for a rule a code-reading bug breaks, else NULL */
 	char *notes; /* or NULL */
+	/* Why no case here can show it (needs another architecture, say), or NULL. */
+	char *untestable;
 	int line;    /* of the entry's id, 1-based */
 	int col;
 };

@@ -292,10 +292,15 @@ static void req_row(FILE *f, const struct html_ctx *h, const struct matrix *m, c
 	else if (h->reg)
 		fputs("<span class=\"none\">(not in the requirement registry)</span>", f);
 	fputs("</td><td class=\"cases\">", f);
-	if (nr)
+	if (nr) {
 		fwrite(buf, 1, len, f);
-	else
+	} else if (req && req->untestable) {
+		fputs("<span class=\"none\">not testable here: ", f);
+		mu_text(f, req->untestable);
+		fputs("</span>", f);
+	} else {
 		fputs("<span class=\"none\">no case in these results cites it</span>", f);
+	}
 	fputs("</td></tr>\n", f);
 	free(buf);
 }

@@ -458,7 +458,8 @@ static const struct err_case err_cases[] = {
 	{"expect on a write", IORFD_V1, STEP("{op: write, mmio: 0, size: 4, value: 1, expect: 1}"),
 	 "8:49: 'expect' is only for reads"},
 	{"unknown op", IORFD_V1, STEP("{op: fence}"),
-	 "8:14: unknown op 'fence' (expected read, write, sync, host, outs, ins, add, xchg or cmpxchg)"},
+	 "8:14: unknown op 'fence' (expected read, write, sync, host, outs, ins, add, xchg, cmpxchg, "
+	 "store16 or load16)"},
 	{"no vcpus", IORFD_V1, HEAD "vcpus: []\n", "6:8: a case needs at least one vcpu"},
 	{"empty program", IORFD_V1, HEAD "vcpus: [{program: []}]\n",
 	 "6:19: a program needs at least one step"},
@@ -502,6 +503,18 @@ static const struct err_case err_cases[] = {
 	 "regions: {p: {channel: dev, space: pio, gpa: 0xff00, size: 0x10, register: later}}\n"
 	 "vcpus: [{program: [{op: host, action: fill_bus, region: p, count: 17}]}]\n",
 	 "4:20: 17 copies of region 'p' do not fit in the pio address space"},
+	{"store16 with a size", IORFD_V1,
+	 STEP("{op: store16, region: bar0, offset: 0, size: 8, values: [1, 2]}"),
+	 "8:48: 'size': store16 and load16 move 16 bytes"},
+	{"store16 without values", IORFD_V1, STEP("{op: store16, region: bar0, offset: 0}"),
+	 "8:9: missing key 'values'"},
+	{"load16 with one value", IORFD_V1,
+	 STEP("{op: load16, region: bar0, offset: 0, expect: [1]}"),
+	 "8:55: 'expect' needs two 8-byte values, low then high"},
+	{"load16 on a port", IORFD_V1, STEP("{op: load16, pio: 0x10}"),
+	 "8:9: load16 is an MMIO instruction"},
+	{"store16 past the end", IORFD_V1, STEP("{op: store16, mmio: 0xfffffffffffffff8, values: [1, 2]}"),
+	 "8:29: access of 16 bytes at 0xfffffffffffffff8 wraps past the end of the address space"},
 	{"nested too deeply", IORFD_V1,
 	 "case: t\nsummary: "
 	 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]"
@@ -534,6 +547,27 @@ static void test_host_register_forms(void **state)
 	/* Without at_least or errno: no failure allowed, none required first. */
 	assert_int_equal(s[2].at_least, 0);
 	assert_int_equal(s[2].expect_errno, 0);
+}
+
+static void test_wide_steps(void **state)
+{
+	struct case_error err = {{0}};
+	const struct case_step *s;
+
+	assert_int_equal(load_text(STEP("{op: store16, region: bar0, offset: 0x10, values: [1, 2]}")
+				   "      - {op: load16, mmio: 0x1010, expect: [3, 0xffffffffffffffff]}\n"
+				   "      - {op: load16, region: bar0, offset: 0x20}\n",
+				   IORFD_V1, &err),
+			 0);
+	s = cs->vcpus[0].steps;
+	assert_step(&s[0], STEP_STORE16, SPACE_MMIO, 0, 0x1010, 16);
+	assert_int_equal(s[0].values[0], 1);
+	assert_int_equal(s[0].values[1], 2);
+	assert_false(s[0].check);
+	assert_step(&s[1], STEP_LOAD16, SPACE_MMIO, -1, 0x1010, 16);
+	assert_true(s[1].check);
+	assert_int_equal(s[1].values[1], UINT64_MAX);
+	assert_false(s[2].check);
 }
 
 static void test_error(void **state)
@@ -666,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_host_register_forms),
+		cmocka_unit_test(test_wide_steps),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_file_too_large),
 		cmocka_unit_test(test_too_many_nodes),

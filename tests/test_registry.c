@@ -471,6 +471,36 @@ static void test_report(void **state)
 	registry_free(&reg);
 }
 
+/* A MUST no case here can show is named apart from the ones that merely lack a case. */
+static void test_report_untestable(void **state)
+{
+	static const char text[] =
+		"requirements:\n"
+		"  - {id: REG-1, level: MUST, revisions: [v1], text: t, source: s}\n"
+		"  - {id: REG-2, level: MUST, revisions: [v1], text: t, source: s,\n"
+		"     untestable: needs another architecture}\n";
+	bool cited[2] = {false, false};
+	struct registry reg;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	write_tmp(text);
+	load_ok(tmp_path, &reg);
+	assert_string_equal(reg.reqs[1].untestable, "needs another architecture");
+	assert_null(reg.reqs[0].untestable);
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	registry_report(&reg, cited, f);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(out, "lint: 2 requirements, 0 cited by a case; MUST without a case: "
+				 "REG-1\n"
+				 "lint: REG-2 not testable here: needs another architecture\n"
+				 "lint: cited/total by group: REG 0/2\n");
+	free(out);
+	registry_free(&reg);
+}
+
 /* ---- setup ------------------------------------------------------------------ */
 
 static int group_setup(void **state)
@@ -504,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_cite),
 		cmocka_unit_test(test_cite_outside_revisions),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_report_untestable),
 	};
 	static struct CMUnitTest tests[sizeof(fixed) / sizeof(fixed[0]) + NR_ERR_CASES];
 	size_t i, n = 0;
