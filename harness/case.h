@@ -91,6 +91,7 @@ enum fd_choice {
 	FD_CHANNEL, /* the channel's own end (default) */
 	FD_NUMBER,  /* this number, e.g. -1 or -2 */
 	FD_CLOSED,  /* a number that is not an open fd */
+	FD_REOPENED, /* the channel's end opened anew: another open file of the same pipe */
 };
 
 struct fd_override {
@@ -135,6 +136,7 @@ enum host_action {
 	HOST_IOEVENTFD, /* KVM_IOEVENTFD at mmio/pio + size (size 0: any length) */
 	HOST_CLOSE_FDS, /* the VMM closes its own copies of a channel's fds */
 	HOST_FILL_BUS,	/* register copies of a region side by side until one fails */
+	HOST_DEVICE_WRITE, /* the device writes a byte where it sends replies */
 };
 
 /* Where KVM_SET_IOREGION's argument is, to test that it is copied with care (REG-1). */
@@ -158,7 +160,7 @@ struct case_step {
 	unsigned int count;	 /* outs/ins: elements; fill_bus: most registrations tried */
 	uint64_t values[CASE_MAX_STRING]; /* outs: values; ins: expected values */
 	enum host_action action; /* host */
-	int channel;		 /* host close_fds */
+	int channel;		 /* host close_fds, device_write */
 	uint32_t extra_flags;	 /* host deassign: OR-ed into its flags */
 	int expect_errno;	 /* host: the ioctl's expected result */
 	enum arg_pointer pointer; /* host register */

@@ -728,10 +728,16 @@ static int load_channel(struct loader *l, const struct ynode *key, const struct 
 	return n ? load_script(l, n, ch) : 0;
 }
 
-/* read_fd / write_fd: "channel", "closed", or a (possibly negative) decimal number. */
-static int get_fd(struct loader *l, const struct ynode *n, struct fd_override *fd)
+/*
+ * read_fd / write_fd: "channel", "closed", "reopened" or a (possibly
+ * negative) decimal number.  Only a pipe can be opened anew through
+ * /proc/self/fd, so "reopened" needs a pipes or fifos channel.
+ */
+static int get_fd(struct loader *l, const struct ynode *n, const struct case_region *r,
+		  struct fd_override *fd)
 {
-	const struct ynode *v = scalar(l, n, "an fd: channel, closed or a number");
+	const struct ynode *v = scalar(l, n, "an fd: channel, closed, reopened or a number");
+	enum chan_kind kind = l->c->channels[r->channel].kind;
 	const char *s;
 	char *end;
 	long num;
@@ -743,10 +749,18 @@ static int get_fd(struct loader *l, const struct ynode *n, struct fd_override *f
 		fd->how = s[1] == 'h' ? FD_CHANNEL : FD_CLOSED;
 		return 0;
 	}
+	if (!strcmp(s, "reopened")) {
+		if (kind != CHAN_PIPES && kind != CHAN_FIFOS)
+			return fail(l, v, "a %s channel cannot be reopened: use pipes or fifos",
+				    chan_kind_name(kind));
+		fd->how = FD_REOPENED;
+		return 0;
+	}
 	errno = 0;
 	num = strtol(s, &end, 10);
 	if (!*s || *end || errno || num < INT32_MIN || num > INT32_MAX)
-		return fail(l, v, "bad fd '%s': expected channel, closed or a 32-bit number", s);
+		return fail(l, v, "bad fd '%s': expected channel, closed, reopened or a 32-bit number",
+			    s);
 	fd->how = FD_NUMBER;
 	fd->number = (int)num;
 	return 0;
@@ -777,10 +791,10 @@ static int load_region_extras(struct loader *l, const struct ynode *map, struct 
 	if (n && get_flags(l, n, &r->extra_flags))
 		return -1;
 	n = ymap_find(map, "read_fd", NULL);
-	if (n && get_fd(l, n, &r->rfd))
+	if (n && get_fd(l, n, r, &r->rfd))
 		return -1;
 	n = ymap_find(map, "write_fd", NULL);
-	if (n && get_fd(l, n, &r->wfd))
+	if (n && get_fd(l, n, r, &r->wfd))
 		return -1;
 	n = ymap_find(map, "register", NULL);
 	if (n && get_enum(l, n, when, "register", "start or later", &v))
@@ -974,8 +988,8 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 	static const char *const keys[] = {"op",    "action", "region", "mmio",	   "pio",
 					   "size",  "errno",  "channel", "flags",  "pointer",
 					   "count", "at_least", NULL};
-	static const char *const actions[] = {"register", "deassign", "ioeventfd", "close_fds",
-					      "fill_bus", NULL};
+	static const char *const actions[] = {"register", "deassign",	"ioeventfd",
+					      "close_fds", "fill_bus", "device_write", NULL};
 	static const char *const pointers[] = {"readable", "unmapped", "page-end", NULL};
 	const struct ynode *n, *at;
 	uint64_t size;
@@ -985,7 +999,7 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 		return -1;
 	n = need_key(l, map, "action");
 	if (!n || get_enum(l, n, actions, "action",
-			   "register, deassign, ioeventfd, close_fds or fill_bus", &v))
+			   "register, deassign, ioeventfd, close_fds, fill_bus or device_write", &v))
 		return -1;
 	s->action = v;
 	n = ymap_find(map, "flags", NULL);
@@ -1005,14 +1019,15 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 		return -1;
 	if (s->action == HOST_FILL_BUS && load_fill_step(l, map, s))
 		return -1;
-	if (s->action == HOST_CLOSE_FDS) {
+	n = ymap_find(map, "errno", NULL);
+	if (n && (s->action == HOST_CLOSE_FDS ? fail(l, n, "close_fds cannot fail")
+					       : get_errno(l, n, &s->expect_errno)))
+		return -1;
+	if (s->action == HOST_CLOSE_FDS || s->action == HOST_DEVICE_WRITE) {
 		n = need_key(l, map, "channel");
 		return n ? get_channel(l, n, &s->channel) : -1;
 	}
-	if (forbid_key(l, map, "channel", "'%s' is only for close_fds"))
-		return -1;
-	n = ymap_find(map, "errno", NULL);
-	if (n && get_errno(l, n, &s->expect_errno))
+	if (forbid_key(l, map, "channel", "'%s' is only for close_fds and device_write"))
 		return -1;
 	if (s->action != HOST_IOEVENTFD) {
 		if (forbid_key(l, map, "mmio", "'%s' is only for ioeventfd") ||

@@ -43,6 +43,8 @@ struct exec {
 	struct responder resp[CASE_MAX_CHANNELS];
 	int ioeventfds[CASE_MAX_STEPS]; /* the VMM's eventfds, closed at teardown */
 	int nr_ioeventfds;
+	/* read_fd/write_fd: reopened: the region's own open file of its channel's pipe, or -1 */
+	int reopened[CASE_MAX_REGIONS][2];
 };
 
 struct vcpu_thread {
@@ -272,17 +274,57 @@ static int closed_fd(void)
 	return fd >= 0 ? fd : 1000;
 }
 
-static int pick_fd(const struct fd_override *o, int channel_fd)
+/*
+ * A second open file of the same pipe as @fd (BUG-B4): opening
+ * /proc/self/fd/N makes a new struct file, where dup() would share one.
+ * Once per region and end; close_fds and teardown close it.
+ */
+static int reopen(struct exec *x, const struct case_region *cr, int end, int fd)
 {
+	int *slot = &x->reopened[cr - x->c->regions][end];
+	char path[64];
+
+	if (*slot >= 0)
+		return *slot;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	*slot = open(path, (end ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	if (*slot < 0)
+		result_fail(x->res, VERDICT_ERROR, NULL, "%s:%d:%d: region %s: reopening %s: %s",
+			    cr->loc.file, cr->loc.line, cr->loc.col, cr->name, path,
+			    strerror(errno));
+	return *slot;
+}
+
+/* @end: 0 the read fd, 1 the write fd. */
+static int pick_fd(struct exec *x, const struct case_region *cr, int end, int channel_fd)
+{
+	const struct fd_override *o = end ? &cr->wfd : &cr->rfd;
+
 	switch (o->how) {
 	case FD_NUMBER:
 		return o->number;
 	case FD_CLOSED:
 		return closed_fd();
+	case FD_REOPENED:
+		return reopen(x, cr, end, channel_fd);
 	case FD_CHANNEL:
 		break;
 	}
 	return channel_fd;
+}
+
+static void close_reopened(struct exec *x, int channel)
+{
+	int i, end;
+
+	for (i = 0; i < x->c->nr_regions; i++) {
+		for (end = 0; end < 2; end++) {
+			if (x->reopened[i][end] >= 0 && x->c->regions[i].channel == channel) {
+				close(x->reopened[i][end]);
+				x->reopened[i][end] = -1;
+			}
+		}
+	}
 }
 
 static void region_request(struct exec *x, const struct case_region *cr, struct kvm_ioregion *r)
@@ -293,8 +335,8 @@ static void region_request(struct exec *x, const struct case_region *cr, struct 
 	r->guest_paddr = cr->gpa;
 	r->memory_size = cr->size;
 	r->user_data = cr->user_data;
-	r->read_fd = pick_fd(&cr->rfd, ch->kvm_rfd);
-	r->write_fd = pick_fd(&cr->wfd, ch->kvm_wfd);
+	r->read_fd = pick_fd(x, cr, 0, ch->kvm_rfd);
+	r->write_fd = pick_fd(x, cr, 1, ch->kvm_wfd);
 	r->flags = (cr->space == SPACE_PIO ? KVM_IOREGION_PIO : 0) |
 		   (cr->posted ? KVM_IOREGION_POSTED_WRITES : 0) | cr->extra_flags;
 }
@@ -422,6 +464,21 @@ static void host_ioeventfd(struct exec *x, const struct case_step *s)
 	check_errno(x, &s->loc, what, s->expect_errno, -x->t.ops->ioeventfd(&x->t, &e));
 }
 
+/*
+ * One byte from the device's end where it sends replies: EPIPE once no
+ * read end is open anywhere, the VMM's or the kernel's own references
+ * (REG-3, BUG-B4); success while one still is.  SIGPIPE is ignored here.
+ */
+static void device_write(struct exec *x, const struct case_step *s)
+{
+	const char *name = x->c->channels[s->channel].name;
+	char what[160];
+
+	snprintf(what, sizeof(what), "channel %s: the device's write of one byte where it replies",
+		 name);
+	check_errno(x, &s->loc, what, s->expect_errno, -responder_write_byte(&x->resp[s->channel]));
+}
+
 /* The VMM's part of a host step; the vCPU waits in its ucall meanwhile. */
 static void host_step(struct exec *x, const struct case_step *s)
 {
@@ -439,6 +496,10 @@ static void host_step(struct exec *x, const struct case_step *s)
 	case HOST_CLOSE_FDS:
 		/* KVM holds its own references (REG-3): the region must not notice. */
 		channel_close_kvm(&x->ch[s->channel]);
+		close_reopened(x, s->channel);
+		break;
+	case HOST_DEVICE_WRITE:
+		device_write(x, s);
 		break;
 	case HOST_DEASSIGN:
 		deassign_request(x, cr, &r);
@@ -839,6 +900,7 @@ static void teardown(struct exec *x)
 	for (i = 0; i < x->nr_ioeventfds; i++)
 		close(x->ioeventfds[i]);
 	for (i = 0; i < x->c->nr_channels; i++) {
+		close_reopened(x, i);
 		if (x->resp[i].stop_fd > 0 && responder_stop(&x->resp[i], RESPONDER_STOP_MS))
 			result_fail(x->res, VERDICT_ERROR, NULL,
 				    "channel %s: responder did not stop within %d ms",
@@ -933,6 +995,7 @@ void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 	char why[256];
 	int i;
 
+	memset(x.reopened, -1, sizeof(x.reopened));
 	block_sigusr1();
 	if (uses_sse(c) && !host_runs_sse(why, sizeof(why))) {
 		result_skip(res, "%s", why);

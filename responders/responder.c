@@ -327,6 +327,13 @@ int responder_stop(struct responder *r, int timeout_ms)
 	return err;
 }
 
+int responder_write_byte(struct responder *r)
+{
+	if (r->wfd < 0)
+		return -EBADF; /* a scripted close already ended the device */
+	return write(r->wfd, "", 1) == 1 ? 0 : -errno;
+}
+
 int responder_release(struct responder *r)
 {
 	uint64_t one = 1;

@@ -45,5 +45,10 @@ int responder_start(struct responder *r);
 int responder_stop(struct responder *r, int timeout_ms);
 /* Lets the held reply of this channel go (host timeline 'release'). */
 int responder_release(struct responder *r);
+/*
+ * One byte on the device's reply end, from outside the responder's thread,
+ * while no command is in flight: 0, or -errno (EPIPE: nobody reads).
+ */
+int responder_write_byte(struct responder *r);
 
 #endif /* IORFD_RESPONDER_H */

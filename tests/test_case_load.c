@@ -515,6 +515,15 @@ static const struct err_case err_cases[] = {
 	 "8:9: load16 is an MMIO instruction"},
 	{"store16 past the end", IORFD_V1, STEP("{op: store16, mmio: 0xfffffffffffffff8, values: [1, 2]}"),
 	 "8:29: access of 16 bytes at 0xfffffffffffffff8 wraps past the end of the address space"},
+	{"reopened stream", IORFD_V1,
+	 "case: t\nchannels: {dev: {kind: stream}}\n"
+	 "regions: {r: {channel: dev, gpa: 0, size: 1, read_fd: reopened}}\n" SYNC_VCPU,
+	 "3:55: a stream channel cannot be reopened: use pipes or fifos"},
+	{"device_write without a channel", IORFD_V1, STEP("{op: host, action: device_write}"),
+	 "8:9: missing key 'channel'"},
+	{"errno on close_fds", IORFD_V1,
+	 STEP("{op: host, action: close_fds, channel: dev, errno: EBADF}"),
+	 "8:60: close_fds cannot fail"},
 	{"nested too deeply", IORFD_V1,
 	 "case: t\nsummary: "
 	 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]"
