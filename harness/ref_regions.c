@@ -165,10 +165,14 @@ int ref_ctx_acquire(struct ref_ctx *ctx, int wake_fd, const sigset_t *wait_mask)
 		if (w.granted)
 			break;
 		if (n < 0 && errno == EINTR) {
-			/* The RFC ignores this and takes the context anyway (B5). */
+			/*
+			 * The RFC ignores this and takes the context anyway (B5),
+			 * with the signal still pending for its next wait.
+			 */
 			if (ref_mutant == REF_MUTANT_WAIT_IGNORES_SIGNAL) {
 				waiter_unlink(ctx, &w);
 				pthread_mutex_unlock(&ctx->lock);
+				pthread_kill(pthread_self(), SIGUSR1);
 				return 0;
 			}
 			waiter_unlink(ctx, &w);
