@@ -271,6 +271,12 @@ struct iorfd_case {
 	char file[256]; /* path as given on the command line */
 	char name[CASE_NAME_MAX];
 	char summary[512];
+	/*
+	 * Non-empty: on a buggy kernel this case may crash or wedge the
+	 * kernel under test (the reason says how).  Such cases run last and
+	 * alone, and on a real kernel only when asked to.
+	 */
+	char crash_risk[200];
 	struct src_loc loc;
 	enum iorfd_rev rev;	/* the revision this was loaded for */
 	unsigned int revisions; /* bit per enum iorfd_rev the case applies to */

@@ -578,6 +578,32 @@ static int load_revisions(struct loader *l, const struct ynode *n)
 	return 0;
 }
 
+/*
+ * crash_risk: "why".  A property of the case, not of a revision: the plan
+ * orders cases by it before any revision is loaded.  The reason is shown in
+ * a skip line, so true/false (a likely slip) is refused.
+ */
+static int load_crash_risk(struct loader *l, const struct ynode *n)
+{
+	if (fixed(l, n, "crash_risk"))
+		return -1;
+	n = scalar(l, n, "a string (the reason)");
+	if (!n)
+		return -1;
+	if (n->plain && (!strcmp(n->str, "true") || !strcmp(n->str, "false")))
+		return fail(l, n, "crash_risk wants the reason as a string, not %s", n->str);
+	if (!n->str[0])
+		return fail(l, n, "crash_risk needs a reason");
+	/* It ends up on one KTAP line. */
+	if (strchr(n->str, '\n'))
+		return fail(l, n, "crash_risk must be one line");
+	if (strlen(n->str) >= sizeof(l->c->crash_risk))
+		return fail(l, n, "crash_risk is longer than %zu characters",
+			    sizeof(l->c->crash_risk) - 1);
+	strcpy(l->c->crash_risk, n->str);
+	return 0;
+}
+
 static int load_header(struct loader *l, const struct ynode *root)
 {
 	struct iorfd_case *c = l->c;
@@ -604,6 +630,9 @@ static int load_header(struct loader *l, const struct ynode *root)
 				    sizeof(c->summary) - 1);
 		strcpy(c->summary, n->str);
 	}
+	n = ymap_find(root, "crash_risk", NULL);
+	if (n && load_crash_risk(l, n))
+		return -1;
 
 	/* Revisions first: per-revision values need not cover revisions the case skips. */
 	c->revisions = IORFD_ALL_REVS;
@@ -1691,9 +1720,9 @@ static int load_expect(struct loader *l, const struct ynode *root)
 
 static int load_root(struct loader *l, const struct ynode *root)
 {
-	static const char *const keys[] = {"case",	"summary",  "requirements",
-					   "revisions", "channels", "regions",
-					   "vcpus",	"expect",   "host",	NULL};
+	static const char *const keys[] = {"case",	"summary",  "crash_risk", "requirements",
+					   "revisions", "channels", "regions",	  "vcpus",
+					   "expect",	"host",	    NULL};
 
 	if (want_map(l, root) || check_keys(l, root, keys))
 		return -1;

@@ -52,6 +52,7 @@ struct opts {
 	int nr_filters;
 	bool list;
 	bool bisect;
+	bool allow_crash; /* run crash_risk cases on the kernel target too */
 	int timeout_ms;
 	const char *json;
 	const char *junit;
@@ -68,11 +69,17 @@ struct opts {
 struct plan_item {
 	const char *path;
 	enum iorfd_rev rev;
+	bool crash_risk;
 };
 
+/*
+ * Cases with a crash_risk come last, after nr_safe others: a kernel that
+ * dies in one of them has then already given every other verdict.
+ */
 struct plan {
 	struct plan_item *items;
 	int nr;
+	int nr_safe;
 };
 
 static void usage(FILE *f)
@@ -100,6 +107,9 @@ static void usage(FILE *f)
 		"  --seed N                        seed of the jitter in multi-vCPU cases (printed\n"
 		"                                  in the KTAP header; give it back to replay)\n"
 		"  --bisect                        exit 0 good, 1 bad, 125 cannot test\n"
+		"  --allow-crash                   run cases marked crash_risk on the kernel target\n"
+		"                                  (they may crash or wedge it; iorfd-conform vm\n"
+		"                                  passes this); they always run last, one at a time\n"
 		"\n"
 		"       iorfd-conform vm --kernel BZIMAGE [vm-run options] [-- suite options]\n"
 		"                                  boot BZIMAGE in QEMU and run the suite inside\n"
@@ -144,6 +154,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "repeat", required_argument, NULL, 'R' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "no-kernel-log", no_argument, NULL, 'K' },
+		{ "allow-crash", no_argument, NULL, 1002 },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -193,6 +204,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 1001:
 			o->json = optarg;
+			break;
+		case 1002:
+			o->allow_crash = true;
 			break;
 		case 'J':
 			o->junit = optarg;
@@ -412,6 +426,26 @@ static int cmd_vm(int argc, char **argv)
 	return EXIT_BISECT_SKIP;
 }
 
+/* Moves the crash_risk items behind the others, each group in its order. */
+static int crash_risk_last(struct plan *p)
+{
+	struct plan_item *tmp = malloc((p->nr + 1) * sizeof(*tmp));
+	int i, n = 0;
+
+	if (!tmp)
+		return -1;
+	for (i = 0; i < p->nr; i++)
+		if (!p->items[i].crash_risk)
+			tmp[n++] = p->items[i];
+	p->nr_safe = n;
+	for (i = 0; i < p->nr; i++)
+		if (p->items[i].crash_risk)
+			tmp[n++] = p->items[i];
+	memcpy(p->items, tmp, p->nr * sizeof(*tmp));
+	free(tmp);
+	return 0;
+}
+
 static int build_plan(const struct case_list *l, const struct opts *o, unsigned int revs,
 		      struct iorfd_case *c, struct plan *p)
 {
@@ -434,10 +468,11 @@ static int build_plan(const struct case_list *l, const struct opts *o, unsigned 
 				continue;
 			p->items[p->nr].path = l->paths[i];
 			p->items[p->nr].rev = r;
+			p->items[p->nr].crash_risk = c->crash_risk[0];
 			p->nr++;
 		}
 	}
-	return 0;
+	return crash_risk_last(p);
 }
 
 static void list_plan(const struct plan *p, struct iorfd_case *c)
@@ -519,45 +554,109 @@ struct session {
 	char json_tmp[256]; /* --junit without --json: the JSON it is made from */
 	bool junit_failed;
 	int kmsg_fd;
+	char last_case[CASE_NAME_MAX + 8]; /* name.rev of the case run last, for messages */
+	int stray_lines;		   /* kernel report lines logged outside any case */
 };
 
 /*
- * A kernel report while the case ran fails it, whatever else it saw, unless
- * the target's expectations know the report and name another case that
- * shows it.  Trace lines follow the report they belong to.
+ * The lines of @sp that the target's expectations do not know, as "\nline"
+ * in @bad; returns how many (lines past what @sp kept count as unknown).
+ * A known report is left out unless @case_name is the case that shows it
+ * ("" outside any case: then every known report is left out).  Trace lines
+ * follow the report they belong to.
  */
-static void check_kernel_log(struct session *s, const struct iorfd_case *c,
-			     struct case_result *res)
+static int unknown_lines(const struct session *s, const struct kmsg_splats *sp,
+			 const char *case_name, char *bad, size_t len, int *nr_known)
 {
 	const struct known_log *known = NULL;
-	char bad[RESULT_MSG_LEN - 128];
-	struct kmsg_splats sp;
+	int i, nr_bad = sp->seen - sp->nr;
 	size_t used = 0;
-	int i, nr_bad = 0, nr_known = 0;
 
-	if (s->kmsg_fd < 0)
-		return;
-	kmsg_collect(s->kmsg_fd, &sp);
 	bad[0] = '\0';
-	for (i = 0; i < sp.nr; i++) {
-		if (sp.header[i]) {
-			known = expectations_known_log(&s->expect, sp.line[i], c->name);
+	*nr_known = 0;
+	for (i = 0; i < sp->nr; i++) {
+		if (sp->header[i]) {
+			known = expectations_known_log(&s->expect, sp->line[i], case_name);
 			if (known)
-				nr_known++;
+				(*nr_known)++;
 		}
 		if (known)
 			continue;
 		nr_bad++;
-		if (used < sizeof(bad))
-			used += snprintf(bad + used, sizeof(bad) - used, "\n%s", sp.line[i]);
+		if (used < len)
+			used += snprintf(bad + used, len - used, "\n%s", sp->line[i]);
 	}
+	return nr_bad;
+}
+
+/*
+ * A kernel report while the case ran fails it, whatever else it saw, unless
+ * the target's expectations know the report and name another case that
+ * shows it.
+ */
+static void check_kernel_log(struct session *s, const struct iorfd_case *c,
+			     struct case_result *res)
+{
+	char bad[RESULT_MSG_LEN - 128];
+	struct kmsg_splats sp;
+	int nr_bad, nr_known;
+
+	if (s->kmsg_fd < 0)
+		return;
+	kmsg_collect(s->kmsg_fd, &sp);
+	nr_bad = unknown_lines(s, &sp, c->name, bad, sizeof(bad), &nr_known);
 	if (nr_known)
 		ktap_diag(&s->k, "%s.%s: %d known kernel report(s) left out (see --expect)", c->name,
 			  rev_name(c->rev), nr_known);
-	if (nr_bad || sp.seen > sp.nr)
+	if (nr_bad)
 		result_fail(res, VERDICT_FAIL, NULL,
 			    "%s:%d:%d: the kernel logged %d problem line(s) during this case:%s",
-			    c->loc.file, c->loc.line, c->loc.col, nr_bad + sp.seen - sp.nr, bad);
+			    c->loc.file, c->loc.line, c->loc.col, nr_bad, bad);
+}
+
+/* "after A.v3, before B.v3", "before A.v3", "after A.v3, at the end of the run". */
+static void stray_place(const struct session *s, const struct iorfd_case *next, char *out,
+			size_t len)
+{
+	char then[CASE_NAME_MAX + 16];
+
+	if (next)
+		snprintf(then, sizeof(then), "before %s.%s", next->name, rev_name(next->rev));
+	else
+		snprintf(then, sizeof(then), "at the end of the run");
+	if (s->last_case[0])
+		snprintf(out, len, "after %s, %s", s->last_case, then);
+	else
+		snprintf(out, len, "%s", then);
+}
+
+/*
+ * What the kernel logged since the last case was checked, before @next
+ * (NULL: the run's end).  No case caused it, so no case can fail of it, but
+ * a report nobody expected must not go unseen either (a case that left work
+ * behind, a hung task): it fails the run.
+ */
+static void check_stray_log(struct session *s, const struct iorfd_case *next)
+{
+	char bad[RESULT_MSG_LEN], where[2 * CASE_NAME_MAX + 64];
+	struct kmsg_splats sp;
+	int nr_bad, nr_known;
+
+	if (s->kmsg_fd < 0)
+		return;
+	kmsg_collect(s->kmsg_fd, &sp);
+	nr_bad = unknown_lines(s, &sp, "", bad, sizeof(bad), &nr_known);
+	if (!nr_bad && !nr_known)
+		return;
+	stray_place(s, next, where, sizeof(where));
+	if (nr_known)
+		ktap_diag(&s->k, "kernel log %s: %d known kernel report(s) left out (see --expect)",
+			  where, nr_known);
+	if (!nr_bad)
+		return;
+	s->stray_lines += nr_bad;
+	ktap_diag(&s->k, "FAIL: kernel log %s: %d problem line(s) outside any case:%s", where,
+		  nr_bad, bad);
 }
 
 static void apply_expectation(struct session *s, const struct iorfd_case *c,
@@ -630,9 +729,34 @@ static bool skip_rev(struct session *s, const struct iorfd_case *c)
 	return true;
 }
 
+/*
+ * A case that may crash or wedge the kernel runs on a real kernel only when
+ * asked to (in a throwaway VM, say); elsewhere it is a skip that says how.
+ */
+static bool skip_crash_risk(struct session *s, const struct iorfd_case *c)
+{
+	char why[sizeof(c->crash_risk) + 128];
+
+	if (!c->crash_risk[0] || s->ops != &target_kernel || s->o->allow_crash)
+		return false;
+	snprintf(why, sizeof(why),
+		 "crash risk: %s; run it in a VM: iorfd-conform vm ..., or pass --allow-crash",
+		 c->crash_risk);
+	ktap_skip(&s->k, c->name, c->rev, why);
+	if (s->json)
+		json_skip(s->json, c->name, c->file, c->rev, why);
+	return true;
+}
+
+static bool skip_case(struct session *s, const struct iorfd_case *c)
+{
+	return skip_rev(s, c) || skip_crash_risk(s, c);
+}
+
 static void report_one(struct session *s, const struct iorfd_case *c, struct case_result *res)
 {
 	check_kernel_log(s, c, res);
+	snprintf(s->last_case, sizeof(s->last_case), "%s.%s", c->name, rev_name(c->rev));
 	apply_expectation(s, c, res);
 	ktap_result(&s->k, c, res);
 	if (s->json)
@@ -641,23 +765,22 @@ static void report_one(struct session *s, const struct iorfd_case *c, struct cas
 
 static void run_one(struct session *s, const struct iorfd_case *c)
 {
-	if (skip_rev(s, c))
+	if (skip_case(s, c))
 		return;
-	if (s->kmsg_fd >= 0) {
-		struct kmsg_splats before;
-
+	/* What came before is not this case's. */
+	check_stray_log(s, c);
+	if (s->kmsg_fd >= 0)
 		kmsg_rearm_warn_once();
-		kmsg_collect(s->kmsg_fd, &before); /* what came before is not this case's */
-	}
 	run_repeated(s, c);
 	report_one(s, c, s->rn.res);
 }
 
 /*
  * -j: item i starts once item i - jobs has finished and been reported, so
- * results come out in plan order while up to @jobs cases run.
+ * results come out in plan order while up to @jobs cases run.  Only the
+ * first @nr items: the caller runs the rest (crash_risk) one at a time.
  */
-static int run_parallel(struct session *s, const struct plan *p, int jobs)
+static int run_parallel(struct session *s, const struct plan *p, int nr, int jobs)
 {
 	struct iorfd_case *cs = calloc(jobs, sizeof(*cs));
 	struct runner *rns = calloc(jobs, sizeof(*rns));
@@ -672,7 +795,7 @@ static int run_parallel(struct session *s, const struct plan *p, int jobs)
 	}
 	if (!cs || !rns || !busy || k < jobs)
 		ret = -1;
-	for (i = 0; !ret && i < p->nr + jobs; i++) {
+	for (i = 0; !ret && i < nr + jobs; i++) {
 		int slot = i % jobs;
 
 		if (busy[slot]) {
@@ -680,7 +803,7 @@ static int run_parallel(struct session *s, const struct plan *p, int jobs)
 			report_one(s, &cs[slot], rns[slot].res);
 			busy[slot] = false;
 		}
-		if (i >= p->nr)
+		if (i >= nr)
 			continue;
 		if (case_load(p->items[i].path, p->items[i].rev, &cs[slot], &err)) {
 			fprintf(stderr, "%s\n", err.msg);
@@ -688,7 +811,7 @@ static int run_parallel(struct session *s, const struct plan *p, int jobs)
 			break;
 		}
 		progress(s, i, p->nr, &cs[slot]);
-		if (skip_rev(s, &cs[slot]))
+		if (skip_case(s, &cs[slot]))
 			continue;
 		runner_start(&rns[slot], &cs[slot]);
 		busy[slot] = true;
@@ -792,11 +915,11 @@ static int run_plan(const struct opts *o, const struct target_ops *ops,
 		ktap_diag(&s.k, "kernel log checked around every case (/dev/kmsg)");
 	/* The kernel log says nothing of which of several cases in flight caused a report. */
 	if (o->jobs > 1 && s.kmsg_fd < 0 && o->repeat == 1) {
-		if (run_parallel(&s, p, o->jobs)) {
+		if (run_parallel(&s, p, p->nr_safe, o->jobs)) {
 			session_close(&s);
 			return EXIT_USAGE;
 		}
-		i = p->nr;
+		i = p->nr_safe;
 	}
 	for (; i < p->nr; i++) {
 		if (case_load(p->items[i].path, p->items[i].rev, c, &err)) {
@@ -809,13 +932,19 @@ static int run_plan(const struct opts *o, const struct target_ops *ops,
 		run_one(&s, c);
 	}
 	progress(&s, p->nr, p->nr, c);
+	check_stray_log(&s, NULL);
 	ktap_end(&s.k);
 	session_close(&s);
 	if (s.junit_failed)
 		return EXIT_FAIL;
 	fprintf(stderr, "iorfd-conform: %d passed, %d failed, %d skipped\n",
 		s.k.pass + s.k.xfail + s.k.xpass, s.k.fail + s.k.error, s.k.skip);
-	if (s.k.fail || s.k.error)
+	if (s.stray_lines)
+		fprintf(stderr,
+			"iorfd-conform: the kernel logged %d problem line(s) outside any case "
+			"(see the KTAP diagnostics): the run fails\n",
+			s.stray_lines);
+	if (s.k.fail || s.k.error || s.stray_lines)
 		return EXIT_FAIL;
 	return s.k.pass + s.k.xfail + s.k.xpass ? EXIT_PASS : EXIT_NOTHING_RAN;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,14 @@
 #include "runner.h"
 
 #define STDERR_TAIL 600
+/*
+ * A killed process is normally gone within milliseconds.  One that is not
+ * after this long is stuck in the kernel (say, in its exit path on a lock
+ * that a kernel oops left held) and may never go.
+ */
+#define KILL_GRACE_MS 3000
+/* Threads of a stuck process named in its failure message. */
+#define STUCK_MAX_THREADS 4
 
 int runner_init(struct runner *r, const struct target_ops *ops, int timeout_ms)
 {
@@ -70,30 +80,143 @@ static void describe_timeout(const struct iorfd_case *c, struct case_result *res
 
 static void child(const struct runner *r, const struct iorfd_case *c, int errfd)
 {
+	/*
+	 * stdout too: the suite's stdout is the KTAP stream, and a child that
+	 * never exits (stuck in the kernel) would hold it open, so a reader
+	 * waiting for its end would wait for ever.
+	 */
+	dup2(errfd, STDOUT_FILENO);
 	dup2(errfd, STDERR_FILENO);
 	case_execute(c, r->ops, r->res);
 	/* exit(), not _exit(): coverage builds write their counters here. */
 	exit(0);
 }
 
-static int wait_child(pid_t pid, int timeout_ms, int *status)
+/* 1 once the process behind @pidfd has exited (all its threads), 0 after @ms. */
+static int wait_exit(int pidfd, int ms)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	struct pollfd p = { .fd = pidfd, .events = POLLIN };
 	int n;
 
+	do
+		n = poll(&p, 1, ms);
+	while (n < 0 && errno == EINTR);
+	return n > 0;
+}
+
+/*
+ * Waits for the case's process until @timeout_ms, then kills it.  Returns
+ * 0 (exited, @status filled), -ETIMEDOUT (killed at the deadline and
+ * reaped), -EDEADLK (killed, but still there KILL_GRACE_MS later: left
+ * unreaped, since waitpid() could block for ever), or another -errno.
+ */
+static int wait_child(pid_t pid, int timeout_ms, int *status)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	bool exited;
+
 	if (pidfd < 0)
 		return -errno;
-	do
-		n = poll(&p, 1, timeout_ms);
-	while (n < 0 && errno == EINTR);
-	close(pidfd);
-	if (n == 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, status, 0);
-		return -ETIMEDOUT;
+	if (wait_exit(pidfd, timeout_ms)) {
+		close(pidfd);
+		return waitpid(pid, status, 0) == pid ? 0 : -errno;
 	}
-	return waitpid(pid, status, 0) == pid ? 0 : -errno;
+	kill(pid, SIGKILL);
+	exited = wait_exit(pidfd, KILL_GRACE_MS);
+	close(pidfd);
+	if (!exited)
+		return -EDEADLK;
+	waitpid(pid, status, 0);
+	return -ETIMEDOUT;
+}
+
+/* /proc/PID/FILE, or /proc/PID/task/TID/FILE for one thread (@tid > 0). */
+static int proc_open(pid_t pid, pid_t tid, const char *file)
+{
+	char path[96];
+
+	if (tid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)pid, (int)tid, file);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* The first line of a /proc file, or "unreadable". */
+static void proc_line(pid_t pid, pid_t tid, const char *file, char *out, size_t len)
+{
+	int fd = proc_open(pid, tid, file);
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		n = read(fd, out, len - 1);
+		close(fd);
+	}
+	if (n <= 0) {
+		snprintf(out, len, "unreadable");
+		return;
+	}
+	out[n] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/* The state letter of stat (R, S, D, Z...), or '?'. */
+static char proc_state(pid_t pid, pid_t tid)
+{
+	char buf[512], *close_paren;
+
+	proc_line(pid, tid, "stat", buf, sizeof(buf));
+	/* "pid (comm) S ...": comm may itself hold spaces and parentheses. */
+	close_paren = strrchr(buf, ')');
+	return close_paren && close_paren[1] == ' ' && close_paren[2] ? close_paren[2] : '?';
+}
+
+/*
+ * The threads other than the leader: when a kernel oops killed the thread
+ * group leader, the leader shows Z and the thread that is stuck is another.
+ * wchan is where a task sleeps: a symbol, or "0" without kallsyms.
+ */
+static void describe_threads(pid_t pid, char *out, size_t len)
+{
+	char dir[64], wchan[128];
+	struct dirent *d;
+	size_t used = 0;
+	int shown = 0;
+	DIR *tasks;
+
+	out[0] = '\0';
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	tasks = opendir(dir);
+	if (!tasks)
+		return;
+	while ((d = readdir(tasks)) && shown < STUCK_MAX_THREADS && used < len) {
+		pid_t tid = atoi(d->d_name);
+
+		if (tid <= 0 || tid == pid)
+			continue;
+		proc_line(pid, tid, "wchan", wchan, sizeof(wchan));
+		used += snprintf(out + used, len - used, "; thread %d: state %c, wchan %s",
+				 (int)tid, proc_state(pid, tid), wchan);
+		shown++;
+	}
+	closedir(tasks);
+}
+
+/*
+ * Nothing waits for the process again.  Its SIGKILL is pending, so it runs
+ * no more user code and will not write to r->res, which the next case may
+ * then reuse.
+ */
+static void describe_stuck(struct case_result *res, pid_t pid)
+{
+	char wchan[128], threads[320];
+
+	proc_line(pid, 0, "wchan", wchan, sizeof(wchan));
+	describe_threads(pid, threads, sizeof(threads));
+	result_fail(res, VERDICT_TIMEOUT, NULL,
+		    "the case's process (pid %d) did not exit within %d ms of SIGKILL: stuck in "
+		    "the kernel (state %c, wchan %s%s); left unreaped, the run goes on without it",
+		    (int)pid, KILL_GRACE_MS, proc_state(pid, 0), wchan, threads);
 }
 
 /*
@@ -176,9 +299,10 @@ void runner_finish(struct runner *r, const struct iorfd_case *c)
 		return; /* runner_start recorded why */
 	/* The deadline counts from the start: other cases may have run meanwhile. */
 	err = wait_child(r->pid, left, &status);
-	r->pid = -1;
-	if (err == -ETIMEDOUT) {
+	if (err == -ETIMEDOUT || err == -EDEADLK) {
 		describe_timeout(c, res, r->timeout_ms);
+		if (err == -EDEADLK)
+			describe_stuck(res, r->pid);
 	} else if (err) {
 		result_fail(res, VERDICT_ERROR, NULL, "waiting for the case's process: %s",
 			    strerror(-err));
@@ -191,6 +315,7 @@ void runner_finish(struct runner *r, const struct iorfd_case *c)
 			    WEXITSTATUS(status));
 		attach_stderr_tail(res, errfd);
 	}
+	r->pid = -1;
 	close(errfd);
 }
 

@@ -2,7 +2,9 @@
 /*
  * Runs cases in child processes with a deadline each.  A case that crashes,
  * trips an assertion of the selftests library or hangs costs its own verdict
- * and nothing else.
+ * and nothing else.  So does one whose process a kernel bug leaves unable to
+ * die (stuck in the kernel after SIGKILL): it is reported and left behind,
+ * never waited for again.
  */
 #ifndef IORFD_RUNNER_H
 #define IORFD_RUNNER_H

@@ -85,6 +85,7 @@ static void check_every_key_common(void)
 	assert_string_equal(cs->file, DATA_DIR "every_key.yaml");
 	assert_string_equal(cs->name, "every-key");
 	assert_string_equal(cs->summary, "Every key the loader knows, with per-revision values");
+	assert_string_equal(cs->crash_risk, "B6: a NULL dereference with slots_lock held");
 	assert_loc(&cs->loc, 3, 1);
 	assert_int_equal(cs->revisions, (1u << IORFD_V1) | (1u << IORFD_V3));
 	assert_int_equal(cs->nr_reqs, 3);
@@ -229,6 +230,7 @@ static void test_defaults(void **state)
 	load_ok(DATA_DIR "minimal.yaml", IORFD_V2);
 	assert_string_equal(cs->name, "minimal");
 	assert_string_equal(cs->summary, "");
+	assert_string_equal(cs->crash_risk, "");
 	assert_int_equal(cs->nr_reqs, 0);
 	assert_int_equal(cs->revisions, IORFD_ALL_REVS);
 	assert_int_equal(cs->channels[0].kind, CHAN_PIPES);
@@ -276,6 +278,19 @@ static void test_numbers(void **state)
 	assert_int_equal(cs->regions[2].size, 0x1000);
 	assert_int_equal(cs->regions[3].expect_errno, EEXIST);
 	assert_int_equal(cs->vcpus[0].steps[0].value, UINT64_MAX);
+}
+
+/* crash_risk takes any text, quoted or not; it is what the skip line shows. */
+static void test_crash_risk(void **state)
+{
+	static const char text[] = "case: t\n"
+				   "crash_risk: B6 oopses RFC v3 (NULL dereference)\n"
+				   "vcpus: [{program: [{op: sync}]}]\n";
+	struct case_error err = {{0}};
+
+	if (load_text(text, IORFD_V3, &err))
+		fail_msg("%s", err.msg);
+	assert_string_equal(cs->crash_risk, "B6 oopses RFC v3 (NULL dereference)");
 }
 
 /* Cut the good file at every byte: each prefix loads or fails cleanly. */
@@ -424,6 +439,20 @@ static const struct err_case err_cases[] = {
 	 "2:16: requirement ID 'WIRE-1234567890AB' is longer than 15 characters"},
 	{"requirement twice", IORFD_V1, "case: t\nrequirements: [WIRE-1, WIRE-1]\n" SYNC_VCPU,
 	 "2:24: requirement 'WIRE-1' listed twice"},
+	{"crash_risk as a list", IORFD_V1, "case: t\ncrash_risk: [B6]\n" SYNC_VCPU,
+	 "2:13: expected a string (the reason), found a sequence"},
+	{"crash_risk as a mapping", IORFD_V1, "case: t\ncrash_risk: {why: B6}\n" SYNC_VCPU,
+	 "2:13: expected a string (the reason), found a mapping"},
+	{"crash_risk empty", IORFD_V1, "case: t\ncrash_risk:\n" SYNC_VCPU,
+	 "2:12: expected a string (the reason), found an empty value"},
+	{"crash_risk as a boolean", IORFD_V1, "case: t\ncrash_risk: true\n" SYNC_VCPU,
+	 "2:13: crash_risk wants the reason as a string, not true"},
+	{"crash_risk empty string", IORFD_V1, "case: t\ncrash_risk: \"\"\n" SYNC_VCPU,
+	 "2:13: crash_risk needs a reason"},
+	{"crash_risk on two lines", IORFD_V1, "case: t\ncrash_risk: |\n  B6\n  oops\n" SYNC_VCPU,
+	 "2:13: crash_risk must be one line"},
+	{"crash_risk cannot vary", IORFD_V1, "case: t\ncrash_risk: {v3: B6}\n" SYNC_VCPU,
+	 "2:13: 'crash_risk' cannot vary by revision"},
 	{"unknown kind", IORFD_V1, "case: t\nchannels: {dev: {kind: tcp}}\n" SYNC_VCPU,
 	 "2:24: unknown kind 'tcp' (expected stream, seqpacket, pipes or fifos)"},
 	{"unknown errno", IORFD_V1,
@@ -707,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_revision_outside_set),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_crash_risk),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_host_register_forms),
 		cmocka_unit_test(test_wide_steps),

@@ -108,6 +108,7 @@ static void check_case(const struct iorfd_case *c)
 	check_str(c->name, sizeof(c->name));
 	check(c->name[0]);
 	check_str(c->summary, sizeof(c->summary));
+	check_str(c->crash_risk, sizeof(c->crash_risk));
 	check_loc(c, &c->loc);
 	check(c->revisions && !(c->revisions & ~IORFD_ALL_REVS));
 

@@ -14,7 +14,13 @@
  *   --standin-exit N    exit with N (default 0)
  *   --standin-hang      sleep forever after printing the KTAP header
  *   --standin-reboot    reboot the machine abruptly (no sync, no markers)
- *   --standin-oops      log a fake "Oops:" line through /dev/kmsg, then exit
+ *   --standin-oops      log a fake "Oops:" line through /dev/kmsg (before the
+ *                       switches that do not return)
+ *   --standin-oops-late leave a process behind that logs the fake "Oops:" once
+ *                       the guest's init has begun sending the results, after
+ *                       the suite's end
+ *   --standin-kmsg-checked  print the suite's "# kernel log checked around
+ *                       every case" line, which vm-run.sh trusts
  *   --standin-segv      die of SIGSEGV
  *   --standin-forge     write a results frame with a wrong checksum to the
  *                       guest's data port (before init's real one, or
@@ -28,6 +34,8 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /*
@@ -64,10 +72,45 @@ static int write_json(const char *path, const char *token, int code)
 	return fclose(f);
 }
 
+static void fake_oops(void)
+{
+	static const char msg[] = "<1>Oops: 0000 [#1] standin fake oops\n";
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd < 0 || write(fd, msg, sizeof(msg) - 1) < 0)
+		perror("standin: /dev/kmsg");
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * A child that outlives the suite and logs the oops once init writes
+ * /out/dmesg.txt, its first step in sending the results: after the suite-end
+ * marker on the console.  It lets go of stdout and stderr first, so init
+ * need not wait for it to finish copying the suite's output.
+ */
+static void oops_late(void)
+{
+	const struct timespec tick = { .tv_nsec = 1000000 };
+	struct stat st;
+	int i;
+
+	fflush(NULL);
+	if (fork() != 0)
+		return;
+	close(STDOUT_FILENO);
+	close(STDERR_FILENO);
+	for (i = 0; i < 60000 && stat("/out/dmesg.txt", &st); i++)
+		nanosleep(&tick, NULL);
+	fake_oops();
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *json = NULL, *token = "none";
 	int code = 0, hang = 0, do_reboot = 0, oops = 0, forge = 0, segv = 0;
+	int late = 0, checked = 0;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -87,9 +130,15 @@ int main(int argc, char **argv)
 			forge = 1;
 		else if (!strcmp(argv[i], "--standin-segv"))
 			segv = 1;
+		else if (!strcmp(argv[i], "--standin-oops-late"))
+			late = 1;
+		else if (!strcmp(argv[i], "--standin-kmsg-checked"))
+			checked = 1;
 	}
 
 	printf("KTAP version 1\n1..2\n");
+	if (checked)
+		printf("# kernel log checked around every case (/dev/kmsg)\n");
 	/* looks like a crash report but is ours: the runner must not count it */
 	printf("# standin: BUG: Oops: Kernel panic (suite text, not a kernel message)\n");
 	printf("ok 1 standin.args argc=%d\n", argc);
@@ -108,6 +157,10 @@ int main(int argc, char **argv)
 		if (fd >= 0)
 			close(fd);
 	}
+	if (oops)
+		fake_oops();
+	if (late)
+		oops_late();
 	if (segv)
 		raise(SIGSEGV);
 	if (hang)
@@ -117,15 +170,6 @@ int main(int argc, char **argv)
 		reboot(RB_AUTOBOOT);
 		perror("standin: reboot");
 		return 3;
-	}
-	if (oops) {
-		int fd = open("/dev/kmsg", O_WRONLY);
-		static const char msg[] = "<1>Oops: 0000 [#1] standin fake oops\n";
-
-		if (fd < 0 || write(fd, msg, sizeof(msg) - 1) < 0)
-			perror("standin: /dev/kmsg");
-		if (fd >= 0)
-			close(fd);
 	}
 	if (json && write_json(json, token, code))
 		return 3;

@@ -172,6 +172,28 @@ check "abrupt reboot during the suite: named" result_is reboot guest-reset
 vm oops --kernel "$KERNEL" -- --standin-oops
 check "Oops in the kernel log with a passing suite: exit 1" exit_is 1
 check "Oops: named, console shown" stderr_has oops "Oops: 0000 [#1] standin fake oops"
+check "Oops: result kernel-crash" result_is oops kernel-crash
+
+# A suite that read the kernel log around every case has tied the report to
+# a case itself (an expectation may have made it XFAIL): its exit code holds.
+vm oops-checked --kernel "$KERNEL" -- --standin-oops --standin-kmsg-checked
+check "Oops the finished suite checked for: the suite's exit 0" exit_is 0
+check "Oops the finished suite checked for: result suite-exit" result_is oops-checked suite-exit
+check "Oops the finished suite checked for: said so" \
+	stderr_has oops-checked "the suite checked the kernel log around every case"
+
+# ...but only when it finished: a suite stopped at its limit did not.  With
+# nothing more from the guest, the crash grace ends the run early.
+vm oops-hang --kernel "$KERNEL" --timeout 60 --crash-grace 3 -- \
+	--standin-oops --standin-kmsg-checked --standin-hang
+check "Oops, then a hung suite that checked the log: exit 1" exit_is 1
+check "Oops, then a hung suite: result kernel-crash" result_is oops-hang kernel-crash
+check "Oops, then a silent guest: stopped after the 3 s grace, well before 60 s" wall_below 20
+
+# ...and a report after the suite's end is one it never saw.
+vm oops-late --kernel "$KERNEL" -- --standin-kmsg-checked --standin-oops-late
+check "Oops after the suite ended: exit 1" exit_is 1
+check "Oops after the suite ended: result kernel-crash" result_is oops-late kernel-crash
 
 # ---- cannot test -----------------------------------------------------------
 vm nokernel --kernel /nonexistent
