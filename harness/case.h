@@ -26,6 +26,9 @@
 #define CASE_MAX_STEPS	 256
 #define CASE_MAX_EXPECT	 512
 #define CASE_MAX_REQS	 16
+/* timeout_ms bounds: long enough for a slow TCG guest, short of the run's default. */
+#define CASE_MIN_TIMEOUT_MS 500
+#define CASE_MAX_TIMEOUT_MS 600000
 
 struct src_loc {
 	const char *file; /* points at iorfd_case.file */
@@ -277,6 +280,12 @@ struct iorfd_case {
 	 * alone, and on a real kernel only when asked to.
 	 */
 	char crash_risk[200];
+	/*
+	 * The case's own limit (timeout_ms), when shorter than the run's: a
+	 * case that takes milliseconds on a conforming implementation need not
+	 * wait the run's full limit on one that hangs.  0: the run's.
+	 */
+	int timeout_ms;
 	struct src_loc loc;
 	enum iorfd_rev rev;	/* the revision this was loaded for */
 	unsigned int revisions; /* bit per enum iorfd_rev the case applies to */

@@ -1722,9 +1722,14 @@ static int load_root(struct loader *l, const struct ynode *root)
 {
 	static const char *const keys[] = {"case",	"summary",  "crash_risk", "requirements",
 					   "revisions", "channels", "regions",	  "vcpus",
-					   "expect",	"host",	    NULL};
+					   "expect",	"host",	    "timeout_ms", NULL};
+	const struct ynode *n;
 
 	if (want_map(l, root) || check_keys(l, root, keys))
+		return -1;
+	n = ymap_find(root, "timeout_ms", NULL);
+	if (n && (fixed(l, n, "timeout_ms") ||
+		  get_int(l, n, CASE_MIN_TIMEOUT_MS, CASE_MAX_TIMEOUT_MS, &l->c->timeout_ms)))
 		return -1;
 	if (load_header(l, root) || load_named(l, root, "channels", load_channel) ||
 	    load_named(l, root, "regions", load_region) || load_vcpus(l, root) ||

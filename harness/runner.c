@@ -23,7 +23,7 @@
  * after this long is stuck in the kernel (say, in its exit path on a lock
  * that a kernel oops left held) and may never go.
  */
-#define KILL_GRACE_MS 3000
+#define KILL_GRACE_MS 2000
 /* Threads of a stuck process named in its failure message. */
 #define STUCK_MAX_THREADS 4
 
@@ -292,7 +292,8 @@ void runner_finish(struct runner *r, const struct iorfd_case *c)
 {
 	struct case_result *res = r->res;
 	uint64_t spent = now_ms() - r->started_ms;
-	int left = spent >= (uint64_t)r->timeout_ms ? 0 : r->timeout_ms - (int)spent;
+	int limit = c->timeout_ms && c->timeout_ms < r->timeout_ms ? c->timeout_ms : r->timeout_ms;
+	int left = spent >= (uint64_t)limit ? 0 : limit - (int)spent;
 	int errfd = r->errfd, status = 0, err;
 
 	if (r->pid < 0)
@@ -300,7 +301,7 @@ void runner_finish(struct runner *r, const struct iorfd_case *c)
 	/* The deadline counts from the start: other cases may have run meanwhile. */
 	err = wait_child(r->pid, left, &status);
 	if (err == -ETIMEDOUT || err == -EDEADLK) {
-		describe_timeout(c, res, r->timeout_ms);
+		describe_timeout(c, res, limit);
 		if (err == -EDEADLK)
 			describe_stuck(res, r->pid);
 	} else if (err) {

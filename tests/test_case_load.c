@@ -86,6 +86,7 @@ static void check_every_key_common(void)
 	assert_string_equal(cs->name, "every-key");
 	assert_string_equal(cs->summary, "Every key the loader knows, with per-revision values");
 	assert_string_equal(cs->crash_risk, "B6: a NULL dereference with slots_lock held");
+	assert_int_equal(cs->timeout_ms, 2500);
 	assert_loc(&cs->loc, 3, 1);
 	assert_int_equal(cs->revisions, (1u << IORFD_V1) | (1u << IORFD_V3));
 	assert_int_equal(cs->nr_reqs, 3);
@@ -231,6 +232,7 @@ static void test_defaults(void **state)
 	assert_string_equal(cs->name, "minimal");
 	assert_string_equal(cs->summary, "");
 	assert_string_equal(cs->crash_risk, "");
+	assert_int_equal(cs->timeout_ms, 0);
 	assert_int_equal(cs->nr_reqs, 0);
 	assert_int_equal(cs->revisions, IORFD_ALL_REVS);
 	assert_int_equal(cs->channels[0].kind, CHAN_PIPES);
@@ -553,6 +555,11 @@ static const struct err_case err_cases[] = {
 	{"errno on close_fds", IORFD_V1,
 	 STEP("{op: host, action: close_fds, channel: dev, errno: EBADF}"),
 	 "8:60: close_fds cannot fail"},
+	{"timeout_ms too small", IORFD_V1, "case: t\ntimeout_ms: 10\n" SYNC_VCPU,
+	 "2:13: 10 is not in 500..600000"},
+	{"timeout_ms per revision", IORFD_V1,
+	 "case: t\ntimeout_ms: {v1: 1000, v3: 2000}\n" SYNC_VCPU,
+	 "2:13: 'timeout_ms' cannot vary by revision"},
 	{"nested too deeply", IORFD_V1,
 	 "case: t\nsummary: "
 	 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]"
