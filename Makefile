@@ -16,7 +16,9 @@ KSRC_TAR ?= /usr/src/linux-source-6.1.tar.xz
 BUILD	 ?= build
 CC	 ?= gcc
 RUN_ARGS ?=
-JOBS	 ?= $(shell nproc)
+# Cases in flight for make run/check.  Most of a case's time is waiting (a
+# device's delay, a signal, VM teardown), so twice the CPUs keeps them busy.
+JOBS	 ?= $(shell echo $$(( $$(nproc) * 2 )))
 
 ifeq ($(KSRC),)
 KTREE	:= $(BUILD)/linux-source-6.1
@@ -140,7 +142,7 @@ FIXTURE_KERNELS ?= ../shared/kernels
 check: deps
 	@$(MAKE) --no-print-directory all unit
 	./iorfd-conform lint cases/
-	./iorfd-conform --target reference --revision all -j 2 cases/
+	./iorfd-conform --target reference --revision all -j $(JOBS) cases/
 	./iorfd-conform selftest --quick cases/
 	@$(MAKE) --no-print-directory check-report
 	@$(MAKE) --no-print-directory check-asan

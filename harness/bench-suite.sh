@@ -58,8 +58,13 @@ awk -v wall_us=$((t1 - t0)) -v rc=$rc -v args="$*" '
 		printf "# suite speed: iorfd-conform --target reference %s: %d cases ran, exit %d\n", args, n, rc
 		printf "#   wall %.2f s; phases summed over cases: setup %.2f s + run %.2f s + check %.3f s = %.2f s\n", \
 			w, s / 1e6, r / 1e6, c / 1e6, ph
-		printf "#   outside the phases (child per case, case load, VM teardown, KTAP/JSON): %.2f s\n", w - ph
-		if (n)
+		# Under -j the phases of several cases overlap: their sum is CPU-ish time, not wall.
+		par = args ~ /(^| )(-j|--jobs)/
+		if (par)
+			printf "#   cases overlap (-j): %.1f cases in flight on average\n", (w > 0 ? ph / w : 0)
+		else
+			printf "#   outside the phases (child per case, case load, VM teardown, KTAP/JSON): %.2f s\n", w - ph
+		if (n && !par)
 			printf "#   per case: wall %.1f ms, setup %.1f ms, run %.1f ms, check %.2f ms\n", \
 				wall_us / n / 1e3, s / n / 1e3, r / n / 1e3, c / n / 1e3
 		printf "#   slowest: %s %.0f ms, %s %.0f ms, %s %.0f ms (setup+run+check)\n", \

@@ -27,6 +27,7 @@
 #include "ktap.h"
 #include "registry.h"
 #include "runner.h"
+#include "scheduler.h"
 #include "target.h"
 
 int cmd_bench(int argc, char **argv); /* bench: harness/bench.c */
@@ -715,42 +716,42 @@ static void progress(const struct session *s, int i, int n, const struct iorfd_c
 		fprintf(stderr, "\r\033[K");
 }
 
-/* A case at a revision the target does not speak is a skip, with that reason. */
-static bool skip_rev(struct session *s, const struct iorfd_case *c)
+/*
+ * Why @c is not to run here, into @why: a revision the target does not
+ * speak, or a crash risk on a real kernel without --allow-crash (run such
+ * a case in a throwaway VM).  false: it runs.
+ */
+static bool skip_reason(const struct session *s, const struct iorfd_case *c, char *why,
+			size_t len)
 {
-	char why[64];
-
-	if (!s->probe->rev_known || s->probe->rev == c->rev)
-		return false;
-	snprintf(why, sizeof(why), "target speaks %s", rev_name(s->probe->rev));
-	ktap_skip(&s->k, c->name, c->rev, why);
-	if (s->json)
-		json_skip(s->json, c->name, c->file, c->rev, why);
-	return true;
+	if (s->probe->rev_known && s->probe->rev != c->rev) {
+		snprintf(why, len, "target speaks %s", rev_name(s->probe->rev));
+		return true;
+	}
+	if (c->crash_risk[0] && s->ops == &target_kernel && !s->o->allow_crash) {
+		snprintf(why, len,
+			 "crash risk: %s; run it in a VM: iorfd-conform vm ..., or pass --allow-crash",
+			 c->crash_risk);
+		return true;
+	}
+	return false;
 }
 
-/*
- * A case that may crash or wedge the kernel runs on a real kernel only when
- * asked to (in a throwaway VM, say); elsewhere it is a skip that says how.
- */
-static bool skip_crash_risk(struct session *s, const struct iorfd_case *c)
+static void report_skip(struct session *s, const struct iorfd_case *c, const char *why)
 {
-	char why[sizeof(c->crash_risk) + 128];
-
-	if (!c->crash_risk[0] || s->ops != &target_kernel || s->o->allow_crash)
-		return false;
-	snprintf(why, sizeof(why),
-		 "crash risk: %s; run it in a VM: iorfd-conform vm ..., or pass --allow-crash",
-		 c->crash_risk);
 	ktap_skip(&s->k, c->name, c->rev, why);
 	if (s->json)
 		json_skip(s->json, c->name, c->file, c->rev, why);
-	return true;
 }
 
 static bool skip_case(struct session *s, const struct iorfd_case *c)
 {
-	return skip_rev(s, c) || skip_crash_risk(s, c);
+	char why[sizeof(c->crash_risk) + 128];
+
+	if (!skip_reason(s, c, why, sizeof(why)))
+		return false;
+	report_skip(s, c, why);
+	return true;
 }
 
 static void report_one(struct session *s, const struct iorfd_case *c, struct case_result *res)
@@ -775,57 +776,50 @@ static void run_one(struct session *s, const struct iorfd_case *c)
 	report_one(s, c, s->rn.res);
 }
 
-/*
- * -j: item i starts once item i - jobs has finished and been reported, so
- * results come out in plan order while up to @jobs cases run.  Only the
- * first @nr items: the caller runs the rest (crash_risk) one at a time.
- */
+/* -j, through the scheduler: loading and reporting stay here. */
+struct par_ctx {
+	struct session *s;
+	const struct plan *p;
+};
+
+static int par_load(void *arg, int i, struct iorfd_case *c, char *why, size_t len)
+{
+	struct par_ctx *pc = arg;
+	struct case_error err;
+
+	if (case_load(pc->p->items[i].path, pc->p->items[i].rev, c, &err)) {
+		/* The file changed since the plan was made. */
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	progress(pc->s, i, pc->p->nr, c);
+	return skip_reason(pc->s, c, why, len) ? 1 : 0;
+}
+
+static void par_report(void *arg, const struct iorfd_case *c, struct case_result *res,
+		       const char *why)
+{
+	struct par_ctx *pc = arg;
+
+	if (res)
+		report_one(pc->s, c, res);
+	else
+		report_skip(pc->s, c, why);
+}
+
+/* Only the first @nr items: the caller runs the rest (crash_risk) one at a time. */
 static int run_parallel(struct session *s, const struct plan *p, int nr, int jobs)
 {
-	struct iorfd_case *cs = calloc(jobs, sizeof(*cs));
-	struct runner *rns = calloc(jobs, sizeof(*rns));
-	bool *busy = calloc(jobs, sizeof(*busy));
-	struct case_error err;
-	int i, k, ret = 0;
+	static const struct sched_ops ops = { .load = par_load, .report = par_report };
+	struct sched_cfg cfg = {
+		.ops = s->ops,
+		.timeout_ms = s->o->timeout_ms,
+		.seed = s->o->seed,
+		.jobs = jobs,
+	};
+	struct par_ctx pc = { .s = s, .p = p };
 
-	for (k = 0; cs && rns && busy && k < jobs; k++) {
-		if (runner_init(&rns[k], s->ops, s->o->timeout_ms))
-			break;
-		rns[k].seed = s->o->seed;
-	}
-	if (!cs || !rns || !busy || k < jobs)
-		ret = -1;
-	for (i = 0; !ret && i < nr + jobs; i++) {
-		int slot = i % jobs;
-
-		if (busy[slot]) {
-			runner_finish(&rns[slot], &cs[slot]);
-			report_one(s, &cs[slot], rns[slot].res);
-			busy[slot] = false;
-		}
-		if (i >= nr)
-			continue;
-		if (case_load(p->items[i].path, p->items[i].rev, &cs[slot], &err)) {
-			fprintf(stderr, "%s\n", err.msg);
-			ret = -1;
-			break;
-		}
-		progress(s, i, p->nr, &cs[slot]);
-		if (skip_case(s, &cs[slot]))
-			continue;
-		runner_start(&rns[slot], &cs[slot]);
-		busy[slot] = true;
-	}
-	for (k = 0; rns && k < jobs; k++) {
-		if (busy && busy[k])
-			runner_finish(&rns[k], &cs[k]);
-		if (rns[k].res)
-			runner_fini(&rns[k]);
-	}
-	free(busy);
-	free(rns);
-	free(cs);
-	return ret;
+	return sched_run(&cfg, nr, &ops, &pc);
 }
 
 static int session_open(struct session *s, const struct case_list *l)

@@ -288,12 +288,24 @@ void runner_start(struct runner *r, const struct iorfd_case *c)
 	r->errfd = errfd;
 }
 
+/* The case's own limit when shorter than the run's (timeout_ms). */
+static int case_limit(const struct runner *r, const struct iorfd_case *c)
+{
+	return c->timeout_ms && c->timeout_ms < r->timeout_ms ? c->timeout_ms : r->timeout_ms;
+}
+
+int runner_time_left(const struct runner *r, const struct iorfd_case *c)
+{
+	uint64_t spent = now_ms() - r->started_ms;
+	int limit = case_limit(r, c);
+
+	return spent >= (uint64_t)limit ? 0 : limit - (int)spent;
+}
+
 void runner_finish(struct runner *r, const struct iorfd_case *c)
 {
 	struct case_result *res = r->res;
-	uint64_t spent = now_ms() - r->started_ms;
-	int limit = c->timeout_ms && c->timeout_ms < r->timeout_ms ? c->timeout_ms : r->timeout_ms;
-	int left = spent >= (uint64_t)limit ? 0 : limit - (int)spent;
+	int limit = case_limit(r, c), left = runner_time_left(r, c);
 	int errfd = r->errfd, status = 0, err;
 
 	if (r->pid < 0)

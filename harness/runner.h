@@ -37,5 +37,7 @@ void runner_run(struct runner *r, const struct iorfd_case *c);
  */
 void runner_start(struct runner *r, const struct iorfd_case *c);
 void runner_finish(struct runner *r, const struct iorfd_case *c);
+/* Milliseconds until the started case's deadline (0: due now). */
+int runner_time_left(const struct runner *r, const struct iorfd_case *c);
 
 #endif /* IORFD_RUNNER_H */
