@@ -445,26 +445,35 @@ static void test_cite_outside_revisions(void **state)
 	free(c);
 }
 
+/* What registry_report() prints for @cited. */
+static char *report_text(const struct registry *reg, const bool *cited)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_non_null(f);
+	registry_report(reg, cited, f);
+	assert_int_equal(fclose(f), 0);
+	return out;
+}
+
 static void test_report(void **state)
 {
 	bool cited[4] = {true, false, false, false};
 	struct registry reg;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *out;
 
 	write_tmp(small_text);
 	load_ok(tmp_path, &reg);
-	f = open_memstream(&out, &len);
-	assert_non_null(f);
-	registry_report(&reg, cited, f);
-	cited[3] = true;
-	registry_report(&reg, cited, f);
-	assert_int_equal(fclose(f), 0);
+	out = report_text(&reg, cited);
 	assert_string_equal(out, "lint: 4 requirements, 1 cited by a case; MUST without a case: "
 				 "BUG-B7\n"
-				 "lint: cited/total by group: WIRE 1/2 REG 0/1 BUG 0/1\n"
-				 "lint: 4 requirements, 2 cited by a case; MUST without a case: "
+				 "lint: cited/total by group: WIRE 1/2 REG 0/1 BUG 0/1\n");
+	free(out);
+	cited[3] = true;
+	out = report_text(&reg, cited);
+	assert_string_equal(out, "lint: 4 requirements, 2 cited by a case; MUST without a case: "
 				 "none\n"
 				 "lint: cited/total by group: WIRE 1/2 REG 0/1 BUG 1/1\n");
 	free(out);
@@ -481,18 +490,13 @@ static void test_report_untestable(void **state)
 		"     untestable: needs another architecture}\n";
 	bool cited[2] = {false, false};
 	struct registry reg;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *out;
 
 	write_tmp(text);
 	load_ok(tmp_path, &reg);
 	assert_string_equal(reg.reqs[1].untestable, "needs another architecture");
 	assert_null(reg.reqs[0].untestable);
-	f = open_memstream(&out, &len);
-	assert_non_null(f);
-	registry_report(&reg, cited, f);
-	assert_int_equal(fclose(f), 0);
+	out = report_text(&reg, cited);
 	assert_string_equal(out, "lint: 2 requirements, 0 cited by a case; MUST without a case: "
 				 "REG-1\n"
 				 "lint: REG-2 not testable here: needs another architecture\n"
