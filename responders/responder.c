@@ -195,7 +195,10 @@ static bool answer(struct responder *r, struct tx_entry *e, const struct wire_cm
 		result_fail(r->res, VERDICT_ERROR, NULL,
 			    "channel %s: register model full (%d registers)", r->cfg->name,
 			    REGMODEL_MAX);
+	/* hold + close: the device goes away only when the timeline says so. */
 	if (fault == RF_CLOSE) {
+		if (rule->hold)
+			wait_release(r, rule);
 		close_device(r);
 		return false;
 	}
