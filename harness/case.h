@@ -270,6 +270,13 @@ struct case_expect {
 	int nr_order;
 };
 
+/* The VMM's SIGPIPE disposition while the case runs (BUG-B13). */
+enum vmm_sigpipe {
+	VMM_SIGPIPE_IGNORE,  /* SIG_IGN, as most VMMs (the default) */
+	VMM_SIGPIPE_DEFAULT, /* SIG_DFL: a SIGPIPE kills the VMM */
+	VMM_SIGPIPE_HANDLER, /* a handler that does nothing, without SA_RESTART */
+};
+
 struct iorfd_case {
 	char file[256]; /* path as given on the command line */
 	char name[CASE_NAME_MAX];
@@ -286,6 +293,7 @@ struct iorfd_case {
 	 * wait the run's full limit on one that hangs.  0: the run's.
 	 */
 	int timeout_ms;
+	enum vmm_sigpipe sigpipe;
 	struct src_loc loc;
 	enum iorfd_rev rev;	/* the revision this was loaded for */
 	unsigned int revisions; /* bit per enum iorfd_rev the case applies to */

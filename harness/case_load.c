@@ -1722,11 +1722,19 @@ static int load_root(struct loader *l, const struct ynode *root)
 {
 	static const char *const keys[] = {"case",	"summary",  "crash_risk", "requirements",
 					   "revisions", "channels", "regions",	  "vcpus",
-					   "expect",	"host",	    "timeout_ms", NULL};
+					   "expect",	"host",	    "timeout_ms", "vmm_sigpipe",
+					   NULL};
+	static const char *const sigpipe[] = {"ignore", "default", "handler", NULL};
 	const struct ynode *n;
+	int v;
 
 	if (want_map(l, root) || check_keys(l, root, keys))
 		return -1;
+	n = ymap_find(root, "vmm_sigpipe", NULL);
+	if (n && (fixed(l, n, "vmm_sigpipe") ||
+		  get_enum(l, n, sigpipe, "vmm_sigpipe", "ignore, default or handler", &v)))
+		return -1;
+	l->c->sigpipe = n ? v : VMM_SIGPIPE_IGNORE;
 	n = ymap_find(root, "timeout_ms", NULL);
 	if (n && (fixed(l, n, "timeout_ms") ||
 		  get_int(l, n, CASE_MIN_TIMEOUT_MS, CASE_MAX_TIMEOUT_MS, &l->c->timeout_ms)))

@@ -91,17 +91,32 @@ static void on_sigusr1(int sig)
 {
 }
 
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Like most VMMs the harness ignores SIGPIPE, so a device that closed its
+ * end makes writes fail with EPIPE; a case may ask for the default action or
+ * a handler instead, which an implementation must survive too (BUG-B13).
+ */
+static void set_sigpipe(enum vmm_sigpipe how)
+{
+	struct sigaction sa = { .sa_handler = on_sigpipe }; /* no SA_RESTART */
+
+	if (how == VMM_SIGPIPE_HANDLER)
+		sigaction(SIGPIPE, &sa, NULL);
+	else
+		signal(SIGPIPE, how == VMM_SIGPIPE_DEFAULT ? SIG_DFL : SIG_IGN);
+}
+
 static void block_sigusr1(void)
 {
 	struct sigaction sa = { .sa_handler = on_sigusr1 }; /* no SA_RESTART: waits end in EINTR */
 	sigset_t set;
 
 	sigaction(SIGUSR1, &sa, NULL);
-	/*
-	 * Like most VMMs: a device that closed its end makes writes fail
-	 * with EPIPE instead of killing the process (B13 is about the rest).
-	 */
-	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
@@ -997,6 +1012,7 @@ void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 
 	memset(x.reopened, -1, sizeof(x.reopened));
 	block_sigusr1();
+	set_sigpipe(c->sigpipe);
 	if (uses_sse(c) && !host_runs_sse(why, sizeof(why))) {
 		result_skip(res, "%s", why);
 		return;

@@ -21,6 +21,7 @@ static const char *const names[REF_NR_MUTANTS] = {
 	[REF_MUTANT_RESEND_ON_INTR] = "resend-after-eintr",
 	[REF_MUTANT_POSTED_CONSUME] = "reply-read-for-posted-write",
 	[REF_MUTANT_WAIT_IGNORES_SIGNAL] = "signal-ignored-in-ctx-wait-b5",
+	[REF_MUTANT_SIGPIPE] = "sigpipe-in-vcpu-thread-b13",
 	[REF_MUTANT_CTX_PER_BUS] = "contexts-per-bus-b10",
 };
 

@@ -26,6 +26,7 @@ enum ref_mutant {
 	REF_MUTANT_RESEND_ON_INTR,   /* resumption from GET_REPLY sends the command again */
 	REF_MUTANT_POSTED_CONSUME,   /* a reply read for posted writes too */
 	REF_MUTANT_WAIT_IGNORES_SIGNAL, /* a signal ends the wait for a context, which is taken anyway (B5) */
+	REF_MUTANT_SIGPIPE,	     /* command writes raise SIGPIPE in the vCPU thread (B13) */
 	REF_MUTANT_CTX_PER_BUS,	     /* V2/V3: MMIO and PIO regions on one read fd not serialized (B10) */
 	REF_NR_MUTANTS,
 };

@@ -319,6 +319,13 @@ void runner_finish(struct runner *r, const struct iorfd_case *c)
 	} else if (err) {
 		result_fail(res, VERDICT_ERROR, NULL, "waiting for the case's process: %s",
 			    strerror(-err));
+	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) {
+		/* Only a case that left SIGPIPE's default action in place can die of it. */
+		result_fail(res, VERDICT_FAIL, "BUG-B13",
+			    "%s:%d:%d: the VMM's process was killed by SIGPIPE: a write to a device "
+			    "that closed its end raised it, where the access should have fallen "
+			    "back to an ordinary exit",
+			    c->loc.file, c->loc.line, c->loc.col);
 	} else if (WIFSIGNALED(status)) {
 		result_fail(res, VERDICT_ERROR, NULL, "the case's process died of signal %d (%s)",
 			    WTERMSIG(status), strsignal(WTERMSIG(status)));

@@ -87,6 +87,7 @@ static void check_every_key_common(void)
 	assert_string_equal(cs->summary, "Every key the loader knows, with per-revision values");
 	assert_string_equal(cs->crash_risk, "B6: a NULL dereference with slots_lock held");
 	assert_int_equal(cs->timeout_ms, 2500);
+	assert_int_equal(cs->sigpipe, VMM_SIGPIPE_HANDLER);
 	assert_loc(&cs->loc, 3, 1);
 	assert_int_equal(cs->revisions, (1u << IORFD_V1) | (1u << IORFD_V3));
 	assert_int_equal(cs->nr_reqs, 3);
@@ -233,6 +234,7 @@ static void test_defaults(void **state)
 	assert_string_equal(cs->summary, "");
 	assert_string_equal(cs->crash_risk, "");
 	assert_int_equal(cs->timeout_ms, 0);
+	assert_int_equal(cs->sigpipe, VMM_SIGPIPE_IGNORE);
 	assert_int_equal(cs->nr_reqs, 0);
 	assert_int_equal(cs->revisions, IORFD_ALL_REVS);
 	assert_int_equal(cs->channels[0].kind, CHAN_PIPES);
@@ -560,6 +562,8 @@ static const struct err_case err_cases[] = {
 	{"timeout_ms per revision", IORFD_V1,
 	 "case: t\ntimeout_ms: {v1: 1000, v3: 2000}\n" SYNC_VCPU,
 	 "2:13: 'timeout_ms' cannot vary by revision"},
+	{"unknown vmm_sigpipe", IORFD_V1, "case: t\nvmm_sigpipe: block\n" SYNC_VCPU,
+	 "2:14: unknown vmm_sigpipe 'block' (expected ignore, default or handler)"},
 	{"nested too deeply", IORFD_V1,
 	 "case: t\nsummary: "
 	 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]"
