@@ -8,6 +8,8 @@
 #ifndef IORFD_CHANNEL_H
 #define IORFD_CHANNEL_H
 
+#include <sys/types.h>
+
 #include "case.h"
 
 struct channel_fds {
@@ -22,5 +24,12 @@ void channel_close(struct channel_fds *ch);
 void channel_close_kvm(struct channel_fds *ch);
 /* O_NONBLOCK on KVM's ends only; the device end stays blocking. */
 int channel_set_nonblock(struct channel_fds *ch);
+/*
+ * write() that never raises SIGPIPE in the calling thread, whatever the
+ * process's disposition: a socket gets MSG_NOSIGNAL; for a pipe, SIGPIPE is
+ * blocked around the write and the one it raised taken back.  A write to a
+ * peer that is gone fails with EPIPE, nothing more (BUG-B13).
+ */
+ssize_t write_nosignal(int fd, const void *buf, size_t len);
 
 #endif /* IORFD_CHANNEL_H */

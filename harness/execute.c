@@ -482,7 +482,7 @@ static void host_ioeventfd(struct exec *x, const struct case_step *s)
 /*
  * One byte from the device's end where it sends replies: EPIPE once no
  * read end is open anywhere, the VMM's or the kernel's own references
- * (REG-3, BUG-B4); success while one still is.  SIGPIPE is ignored here.
+ * (REG-3, BUG-B4); success while one still is.  It never raises SIGPIPE.
  */
 static void device_write(struct exec *x, const struct case_step *s)
 {

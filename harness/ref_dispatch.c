@@ -26,6 +26,7 @@
 
 #include "kvm_util.h"
 
+#include "channel.h"
 #include "mutant.h"
 #include "ref.h"
 
@@ -101,32 +102,6 @@ static void mutant_flush_posted(struct ref *ref)
 	held_post.held = false;
 }
 
-/*
- * A command write must not raise SIGPIPE in the vCPU thread, whatever the
- * VMM's disposition (BUG-B13): a socket gets MSG_NOSIGNAL; for a pipe,
- * SIGPIPE is blocked around the write and the one it raised taken back.
- */
-static ssize_t write_nosignal(int fd, const void *buf, size_t len)
-{
-	static const struct timespec zero;
-	ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-	sigset_t pipe_set, old;
-	int err;
-
-	if (n >= 0 || errno != ENOTSOCK)
-		return n;
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-	n = write(fd, buf, len);
-	err = errno;
-	if (n < 0 && err == EPIPE)
-		sigtimedwait(&pipe_set, NULL, &zero);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	errno = err;
-	return n;
-}
-
 static int send_cmd(struct ref *ref, int fd, const uint8_t *buf)
 {
 	int err = wait_fd(ref, fd, POLLOUT, 0);
@@ -137,7 +112,7 @@ static int send_cmd(struct ref *ref, int fd, const uint8_t *buf)
 	if (ref_mutant == REF_MUTANT_SIGPIPE)
 		n = write(fd, buf, WIRE_MSG_SIZE);
 	else
-		n = write_nosignal(fd, buf, WIRE_MSG_SIZE);
+		n = write_nosignal(fd, buf, WIRE_MSG_SIZE); /* BUG-B13 */
 	if (n == WIRE_MSG_SIZE)
 		return 0;
 	/* A would-block on an O_NONBLOCK fd is an error, not a wait (ERR-6). */

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "channel.h"
 #include "responder.h"
 
 /* How long the rest of a torn command may take to arrive on a stream. */
@@ -133,7 +134,7 @@ static void send_reply(struct responder *r, uint64_t reply, const struct resp_ru
 		len = (size_t)rule->bytes;
 		memset(buf + WIRE_MSG_SIZE, 0x5a, sizeof(buf) - WIRE_MSG_SIZE);
 	}
-	n = write(r->wfd, buf, len);
+	n = write_nosignal(r->wfd, buf, len); /* the device's SIGPIPE is not the VMM's */
 	if (n != (ssize_t)len && !(rule && rule->fault))
 		result_fail(r->res, VERDICT_ERROR, NULL, "channel %s: reply write: %s",
 			    r->cfg->name, n < 0 ? strerror(errno) : "short write");
@@ -334,7 +335,7 @@ int responder_write_byte(struct responder *r)
 {
 	if (r->wfd < 0)
 		return -EBADF; /* a scripted close already ended the device */
-	return write(r->wfd, "", 1) == 1 ? 0 : -errno;
+	return write_nosignal(r->wfd, "", 1) == 1 ? 0 : -errno;
 }
 
 int responder_release(struct responder *r)
