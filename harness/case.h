@@ -95,6 +95,7 @@ enum fd_choice {
 	FD_NUMBER,  /* this number, e.g. -1 or -2 */
 	FD_CLOSED,  /* a number that is not an open fd */
 	FD_REOPENED, /* the channel's end opened anew: another open file of the same pipe */
+	FD_SWAPPED,  /* the channel's other end: the write fd as read fd, or the reverse */
 };
 
 struct fd_override {

@@ -758,14 +758,15 @@ static int load_channel(struct loader *l, const struct ynode *key, const struct 
 }
 
 /*
- * read_fd / write_fd: "channel", "closed", "reopened" or a (possibly
- * negative) decimal number.  Only a pipe can be opened anew through
- * /proc/self/fd, so "reopened" needs a pipes or fifos channel.
+ * read_fd / write_fd: "channel", "closed", "reopened", "swapped" or a
+ * (possibly negative) decimal number.  Only a pipe can be opened anew
+ * through /proc/self/fd or has two ends to swap, so "reopened" and
+ * "swapped" need a pipes or fifos channel.
  */
 static int get_fd(struct loader *l, const struct ynode *n, const struct case_region *r,
 		  struct fd_override *fd)
 {
-	const struct ynode *v = scalar(l, n, "an fd: channel, closed, reopened or a number");
+	const struct ynode *v = scalar(l, n, "an fd: channel, closed, reopened, swapped or a number");
 	enum chan_kind kind = l->c->channels[r->channel].kind;
 	const char *s;
 	char *end;
@@ -778,17 +779,19 @@ static int get_fd(struct loader *l, const struct ynode *n, const struct case_reg
 		fd->how = s[1] == 'h' ? FD_CHANNEL : FD_CLOSED;
 		return 0;
 	}
-	if (!strcmp(s, "reopened")) {
+	if (!strcmp(s, "reopened") || !strcmp(s, "swapped")) {
+		/* A socketpair channel has one fd both ways: nothing to reopen or swap. */
 		if (kind != CHAN_PIPES && kind != CHAN_FIFOS)
-			return fail(l, v, "a %s channel cannot be reopened: use pipes or fifos",
-				    chan_kind_name(kind));
-		fd->how = FD_REOPENED;
+			return fail(l, v, "a %s channel cannot be %s: use pipes or fifos",
+				    chan_kind_name(kind), s);
+		fd->how = s[0] == 'r' ? FD_REOPENED : FD_SWAPPED;
 		return 0;
 	}
 	errno = 0;
 	num = strtol(s, &end, 10);
 	if (!*s || *end || errno || num < INT32_MIN || num > INT32_MAX)
-		return fail(l, v, "bad fd '%s': expected channel, closed, reopened or a 32-bit number",
+		return fail(l, v,
+			    "bad fd '%s': expected channel, closed, reopened, swapped or a 32-bit number",
 			    s);
 	fd->how = FD_NUMBER;
 	fd->number = (int)num;

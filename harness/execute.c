@@ -314,8 +314,11 @@ static int reopen(struct exec *x, const struct case_region *cr, int end, int fd)
 static int pick_fd(struct exec *x, const struct case_region *cr, int end, int channel_fd)
 {
 	const struct fd_override *o = end ? &cr->wfd : &cr->rfd;
+	const struct channel_fds *ch = &x->ch[cr->channel];
 
 	switch (o->how) {
+	case FD_SWAPPED:
+		return end ? ch->kvm_rfd : ch->kvm_wfd;
 	case FD_NUMBER:
 		return o->number;
 	case FD_CLOSED:

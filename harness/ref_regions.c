@@ -241,6 +241,15 @@ static int ref_remove(struct ref *ref, const struct kvm_ioregion *r)
 	return -ENOENT;
 }
 
+/*
+ * An fd open only the other way cannot serve its direction: refused like a
+ * bad fd rather than accepted to fail every access (BUG-B23).
+ */
+static bool wrong_way(int fl, int only)
+{
+	return fl >= 0 && (fl & O_ACCMODE) == only;
+}
+
 /* Validation of an assign request, in the order of the revision's code. */
 static int check_assign(enum iorfd_rev rev, const struct kvm_ioregion *r)
 {
@@ -256,7 +265,10 @@ static int check_assign(enum iorfd_rev rev, const struct kvm_ioregion *r)
 		wfl = fd_flags(r->write_fd);
 		if (wfl < 0)
 			return -EBADF;
-		if (!sizeless && fd_flags(r->read_fd) < 0)
+		rfl = sizeless ? 0 : fd_flags(r->read_fd);
+		if (rfl < 0)
+			return -EBADF;
+		if (wrong_way(wfl, O_RDONLY) || (!sizeless && wrong_way(rfl, O_WRONLY)))
 			return -EBADF;
 		return 0;
 	}
@@ -272,6 +284,8 @@ static int check_assign(enum iorfd_rev rev, const struct kvm_ioregion *r)
 		return -EBADF;
 	wfl = fd_flags(r->write_fd);
 	if (wfl < 0)
+		return -EBADF;
+	if (wrong_way(wfl, O_RDONLY) || wrong_way(rfl, O_WRONLY))
 		return -EBADF;
 	if ((rfl | wfl) & O_NONBLOCK)
 		return -EINVAL;

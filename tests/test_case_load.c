@@ -552,6 +552,10 @@ static const struct err_case err_cases[] = {
 	 "case: t\nchannels: {dev: {kind: stream}}\n"
 	 "regions: {r: {channel: dev, gpa: 0, size: 1, read_fd: reopened}}\n" SYNC_VCPU,
 	 "3:55: a stream channel cannot be reopened: use pipes or fifos"},
+	{"swapped seqpacket", IORFD_V1,
+	 "case: t\nchannels: {dev: {kind: seqpacket}}\n"
+	 "regions: {r: {channel: dev, gpa: 0, size: 1, write_fd: swapped}}\n" SYNC_VCPU,
+	 "3:56: a seqpacket channel cannot be swapped: use pipes or fifos"},
 	{"device_write without a channel", IORFD_V1, STEP("{op: host, action: device_write}"),
 	 "8:9: missing key 'channel'"},
 	{"errno on close_fds", IORFD_V1,
