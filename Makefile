@@ -6,6 +6,8 @@
 #   make run        install what is missing, build, run the suite (KTAP on stdout)
 #   make check      install what is missing, build, run unit tests and the suite
 #   make deps       install missing Debian packages (needs root)
+#   make runner-kernel  build the kernel the suite boots in QEMU where this host
+#                   has no usable KVM (once; make run and make check do it)
 #
 # The KVM selftests library is compiled from a kernel tree: KSRC=/path/to/linux,
 # or by default the tools/ part of Debian's linux-source-6.1 tarball, extracted
@@ -20,13 +22,23 @@ RUN_ARGS ?=
 # device's delay, a signal, VM teardown), so twice the CPUs keeps them busy.
 JOBS	 ?= $(shell echo $$(( $$(nproc) * 2 )))
 
+# The kernel 'iorfd-conform --vm' boots where the host has no usable KVM:
+# built from the same tree (make runner-kernel), out of tree, outside BUILD
+# so that the sanitizer and coverage builds (other BUILDs) share it.
+RUNNER_KBUILD ?= $(CURDIR)/build/runner-kernel
+RUNNER_KERNEL := $(RUNNER_KBUILD)/arch/x86/boot/bzImage
+
 ifeq ($(KSRC),)
 KTREE	:= $(BUILD)/linux-source-6.1
 KSTAMP	:= $(KTREE)/.iorfd-extracted
+KFULL	:= $(KTREE)/.iorfd-extracted-all
 else
 KTREE	:= $(KSRC)
 KSTAMP	:=
+KFULL	:=
 endif
+# Where the suite's own runs go through --vm (a host without KVM, or --vm always).
+VM_FLAGS = --vm auto --vm-out $(BUILD)/vm-run
 KSFT	:= $(KTREE)/tools/testing/selftests/kvm
 
 # Uapi headers: a kernel tree's own after 'make headers_install', else the
@@ -64,7 +76,8 @@ GUEST_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 TEST_NAMES := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_NAMES))
 
-.PHONY: all deps run check unit lint clean distclean check-vm-runner check-kernels
+.PHONY: need-runner-kernel all deps run check unit lint clean distclean check-vm-runner check-kernels runner-kernel \
+	check-vm-path
 all: iorfd-conform
 
 iorfd-conform: $(HARNESS_OBJS) $(GUEST_OBJS) $(KSFT_OBJS)
@@ -84,6 +97,13 @@ $(KTREE)/.iorfd-extracted: | $(KSRC_TAR)
 		linux-source-6.1/tools/testing/selftests/kvm/include \
 		linux-source-6.1/tools/testing/selftests/kvm/lib \
 		linux-source-6.1/tools/lib/rbtree.c
+	touch $@
+
+# The whole tree, for the runner kernel; the tools/ part above stays as it was.
+$(KTREE)/.iorfd-extracted-all: | $(KSRC_TAR)
+	@mkdir -p $(BUILD)
+	@echo "  EXTRACT $(KSRC_TAR) (whole tree, for the runner kernel)"
+	tar -xJf $(KSRC_TAR) -C $(BUILD)
 	touch $@
 
 $(KSRC_TAR):
@@ -112,6 +132,10 @@ $(BUILD)/guest/%.o: %.c $(KSTAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) -Iguests -MMD -MP -c $< -o $@
 
+# Where --vm finds vm-run.sh and the runner kernel.
+$(BUILD)/obj/harness/vm_delegate.o: HOST_CFLAGS += -DIORFD_SRCDIR='"$(CURDIR)"' \
+	-DIORFD_RUNNER_KERNEL='"$(RUNNER_KERNEL)"'
+
 -include $(HARNESS_OBJS:.o=.d) $(GUEST_OBJS:.o=.d)
 
 # ---- unit tests (cmocka) ----------------------------------------------------
@@ -129,9 +153,19 @@ unit: $(TEST_BINS)
 deps:
 	@./harness/install-deps.sh
 
+# The kernel --vm boots: built once from $(KTREE) with harness/vm/config.
+runner-kernel: $(KFULL)
+	@harness/vm/build-kernel.sh --reuse $(KTREE) $(RUNNER_KBUILD)
+
+# Without a usable KVM here the suite runs in QEMU: build its kernel first.
+need-runner-kernel: all
+	@./iorfd-conform probe --quiet || { \
+		echo "# no usable KVM on this host (./iorfd-conform probe): the suite runs in QEMU"; \
+		$(MAKE) --no-print-directory runner-kernel; }
+
 run: deps
-	@$(MAKE) --no-print-directory all
-	./iorfd-conform -j $(JOBS) $(RUN_ARGS) cases/
+	@$(MAKE) --no-print-directory all need-runner-kernel
+	./iorfd-conform $(VM_FLAGS) -j $(JOBS) $(RUN_ARGS) cases/
 
 lint: all
 	./iorfd-conform lint cases/
@@ -140,14 +174,25 @@ lint: all
 FIXTURE_KERNELS ?= ../shared/kernels
 
 check: deps
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory all unit runner-kernel
 	./iorfd-conform lint cases/
-	./iorfd-conform --target reference --revision all -j $(JOBS) cases/
-	./iorfd-conform selftest --quick cases/
+	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
+	./iorfd-conform selftest --vm auto --quick cases/
+	@$(MAKE) --no-print-directory check-vm-path
 	@$(MAKE) --no-print-directory check-report
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-valgrind
 	@$(MAKE) --no-print-directory check-kernels
+
+# The VM path, also on hosts whose own KVM ran the suite above: a few
+# cases of each kind, booted in QEMU whatever this host has, with the
+# results files brought back.
+check-vm-path: all runner-kernel
+	./iorfd-conform --vm always --vm-out $(BUILD)/vm-path --filter 'mmio-*' --filter 'reg-overlap*' \
+		--json $(BUILD)/vm-path.json --junit $(BUILD)/vm-path.xml cases/
+	@grep -q '"environment": "ran in a VM because --vm always' $(BUILD)/vm-path.json || \
+		{ echo "check-vm-path: $(BUILD)/vm-path.json does not say it ran in a VM" >&2; exit 1; }
+	@xmllint --noout $(BUILD)/vm-path.xml
 
 # The same cases against each fixture kernel, booted in QEMU, with its expectations.
 check-kernels: iorfd-conform-static

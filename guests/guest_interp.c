@@ -193,6 +193,11 @@ void guest_sse_probe(void)
 	ucall(UCALL_SYNC, 2, (uint64_t)GSYNC_BAD_STEP, 0ull);
 }
 
+void guest_kvm_probe(void)
+{
+	GUEST_DONE();
+}
+
 /* rep outs / rep ins: one instruction moving count elements through one port. */
 static void pio_string(uint64_t i, const struct gstep *s)
 {

@@ -76,4 +76,10 @@ void guest_interp(struct gprog *prog);
  */
 void guest_sse_probe(void);
 
+/*
+ * GUEST_DONE and nothing else: whether this host's KVM runs a guest at all
+ * (harness/kvm_usable.c), before any case is tried.
+ */
+void guest_kvm_probe(void);
+
 #endif /* IORFD_GUEST_PROG_H */

@@ -5,7 +5,9 @@
 # missing, so 'make run' and 'make check' work on a fresh machine as root.
 set -eu
 
+# The second line builds the runner kernel (harness/vm/build-kernel.sh).
 PKGS="gcc make libc6-dev libcmocka-dev libyaml-dev linux-libc-dev linux-source-6.1 xz-utils
+      binutils bc flex bison libelf-dev libssl-dev
       lcov gcovr qemu-system-x86 busybox-static cpio gzip valgrind
       libxml2-utils chromium"
 

@@ -25,18 +25,23 @@
 #include "junit.h"
 #include "kmsg.h"
 #include "ktap.h"
+#include "kvm_usable.h"
 #include "registry.h"
 #include "runner.h"
 #include "scheduler.h"
 #include "target.h"
+#include "vm_delegate.h"
 
 int cmd_bench(int argc, char **argv); /* bench: harness/bench.c */
 int cmd_selftest(int argc, char **argv); /* selftest: harness/selftest.c */
 int cmd_report(int argc, char **argv); /* report: reports/report_cmd.c */
+int cmd_probe(int argc, char **argv); /* probe: harness/probe_cmd.c */
 
 #define VERSION		   "0.1"
 #define DEFAULT_TIMEOUT_MS 10000
 #define MAX_FILTERS	   16
+/* A whole suite run in a VM, boot included: nested KVM under TCG is slow. */
+#define DEFAULT_VM_TIMEOUT_S 1200
 
 enum exit_code {
 	EXIT_PASS = 0,
@@ -62,6 +67,11 @@ struct opts {
 	unsigned long long seed; /* --seed, else chosen at start and printed */
 	int repeat;		 /* --repeat: runs per case, seed varied; a changed verdict fails */
 	int jobs;		 /* -j: cases in flight at once (reference target) */
+	int vm;			 /* enum vm_mode: --vm */
+	const char *vm_kernel;	 /* --vm-kernel: what --vm boots (default: the runner kernel) */
+	const char *vm_out;	 /* --vm-out: vm-run.sh's files */
+	int vm_timeout_s;	 /* --vm-timeout */
+	const char *run_note;	 /* $IORFD_RUN_NOTE: where the run happens, for KTAP and JSON */
 	int argc;
 	char **argv;
 };
@@ -111,7 +121,16 @@ static void usage(FILE *f)
 		"  --allow-crash                   run cases marked crash_risk on the kernel target\n"
 		"                                  (they may crash or wedge it; iorfd-conform vm\n"
 		"                                  passes this); they always run last, one at a time\n"
+		"  --vm never|auto|always          run the suite in a QEMU guest: never (default: no\n"
+		"                                  usable /dev/kvm is one SKIP line, exit 4), auto\n"
+		"                                  (when this host has no usable KVM), always\n"
+		"  --vm-kernel BZIMAGE             the kernel --vm boots (default: the runner kernel,\n"
+		"                                  %s; make runner-kernel)\n"
+		"  --vm-out DIR                    --vm's files: console log, QEMU command, results\n"
+		"  --vm-timeout SEC                --vm's limit for boot and suite (default %d)\n"
 		"\n"
+		"       iorfd-conform probe         what this host offers: KVM, the kernel target,\n"
+		"                                  the runner kernel and QEMU for --vm\n"
 		"       iorfd-conform vm --kernel BZIMAGE [vm-run options] [-- suite options]\n"
 		"                                  boot BZIMAGE in QEMU and run the suite inside\n"
 		"       iorfd-conform bench [--iterations N] [--out DIR] [--target T] (see bench --help)\n"
@@ -121,7 +140,7 @@ static void usage(FILE *f)
 		"                                  a page per case x revision with its transcript\n"
 		"       iorfd-conform report --diff BASE.json NEW.json\n"
 		"                                  verdict changes; exit 1 when a case newly fails\n",
-		DEFAULT_TIMEOUT_MS / 1000);
+		DEFAULT_TIMEOUT_MS / 1000, vm_runner_kernel(), DEFAULT_VM_TIMEOUT_S);
 }
 
 static int parse_revs(const char *s, unsigned int *revs)
@@ -156,6 +175,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "no-kernel-log", no_argument, NULL, 'K' },
 		{ "allow-crash", no_argument, NULL, 1002 },
+		{ "vm", required_argument, NULL, 1003 },
+		{ "vm-kernel", required_argument, NULL, 1004 },
+		{ "vm-out", required_argument, NULL, 1005 },
+		{ "vm-timeout", required_argument, NULL, 1006 },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -168,6 +191,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->kernel_log = -1;
 	o->repeat = 1;
 	o->jobs = 1;
+	o->vm = VM_NEVER;
+	o->vm_timeout_s = DEFAULT_VM_TIMEOUT_S;
+	/* The VM runner says so when the run is in one (harness/vm/init). */
+	o->run_note = getenv("IORFD_RUN_NOTE");
 	o->seed = (unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid();
 	o->argc = argc;
 	o->argv = argv;
@@ -208,6 +235,27 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 1002:
 			o->allow_crash = true;
+			break;
+		case 1003:
+			o->vm = vm_mode_parse(optarg);
+			if (o->vm < 0) {
+				fprintf(stderr, "--vm: '%s' is not never, auto or always\n", optarg);
+				return -1;
+			}
+			break;
+		case 1004:
+			o->vm_kernel = optarg;
+			break;
+		case 1005:
+			o->vm_out = optarg;
+			break;
+		case 1006:
+			o->vm_timeout_s = (int)strtol(optarg, &end, 10);
+			if (*end || o->vm_timeout_s < 10) {
+				fprintf(stderr, "--vm-timeout: '%s' is not a number of seconds from 10\n",
+					optarg);
+				return -1;
+			}
 			break;
 		case 'J':
 			o->junit = optarg;
@@ -524,6 +572,117 @@ static int finish(const struct opts *o, int code)
 	if (!o->bisect)
 		return code;
 	return code == EXIT_PASS || code == EXIT_FAIL ? code : EXIT_BISECT_SKIP;
+}
+
+
+/*
+ * --bisect asks about a kernel, so it tests the kernel's own
+ * KVM_SET_IOREGION: our userspace model passing says nothing about the
+ * commit under test.  A kernel without one is "cannot test" (125).
+ */
+static int check_bisect_target(struct opts *o)
+{
+	if (!strcmp(o->target, "auto"))
+		o->target = "kernel";
+	if (strcmp(o->target, "kernel")) {
+		fprintf(stderr, "--bisect tests the kernel's own KVM_SET_IOREGION; "
+				"--target %s cannot tell a good commit from a bad one\n",
+			o->target);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *rev_arg(unsigned int revs)
+{
+	enum iorfd_rev r;
+
+	for_each_rev(r)
+		if (revs == 1u << r)
+			return rev_name(r);
+	return "all";
+}
+
+/*
+ * The same run in a VM: the options as parsed, written out again, so that
+ * a result file named here is written to the guest's /out and brought back
+ * by vm_delegate().  The seed is the one chosen here, printed by the guest.
+ * @kvm_why: why this host cannot run it, or NULL for --vm always.
+ */
+static int run_in_vm(const struct opts *o, const struct case_list *l, const char *kvm_why)
+{
+	char timeout[16], seed[24], repeat[16], jobs[16];
+	struct vm_request rq = {
+		.kvm_why = kvm_why,
+		.kernel = o->vm_kernel,
+		.out_dir = o->vm_out,
+		.timeout_s = o->vm_timeout_s,
+		.json = o->json,
+		.junit = o->junit,
+		.bisect = o->bisect,
+	};
+	char **args = calloc(40 + 2 * MAX_FILTERS + l->nr, sizeof(*args));
+	char **files = calloc(l->nr + 1, sizeof(*files));
+	int n = 0, i, code;
+
+	if (!args || !files) {
+		free(args);
+		free(files);
+		return EXIT_FAIL;
+	}
+	snprintf(timeout, sizeof(timeout), "%d", o->timeout_ms / 1000);
+	snprintf(seed, sizeof(seed), "%llu", o->seed);
+	snprintf(repeat, sizeof(repeat), "%d", o->repeat);
+	snprintf(jobs, sizeof(jobs), "%d", o->jobs);
+	args[n++] = "--target";
+	args[n++] = (char *)o->target;
+	if (o->revs) {
+		args[n++] = "--revision";
+		args[n++] = (char *)rev_arg(o->revs);
+	}
+	for (i = 0; i < o->nr_filters; i++) {
+		args[n++] = "--filter";
+		args[n++] = (char *)o->filters[i];
+	}
+	args[n++] = "--timeout";
+	args[n++] = timeout;
+	args[n++] = "--seed";
+	args[n++] = seed;
+	args[n++] = "--repeat";
+	args[n++] = repeat;
+	args[n++] = "-j";
+	args[n++] = jobs;
+	if (o->bisect)
+		args[n++] = "--bisect";
+	if (o->allow_crash)
+		args[n++] = "--allow-crash";
+	if (o->kernel_log >= 0)
+		args[n++] = o->kernel_log ? "--kernel-log" : "--no-kernel-log";
+	if (o->json) {
+		args[n++] = "--json";
+		args[n++] = "/out/results.json";
+	}
+	if (o->junit) {
+		args[n++] = "--junit";
+		args[n++] = "/out/results.xml";
+	}
+	if (o->expect) {
+		args[n++] = "--expect";
+		args[n++] = (char *)o->expect;
+		files[rq.nr_files++] = (char *)o->expect;
+	}
+	args[n++] = "--";
+	for (i = 0; i < l->nr; i++) {
+		args[n++] = l->paths[i];
+		files[rq.nr_files++] = l->paths[i];
+	}
+	rq.args = args;
+	rq.nr_args = n;
+	rq.files = files;
+	code = vm_delegate(&rq);
+	free(args);
+	free(files);
+	return code;
 }
 
 /* Hash of the case files, so two result files can tell they ran the same cases. */
@@ -847,6 +1006,7 @@ static int session_open(struct session *s, const struct case_list *l)
 			.argc = s->o->argc,
 			.argv = s->o->argv,
 			.cases_hash = hash_cases(l),
+			.note = s->o->run_note,
 		};
 
 		if (s->o->json)
@@ -901,6 +1061,8 @@ static int run_plan(const struct opts *o, const struct target_ops *ops,
 		return code;
 	ktap_begin(&s.k, stdout, p->nr);
 	ktap_diag(&s.k, "iorfd-conform %s: target=%s: %s", VERSION, ops->name, probe->how);
+	if (o->run_note)
+		ktap_diag(&s.k, "%s", o->run_note);
 	ktap_diag(&s.k, "seed: %llu (replay with --seed %llu)", o->seed, o->seed);
 	s.rn.seed = o->seed;
 	if (s.expect.files[0])
@@ -951,6 +1113,7 @@ int main(int argc, char **argv)
 	struct case_list l;
 	struct plan p = { 0 };
 	unsigned int revs;
+	char kvm_why[256];
 	struct opts o;
 	int code;
 
@@ -968,6 +1131,8 @@ int main(int argc, char **argv)
 		return cmd_selftest(argc - 2, argv + 2);
 	if (argc > 1 && !strcmp(argv[1], "vm"))
 		return cmd_vm(argc - 2, argv + 2);
+	if (argc > 1 && !strcmp(argv[1], "probe"))
+		return cmd_probe(argc - 2, argv + 2);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return cmd_report(argc - 2, argv + 2);
 	if (argc > 1 && !strcmp(argv[1], "bench")) /* bench: dispatch benchmark (harness/bench.c) */
@@ -977,6 +1142,20 @@ int main(int argc, char **argv)
 	c = malloc(sizeof(*c));
 	if (!c || collect(argc - optind, argv + optind, &l))
 		return finish(&o, EXIT_USAGE);
+
+	if (o.bisect && check_bisect_target(&o))
+		return finish(&o, EXIT_USAGE);
+	if (!o.list && !kvm_usable(kvm_why, sizeof(kvm_why))) {
+		if (o.vm == VM_NEVER) {
+			printf("KTAP version 1\n1..0 # SKIP no usable /dev/kvm (%s); 'make run' or "
+			       "'iorfd-conform --vm auto' run the suite in a VM\n",
+			       kvm_why);
+			return finish(&o, EXIT_NOTHING_RAN);
+		}
+		return finish(&o, run_in_vm(&o, &l, kvm_why));
+	}
+	if (!o.list && o.vm == VM_ALWAYS)
+		return finish(&o, run_in_vm(&o, &l, NULL));
 
 	ops = o.list ? &target_reference : pick_target(&o, &probe);
 	if (!ops)

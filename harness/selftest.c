@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iorfd-conform selftest [--quick] [CASE|DIR...]
+ * iorfd-conform selftest [--quick] [--vm never|auto|always] [CASE|DIR...]
  *
  * Checks the suite itself: the reference dispatcher must pass every case,
  * and each mutant of it (one deliberate protocol fault, see mutant.h) must
@@ -9,7 +9,9 @@
  * counted apart: it is a real kill for mutants that leave a vCPU waiting
  * for a reply that never comes, and weak evidence otherwise.  --quick stops
  * each mutant after its first kills.  IORFD_SELFTEST_VERBOSE=1 prints the
- * first failure of every killing case, to see why it killed.
+ * first failure of every killing case, to see why it killed.  Without a
+ * usable /dev/kvm it says so in one line and exits 4, or with --vm auto
+ * runs in a VM as the suite does (vm_delegate.h).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,13 +19,17 @@
 #include <string.h>
 
 #include "case_list.h"
+#include "kvm_usable.h"
 #include "mutant.h"
 #include "runner.h"
 #include "target.h"
+#include "vm_delegate.h"
 
 /* Mutants that hang a vCPU are killed by the case deadline: keep it short. */
 #define SELFTEST_TIMEOUT_MS 2000
 #define SHOW_KILLERS	    4
+/* The whole selftest in a VM, boot included. */
+#define SELFTEST_VM_TIMEOUT_S 1200
 
 struct tally {
 	int runs, killed, timeouts;
@@ -66,22 +72,69 @@ static void run_all(struct runner *rn, const struct case_list *l, struct iorfd_c
 	}
 }
 
+/* The same selftest in a VM: the case files go along at their own paths. */
+static int selftest_in_vm(const struct case_list *l, bool quick, const char *kvm_why)
+{
+	char **args = calloc(l->nr + 3, sizeof(*args));
+	struct vm_request rq = {
+		.kvm_why = kvm_why,
+		.timeout_s = SELFTEST_VM_TIMEOUT_S,
+		.files = l->paths,
+		.nr_files = l->nr,
+		.args = args,
+	};
+	int code;
+
+	if (!args)
+		return 2;
+	args[rq.nr_args++] = "selftest";
+	if (quick)
+		args[rq.nr_args++] = "--quick";
+	memcpy(args + rq.nr_args, l->paths, l->nr * sizeof(*args));
+	rq.nr_args += l->nr;
+	code = vm_delegate(&rq);
+	free(args);
+	return code;
+}
+
 int cmd_selftest(int argc, char **argv)
 {
 	static char *const def[] = { "cases/" };
 	struct iorfd_case *c = malloc(sizeof(*c));
+	int m, j, bad = 0, vm = VM_NEVER;
+	char kvm_why[256];
+	bool quick = false;
 	struct runner rn;
 	struct case_list l;
 	struct tally t;
-	bool quick = argc && !strcmp(argv[0], "--quick");
-	int m, j, bad = 0;
 
-	if (quick) {
-		argc--;
-		argv++;
+	for (; argc && argv[0][0] == '-'; argc--, argv++) {
+		if (!strcmp(argv[0], "--quick")) {
+			quick = true;
+		} else if (!strcmp(argv[0], "--vm") && argc > 1 && vm_mode_parse(argv[1]) >= 0) {
+			vm = vm_mode_parse(argv[1]);
+			argc--;
+			argv++;
+		} else {
+			fprintf(stderr, "usage: iorfd-conform selftest [--quick] "
+					"[--vm never|auto|always] [CASE.yaml|DIR...]\n");
+			return 2;
+		}
 	}
 	if (!c || (argc ? case_list_collect(&l, argv, argc) : case_list_collect(&l, def, 1)))
 		return 2;
+	if (!kvm_usable(kvm_why, sizeof(kvm_why)) || vm == VM_ALWAYS) {
+		int code = 4;
+
+		if (vm != VM_NEVER)
+			code = selftest_in_vm(&l, quick, vm == VM_ALWAYS ? NULL : kvm_why);
+		else
+			printf("selftest: SKIP no usable /dev/kvm (%s); --vm auto runs it in a VM\n",
+			       kvm_why);
+		case_list_free(&l);
+		free(c);
+		return code;
+	}
 	if (runner_init(&rn, &target_reference, SELFTEST_TIMEOUT_MS))
 		return 2;
 	printf("%-32s %-8s %s\n", "mutant", "killed", "by (first cases that failed)");

@@ -54,7 +54,12 @@ void json_begin(FILE *f, const struct json_run *run)
 		fputs("null", f);
 	fprintf(f, ", \"how\": ");
 	json_str(f, run->probe->how);
-	fprintf(f, "},\n\"cases_hash\": \"%016llx\",\n\"command_line\": [", run->cases_hash);
+	fprintf(f, "},\n\"environment\": ");
+	if (run->note)
+		json_str(f, run->note);
+	else
+		fputs("null", f);
+	fprintf(f, ",\n\"cases_hash\": \"%016llx\",\n\"command_line\": [", run->cases_hash);
 	for (i = 0; i < run->argc; i++) {
 		fputs(i ? ", " : "", f);
 		json_str(f, run->argv[i]);

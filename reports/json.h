@@ -22,6 +22,7 @@ struct json_run {
 	int argc;
 	char *const *argv;
 	unsigned long long cases_hash; /* FNV-1a over the case files, in order */
+	const char *note;	       /* --run-note: where the run happened, or NULL */
 };
 
 void json_begin(FILE *f, const struct json_run *run);

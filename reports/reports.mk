@@ -49,7 +49,7 @@ lcov --summary $(1) --rc lcov_branch_coverage=1 2>&1 | awk '\
 	END { printf "lines %s branches %s", l ? l : "n/a", b ? b : "n/a" }'
 endef
 
-coverage: $(KSTAMP)
+coverage: $(KSTAMP) runner-kernel
 	@find $(COV_DIR) -name '*.gcda' -delete 2>/dev/null || true
 	@rm -f $(COV_DIR)/failed
 	@$(COV_MAKE) $(COV_BIN) $(COV_TESTS)
@@ -60,7 +60,8 @@ coverage: $(KSTAMP)
 	@# A failing test still leaves counters worth reporting; it fails the target at the end.
 	@for t in $(COV_TESTS); do \
 		$$t >$$t.log 2>&1 || echo "unit test $$t failed (see $$t.log)" >>$(COV_DIR)/failed; done
-	@$(COV_BIN) --target reference --revision all --json $(COV_DIR)/results.json \
+	@$(COV_BIN) --vm auto --vm-out $(COV_DIR)/vm-run \
+		--target reference --revision all --json $(COV_DIR)/results.json \
 		--junit $(COV_DIR)/results.xml cases/ >$(COV_DIR)/ktap.txt 2>$(COV_DIR)/suite.err || \
 		echo "the suite on the reference target exited $$? (see $(COV_DIR)/ktap.txt)" >>$(COV_DIR)/failed
 	@tail -1 $(COV_DIR)/ktap.txt

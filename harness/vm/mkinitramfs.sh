@@ -3,13 +3,16 @@
 #
 # Build the initramfs of the iorfd-conform test VM.
 #
-#   mkinitramfs.sh [--args FILE] [--suite-timeout SEC] \
-#                  OUT.cpio.gz BINARY CASES_DIR [EXTRA_DIR...]
+#   mkinitramfs.sh [--args FILE] [--suite-timeout SEC] [--cwd DIR] [--run-note TEXT] \
+#                  [--file PATH]... OUT.cpio.gz BINARY CASES_DIR|none [EXTRA_DIR...]
 #
-# Contents: /bin/busybox and the applet links /init uses, BINARY (static) as
-# /bin/iorfd-conform, CASES_DIR as /cases, each EXTRA_DIR at /<its basename>,
+# Contents: /bin/busybox and the applet links /init uses, BINARY as
+# /bin/iorfd-conform (a dynamic one with the shared libraries ldd names, at
+# their own paths), CASES_DIR as /cases, each EXTRA_DIR at /<its basename>,
+# each --file (a file or a directory) at its own absolute path,
 # harness/vm/init as /init, and under /etc/iorfd the suite arguments (--args:
-# one argument a line) and the suite's time limit in seconds.
+# one argument a line), the suite's time limit in seconds, the directory
+# it starts in (--cwd; default /) and the run note (IORFD_RUN_NOTE).
 #
 # The archive depends only on its inputs: fixed mtimes (SOURCE_DATE_EPOCH or
 # 0), owner 0:0, modes normalised, entries sorted, cpio --reproducible, gzip
@@ -42,8 +45,26 @@ die()
 
 args_file=
 suite_timeout=
+cwd=
+run_note=
+files=()
 while [ $# -gt 0 ]; do
 	case $1 in
+	--cwd)
+		[ $# -ge 2 ] || usage
+		cwd=$2
+		shift 2
+		;;
+	--file)
+		[ $# -ge 2 ] || usage
+		files+=("$2")
+		shift 2
+		;;
+	--run-note)
+		[ $# -ge 2 ] || usage
+		run_note=$2
+		shift 2
+		;;
 	--args)
 		[ $# -ge 2 ] || usage
 		args_file=$2
@@ -69,7 +90,11 @@ shift 3
 
 [ -x "$BUSYBOX" ] || die "busybox not found at $BUSYBOX (apt-get install busybox-static, or set BUSYBOX)"
 [ -f "$binary" ] || die "suite binary not found: $binary"
-[ -d "$cases" ] || die "cases directory not found: $cases"
+[ "$cases" = none ] || [ -d "$cases" ] || die "cases directory not found: $cases"
+case $cwd in
+'' | /*) ;;
+*) die "--cwd wants an absolute path, not '$cwd'" ;;
+esac
 [ -f "$HERE/init" ] || die "guest init script not found: $HERE/init"
 [ -z "$args_file" ] || [ -f "$args_file" ] || die "args file not found: $args_file"
 case $suite_timeout in
@@ -79,15 +104,13 @@ for tool in cpio gzip; do
 	command -v "$tool" >/dev/null || die "$tool not found (apt-get install $tool)"
 done
 
-# The guest has no C library: a dynamic binary would fail there with a bare
-# "not found", far from the cause.  Check here while the message can say so.
-if command -v readelf >/dev/null; then
-	for f in "$binary" "$BUSYBOX"; do
-		if readelf -l "$f" 2>/dev/null | grep -q 'program interpreter'; then
-			die "$f is dynamically linked; the guest needs a static binary"
-		fi
-	done
-fi
+dynamic()
+{
+	readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'
+}
+command -v readelf >/dev/null || die "readelf not found (apt-get install binutils)"
+# busybox runs /init before anything else could supply a C library.
+dynamic "$BUSYBOX" && die "$BUSYBOX is dynamically linked; the guest needs busybox-static"
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
@@ -98,11 +121,33 @@ for a in $APPLETS; do
 	ln -s busybox "$stage/bin/$a"
 done
 cp "$binary" "$stage/bin/iorfd-conform"
+# A dynamic suite (a sanitizer or coverage build) brings its C library and
+# the rest of what ldd lists, at the same paths, the loader included.
+if dynamic "$binary"; then
+	libs=$(ldd "$binary" 2>/dev/null | grep -oE '/[^ ]+') ||
+		die "ldd cannot list the libraries of $binary"
+	for lib in $libs; do
+		[ -f "$lib" ] || die "$binary needs $lib, which does not exist"
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+fi
 cp "$HERE/init" "$stage/init"
 chmod 0755 "$stage/bin/busybox" "$stage/bin/iorfd-conform" "$stage/init"
 
 # -L: a symlink into the tree would dangle in the guest.
-cp -RL "$cases" "$stage/cases"
+[ "$cases" = none ] || cp -RL "$cases" "$stage/cases"
+for f in ${files[@]+"${files[@]}"}; do
+	[ -e "$f" ] || die "--file $f: no such file or directory"
+	abs=$(cd "$(dirname "$f")" && pwd)/$(basename "$f")
+	case $abs in
+	/bin/* | /dev/* | /etc/* | /out/* | /proc/* | /sys/* | /init | /lib/* | /lib64/*)
+		die "--file $f: $abs would clash with the guest's own files"
+		;;
+	esac
+	mkdir -p "$stage$(dirname "$abs")"
+	cp -RL "$f" "$stage$abs"
+done
 for d in "$@"; do
 	[ -d "$d" ] || die "extra directory not found: $d"
 	name=$(basename "$(cd "$d" && pwd)")
@@ -120,6 +165,13 @@ if [ -n "$args_file" ]; then
 fi
 if [ -n "$suite_timeout" ]; then
 	echo "$suite_timeout" >"$stage/etc/iorfd/suite-timeout"
+fi
+if [ -n "$run_note" ]; then
+	printf '%s\n' "$run_note" | head -n 1 >"$stage/etc/iorfd/run-note"
+fi
+if [ -n "$cwd" ]; then
+	mkdir -p "$stage$cwd"
+	echo "$cwd" >"$stage/etc/iorfd/cwd"
 fi
 
 # Same bytes whatever the umask or the source tree's timestamps: keep only

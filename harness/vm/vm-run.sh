@@ -23,9 +23,16 @@
 #   --cpu MODEL          QEMU CPU model (default: host with kvm, max with tcg)
 #   --binary FILE        static suite binary (default: ./iorfd-conform-static
 #                        of the repository)
-#   --cases DIR          cases directory, /cases in the guest (default: cases/)
+#   --cases DIR|none     cases directory, /cases in the guest (default: cases/)
 #   --extra DIR          another directory for the guest, at /<basename>
 #                        (repeatable)
+#   --file PATH          a file or directory for the guest, at its own absolute
+#                        path there (repeatable)
+#   --cwd DIR            the directory the guest's suite starts in (default /)
+#   --as-is              SUITE_ARGS are the guest suite's whole command line
+#                        (iorfd-conform --vm runs the reference target and
+#                        its subcommands this way)
+#   --why TEXT           why the suite runs in a VM, for the run note
 #   --append STR         more kernel command line (e.g. oops=panic)
 #   --console MODE       live guest console to stderr (default), stdout or
 #                        none; env IORFD_VM_CONSOLE.  It is always in
@@ -34,7 +41,9 @@
 #                        --allow-crash --json /out/results.json" (a VM is
 #                        where cases marked crash_risk may run); the guest
 #                        runs it from /, so case paths under cases/ work as in
-#                        the repository
+#                        the repository.  The suite's environment has
+#                        IORFD_RUN_NOTE, a line naming the accelerator and the
+#                        kernel, for its KTAP header and JSON
 #
 # Environment: QEMU (binary, default qemu-system-x86_64), IORFD_VM_ACCEL,
 # IORFD_VM_CONSOLE, IORFD_VM_BIOS (firmware for -bios; default qboot.rom
@@ -73,6 +82,12 @@
 # Files in DIR: console.log (guest console), ktap.txt, results.json,
 # stderr.txt, dmesg.txt, guest.txt, gcov/ioregion.gcda (when the kernel has
 # it), summary.txt, and the inputs: initramfs.cpio.gz, qemu.cmd, qemu.log.
+# Whatever else the suite wrote to the guest's /out is there too.  Coverage
+# counters an instrumented suite wrote (gcov-user/) are merged into the same
+# files on this host (gcov-tool merge), or copied where there are none yet.
+#
+# When nothing could be tested (exit 125) and the guest sent no KTAP, stdout
+# still has KTAP: "1..0 # SKIP cannot test: REASON".
 #
 # How the results travel: see harness/vm/init.  The guest writes markers and
 # a base64, sha256-checked tar.gz of its /out to its second serial port,
@@ -96,10 +111,15 @@ cpu=
 binary=$REPO/iorfd-conform-static
 cases=$REPO/cases
 extras=()
+files=()
+cwd=
+as_is=
+why=
 append=
 console=${IORFD_VM_CONSOLE:-stderr}
 suite_args=()
 
+skip_reason=
 # Reported in the summary line; "-" until known.
 boot_s=-
 suite_s=-
@@ -150,6 +170,8 @@ finish()
 	stage_times
 	if [ -s "${out:-/nonexistent}/ktap.txt" ]; then
 		cat "$out/ktap.txt"
+	elif [ -n "$skip_reason" ]; then
+		printf 'KTAP version 1\n1..0 # SKIP %s\n' "$skip_reason"
 	fi
 	summary="# vm: kernel=${kernel:--} accel=${accel:--} boot=$boot_s suite=$suite_s exit=$code result=$result out=${out:--}"
 	echo "$summary"
@@ -165,6 +187,7 @@ cannot_test()
 
 	shift
 	msg "cannot test: $*"
+	skip_reason="cannot test: $*"
 	finish 125 "$what"
 }
 
@@ -183,7 +206,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel | --out | --timeout | --boot-timeout | --guest-timeout | \
 		--crash-grace | --accel | --cpu | --binary | --cases | --extra | \
-		--append | --console)
+		--append | --console | --file | --cwd | --why)
 		if [ $# -lt 2 ]; then
 			msg "$1 needs a value"
 			finish 125 usage
@@ -200,10 +223,17 @@ while [ $# -gt 0 ]; do
 		--binary) binary=$2 ;;
 		--cases) cases=$2 ;;
 		--extra) extras+=("$2") ;;
+		--file) files+=("$2") ;;
+		--cwd) cwd=$2 ;;
+		--why) why=$2 ;;
 		--append) append=$2 ;;
 		--console) console=$2 ;;
 		esac
 		shift 2
+		;;
+	--as-is)
+		as_is=1
+		shift
 		;;
 	-h | --help)
 		usage
@@ -244,6 +274,7 @@ fi
 for a in ${suite_args[@]+"${suite_args[@]}"}; do
 	case $a in
 	--target* | --json*)
+		[ -z "$as_is" ] || continue
 		msg "suite argument '$a': the guest sets --target kernel and --json itself"
 		finish 125 usage
 		;;
@@ -268,7 +299,7 @@ if [ ! -f "$kernel" ] || [ ! -r "$kernel" ]; then
 	cannot_test no-kernel "kernel image not found or unreadable: $kernel"
 fi
 [ -f "$binary" ] || cannot_test no-binary "suite binary not found: $binary (make iorfd-conform-static builds it)"
-[ -d "$cases" ] || cannot_test no-cases "cases directory not found: $cases"
+[ "$cases" = none ] || [ -d "$cases" ] || cannot_test no-cases "cases directory not found: $cases"
 command -v "$QEMU" >/dev/null || cannot_test qemu-failed "$QEMU not found (apt-get install qemu-system-x86)"
 
 # -accel kvm needs this CPU to offer VMX or SVM to us (bare metal, or nested
@@ -294,17 +325,44 @@ fi
 mkdir -p "$out" || cannot_test setup-error "cannot create $out"
 out=$(cd "$out" && pwd)
 # Stale results must not pass for this run's.
-rm -rf "$out/gcov"
+rm -rf "$out/gcov" "$out/gcov-user"
 rm -f "$out"/{console.log,console.raw,ttyS1.raw,qemu.log,qemu.cmd,args.txt} \
-	"$out"/{initramfs.cpio.gz,results.tgz,ktap.txt,results.json,stderr.txt} \
-	"$out"/{dmesg.txt,guest.txt,summary.txt}
+	"$out"/{initramfs.cpio.gz,results.tgz,ktap.txt,results.json,results.xml} \
+	"$out"/{stderr.txt,dmesg.txt,guest.txt,summary.txt}
 
+# "6.1.192" from the bzImage's setup header: the version string's offset
+# (less 0x200) is the 16-bit word at 0x20e.
+kernel_release()
+{
+	local at
+
+	at=$(od -An -tu2 -j526 -N2 "$1" 2>/dev/null | tr -d ' ')
+	[ -n "$at" ] && [ "$at" != 0 ] || return 0
+	dd if="$1" bs=1 skip=$((at + 512)) count=64 2>/dev/null | tr '\0' '\n' | head -n 1 | cut -d' ' -f1
+}
+release=$(kernel_release "$kernel")
+kernel_sum=$(sha256sum "$kernel" | cut -d' ' -f1)
+# build-kernel.sh leaves what it built from next to its tree of objects.
+built_from=
+info=$(dirname "$kernel")/../../../iorfd-kernel.txt
+[ ! -f "$info" ] || built_from=$(sed -n 's/^source=//p' "$info")
+note="ran in a VM${why:+ because $why}: QEMU ${accel^^} -cpu $cpu, kernel ${release:-of unknown version}"
+note="$note${built_from:+ built from $built_from}, $kernel sha256 ${kernel_sum:0:16}"
+
+args=()
+# A VM is where cases marked crash_risk may run.
+[ -n "$as_is" ] || args+=(--target kernel --allow-crash --json /out/results.json)
+args+=(${suite_args[@]+"${suite_args[@]}"})
 : >"$out/args.txt"
 # No arguments must give an empty file, not one empty argument.
-if [ ${#suite_args[@]} -gt 0 ]; then
-	printf '%s\n' "${suite_args[@]}" >"$out/args.txt"
-fi
-if ! "$HERE/mkinitramfs.sh" --args "$out/args.txt" --suite-timeout "$guest_timeout" \
+[ ${#args[@]} = 0 ] || printf '%s\n' "${args[@]}" >"$out/args.txt"
+initramfs_opts=(--args "$out/args.txt" --suite-timeout "$guest_timeout" --run-note "$note")
+[ -z "$cwd" ] || initramfs_opts+=(--cwd "$cwd")
+for f in ${files[@]+"${files[@]}"}; do
+	initramfs_opts+=(--file "$f")
+done
+msg "${why:+$why: }booting $kernel (${release:-version unknown}) in QEMU ${accel^^}; files in $out"
+if ! "$HERE/mkinitramfs.sh" "${initramfs_opts[@]}" \
 	"$out/initramfs.cpio.gz" "$binary" "$cases" ${extras[@]+"${extras[@]}"}; then
 	cannot_test setup-error "building the initramfs failed (see above)"
 fi
@@ -451,15 +509,18 @@ while :; do
 	alive "$qpid" || running=
 	if [ -z "$t_boot" ] && seen "IORFD-VM: boot" "$data"; then
 		t_boot=$el
+		msg "booted in $(secs "$el")"
 	fi
 	# Several markers can arrive between two polls: take them in order.
 	if [ -z "$t_suite" ] && seen "IORFD-VM: suite-start" "$data"; then
 		t_suite=$el
 		stage=suite
+		msg "suite running (limit ${guest_timeout}s; console: $out/console.raw)"
 	fi
 	if [ -z "$t_suite_end" ] && seen "IORFD-VM-DATA BEGIN" "$data"; then
 		t_suite_end=$el
 		stage=upload
+		[ -z "$t_suite" ] || msg "suite ended after $(secs $((el - t_suite)))"
 	fi
 	if [ "$stage" = upload ] && seen "IORFD-VM-DATA END" "$data"; then
 		stage=reset
@@ -609,6 +670,40 @@ decode()
 }
 decoded=1
 decode || decoded=
+
+# Counters an instrumented suite wrote in the guest, back into this host's
+# .gcda files: merged where the host has one (gcov-tool merge adds counts),
+# copied where it has none yet.  Only into directories that exist here: the
+# object directories of the build the suite came from.
+merge_gcov()
+{
+	local f rel dest tmp
+
+	[ -d "$out/gcov-user" ] || return 0
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-gcov.XXXXXX")
+	(cd "$out/gcov-user" && find . -name '*.gcda' -type f) | while read -r f; do
+		rel=${f#.}
+		dest=$rel
+		if [ ! -d "$(dirname "$dest")" ]; then
+			msg "coverage data for $dest: no such directory here; left in $out/gcov-user"
+			continue
+		fi
+		if [ ! -f "$dest" ]; then
+			cp "$out/gcov-user$rel" "$dest"
+			continue
+		fi
+		rm -rf "$tmp"/{a,b,m} && mkdir -p "$tmp"/{a,b}
+		cp "$dest" "$tmp/a/" && cp "$out/gcov-user$rel" "$tmp/b/"
+		if gcov-tool merge -o "$tmp/m" "$tmp/a" "$tmp/b" >/dev/null 2>&1 &&
+			[ -f "$tmp/m/$(basename "$dest")" ]; then
+			cp "$tmp/m/$(basename "$dest")" "$dest"
+		else
+			msg "coverage data for $dest: gcov-tool merge failed; the guest's counts are in $out/gcov-user"
+		fi
+	done
+	rm -rf "$tmp"
+}
+[ -z "$decoded" ] || merge_gcov
 
 crashed=
 if crash_on_console "$out/console.log" ||
