@@ -179,6 +179,7 @@ check: deps
 	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
 	./iorfd-conform selftest --vm auto --quick cases/
 	@$(MAKE) --no-print-directory check-vm-path
+	@$(MAKE) --no-print-directory check-vm-runner
 	@$(MAKE) --no-print-directory check-report
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-valgrind
@@ -210,8 +211,9 @@ include harness/bench.mk
 include tests/fuzz/fuzz.mk
 include tests/sanitize.mk
 
-# The VM runner's own tests, with a stand-in suite (needs qemu and the fixture kernels).
-check-vm-runner:
+# The VM runner's own tests, with a stand-in suite, on the runner kernel
+# (IORFD_VM_KERNEL=path picks another).
+check-vm-runner: runner-kernel
 	tests/vm/test-vm-run.sh
 
 clean:

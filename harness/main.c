@@ -36,6 +36,7 @@ int cmd_bench(int argc, char **argv); /* bench: harness/bench.c */
 int cmd_selftest(int argc, char **argv); /* selftest: harness/selftest.c */
 int cmd_report(int argc, char **argv); /* report: reports/report_cmd.c */
 int cmd_probe(int argc, char **argv); /* probe: harness/probe_cmd.c */
+int cmd_vm(int argc, char **argv); /* vm: harness/vm_cmd.c */
 
 #define VERSION		   "0.1"
 #define DEFAULT_TIMEOUT_MS 10000
@@ -132,7 +133,11 @@ static void usage(FILE *f)
 		"       iorfd-conform probe         what this host offers: KVM, the kernel target,\n"
 		"                                  the runner kernel and QEMU for --vm\n"
 		"       iorfd-conform vm --kernel BZIMAGE [vm-run options] [-- suite options]\n"
-		"                                  boot BZIMAGE in QEMU and run the suite inside\n"
+		"       iorfd-conform vm --build [KSRC] [vm-run options] [-- suite options]\n"
+		"                                  boot BZIMAGE (or a kernel built from KSRC with\n"
+		"                                  harness/vm/config) in QEMU, run the suite inside\n"
+		"                                  on the kernel target; exit 0 good, 1 bad, 125\n"
+		"                                  cannot test\n"
 		"       iorfd-conform bench [--iterations N] [--out DIR] [--target T] (see bench --help)\n"
 		"                                  per-access latency of exits, ioeventfd, ioregionfd\n"
 		"       iorfd-conform report RESULTS.json... -o DIR\n"
@@ -442,37 +447,6 @@ static int cmd_lint(int argc, char **argv)
 	registry_free(&reg);
 	free(c);
 	return bad ? EXIT_USAGE : EXIT_PASS;
-}
-
-/*
- * Boots a kernel in QEMU and runs the suite inside: harness/vm/vm-run.sh
- * does that, next to this binary in the source tree.
- */
-static int cmd_vm(int argc, char **argv)
-{
-	char self[4096], script[4200], **args;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-	int i;
-
-	if (n <= 0) {
-		perror("/proc/self/exe");
-		return EXIT_BISECT_SKIP;
-	}
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(script, sizeof(script), "%s/harness/vm/vm-run.sh", self);
-	args = calloc(argc + 2, sizeof(*args));
-	if (!args)
-		return EXIT_BISECT_SKIP;
-	args[0] = script;
-	for (i = 0; i < argc; i++)
-		args[i + 1] = argv[i];
-	execv(script, args);
-	fprintf(stderr, "vm: %s: %s\n", script, strerror(errno));
-	return EXIT_BISECT_SKIP;
 }
 
 /* Moves the crash_risk items behind the others, each group in its order. */

@@ -170,8 +170,9 @@ finish()
 	stage_times
 	if [ -s "${out:-/nonexistent}/ktap.txt" ]; then
 		cat "$out/ktap.txt"
-	elif [ -n "$skip_reason" ]; then
-		printf 'KTAP version 1\n1..0 # SKIP %s\n' "$skip_reason"
+	elif [ "$code" = 125 ]; then
+		[ "$result" != usage ] || skip_reason="cannot test: bad usage of vm-run.sh (see stderr)"
+		printf 'KTAP version 1\n1..0 # SKIP %s\n' "${skip_reason:-cannot test: $result}"
 	fi
 	summary="# vm: kernel=${kernel:--} accel=${accel:--} boot=$boot_s suite=$suite_s exit=$code result=$result out=${out:--}"
 	echo "$summary"

@@ -26,6 +26,10 @@
  *                       guest's data port (before init's real one, or
  *                       alone with --standin-reboot)
  *   --standin-token S   mixed into the results file
+ *
+ * It also prints, as KTAP diagnostics, its working directory, IORFD_RUN_NOTE,
+ * and for every argument that does not start with "-" whether a file of
+ * that name can be read from there: what --cwd and --file promise.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -142,6 +146,17 @@ int main(int argc, char **argv)
 	/* looks like a crash report but is ours: the runner must not count it */
 	printf("# standin: BUG: Oops: Kernel panic (suite text, not a kernel message)\n");
 	printf("ok 1 standin.args argc=%d\n", argc);
+	{
+		char cwd[512];
+		const char *note = getenv("IORFD_RUN_NOTE");
+
+		printf("# standin: cwd=%s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+		printf("# standin: note=%s\n", note ? note : "(none)");
+		for (i = 1; i < argc; i++)
+			if (argv[i][0] != '-' && (i == 1 || argv[i - 1][0] != '-'))
+				printf("# standin: file %s %s\n", argv[i],
+				       access(argv[i], R_OK) ? "missing" : "readable");
+	}
 	fflush(stdout);
 
 	if (forge) {

@@ -7,8 +7,9 @@
 #
 #   tests/vm/test-vm-run.sh
 #
-# IORFD_VM_KERNEL picks the kernel (default: the rfc-v3 fixture).  Other
-# vm-run.sh settings come from its environment (IORFD_VM_ACCEL, QEMU, ...).
+# IORFD_VM_KERNEL picks the kernel (default: the runner kernel, make
+# runner-kernel).  Other vm-run.sh settings come from its environment
+# (IORFD_VM_ACCEL, QEMU, ...).
 # The last line is "N passed, N failed"; exit 0 when nothing failed, 1 when
 # something did, 77 when it cannot run (no kernel, no static C library).
 
@@ -18,7 +19,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 RUN=$REPO/harness/vm/vm-run.sh
 MKINITRAMFS=$REPO/harness/vm/mkinitramfs.sh
-KERNEL=${IORFD_VM_KERNEL:-/work/shared/kernels/rfc-v3/bzImage}
+KERNEL=${IORFD_VM_KERNEL:-$REPO/build/runner-kernel/arch/x86/boot/bzImage}
 
 passed=0
 failed=0
@@ -199,6 +200,8 @@ check "Oops after the suite ended: result kernel-crash" result_is oops-late kern
 vm nokernel --kernel /nonexistent
 check "--kernel /nonexistent: exit 125" exit_is 125
 check "--kernel /nonexistent: named" stderr_has nokernel "kernel image not found"
+check "--kernel /nonexistent: KTAP on stdout says why" \
+	stdout_has nokernel "1..0 # SKIP cannot test: kernel image not found"
 
 vm badkernel --kernel "$work/args"
 check "a kernel QEMU cannot load: exit 125" exit_is 125
@@ -227,18 +230,45 @@ vm segv --kernel "$KERNEL" -- --standin-segv
 check "suite dies of SIGSEGV, no kernel report: exit 125" exit_is 125
 check "suite dies of SIGSEGV: named" stderr_has segv "the suite died of signal 11"
 
-if gcc -O2 -o "$work/dynamic" "$HERE/standin.c" 2>/dev/null; then
-	rc=0
-	"$RUN" --kernel "$KERNEL" --out "$work/dyn" --binary "$work/dynamic" \
-		--cases "$work/cases" >"$work/dyn.out" 2>"$work/dyn.err" || rc=$?
-	check "a dynamically linked suite binary: exit 125 before booting" exit_is 125
-	check "a dynamically linked suite binary: named" stderr_has dyn "dynamically linked"
+# ---- what iorfd-conform --vm relies on --------------------------------------
+# --as-is: the arguments are the whole command line; --file: at its own path;
+# --cwd: where the suite starts; --why: in the run note.
+mkdir -p "$work/tree/sub"
+echo "name: x" >"$work/tree/sub/x.yaml"
+vm asis --kernel "$KERNEL" --cases none --as-is --cwd "$work/tree" --file "$work/tree/sub/x.yaml" \
+	--why "testing the runner" -- sub/x.yaml /etc/iorfd/args
+check "--as-is: exit 0" exit_is 0
+check "--as-is: no --target/--json added" stdout_has asis "ok 1 standin.args argc=3"
+check "--cwd: the suite starts there" stdout_has asis "# standin: cwd=$work/tree"
+check "--file: at its own path" stdout_has asis "# standin: file sub/x.yaml readable"
+check "--why: in the run note, with the accelerator and kernel" \
+	stdout_has asis "# standin: note=ran in a VM because testing the runner: QEMU"
+check "--cases none: no /cases" sh -c "! zcat '$work/asis/initramfs.cpio.gz' | cpio -t 2>/dev/null | grep -q '^cases'"
+
+vm clash --kernel "$KERNEL" --file /etc/passwd
+check "--file over the guest's own files: exit 125" exit_is 125
+check "--file over the guest's own files: named" stderr_has clash "would clash with the guest's own files"
+check "cannot test: KTAP still on stdout" stdout_has clash "1..0 # SKIP cannot test: building the initramfs failed"
+
+# A dynamic suite (sanitizer and coverage builds) comes with its libraries;
+# an instrumented one's counters come back and add to this host's.
+mkdir -p "$work/cov"
+if gcc --coverage -O0 -c -o "$work/cov/standin.o" "$HERE/standin.c" 2>/dev/null &&
+	gcc --coverage -o "$work/cov/standin" "$work/cov/standin.o" 2>/dev/null; then
+	"$work/cov/standin" >/dev/null
+	vm dyn --kernel "$KERNEL" --binary "$work/cov/standin"
+	check "a dynamically linked suite binary: exit 0" exit_is 0
+	check "a dynamically linked suite binary: ran" stdout_has dyn "ok 2 standin.exit code=0"
+	(cd "$work/cov" && gcov -b -o . "$HERE/standin.c" >/dev/null 2>&1)
+	check "coverage counters from the guest merged into the host's (main called twice)" \
+		grep -q '^function main called 2 ' "$work/cov/standin.c.gcov"
 fi
 
 vm usage --kernel "$KERNEL" -- --json /tmp/x
 check "suite args that clash with the guest's: exit 125" exit_is 125
 vm usage2 --kernel "$KERNEL" --no-such-option
 check "unknown option: exit 125" exit_is 125
+check "unknown option: KTAP SKIP line on stdout" stdout_has usage2 "1..0 # SKIP"
 
 if [ "$failed" -ne 0 ]; then
 	echo "# outputs kept in $work"
