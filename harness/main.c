@@ -1079,15 +1079,58 @@ static int run_plan(const struct opts *o, const struct target_ops *ops,
 	return s.k.pass + s.k.xfail + s.k.xpass ? EXIT_PASS : EXIT_NOTHING_RAN;
 }
 
-int main(int argc, char **argv)
+/*
+ * Where this host can run guests, the plan runs here (unless --vm always);
+ * where it cannot, in a VM with --vm, else one SKIP line says why.
+ */
+static int run_here_or_in_vm(struct opts *o, const struct case_list *l, struct iorfd_case *c)
 {
 	struct target_probe probe = { 0 };
 	const struct target_ops *ops;
-	struct iorfd_case *c;
-	struct case_list l;
 	struct plan p = { 0 };
 	unsigned int revs;
 	char kvm_why[256];
+	int code;
+
+	if (o->bisect && check_bisect_target(o))
+		return EXIT_USAGE;
+	if (!o->list && !kvm_usable(kvm_why, sizeof(kvm_why))) {
+		if (o->vm != VM_NEVER)
+			return run_in_vm(o, l, kvm_why);
+		printf("KTAP version 1\n1..0 # SKIP no usable /dev/kvm (%s); 'make run' or "
+		       "'iorfd-conform --vm auto' run the suite in a VM\n",
+		       kvm_why);
+		return EXIT_NOTHING_RAN;
+	}
+	if (!o->list && o->vm == VM_ALWAYS)
+		return run_in_vm(o, l, NULL);
+
+	ops = o->list ? &target_reference : pick_target(o, &probe);
+	if (!ops)
+		return EXIT_USAGE;
+	if (!o->list && !probe.present) {
+		printf("KTAP version 1\n1..0 # SKIP target %s: %s\n", ops->name, probe.how);
+		return EXIT_NOTHING_RAN;
+	}
+	revs = o->revs ? o->revs : probe.rev_known ? 1u << probe.rev : IORFD_ALL_REVS;
+	if (build_plan(l, o, revs, c, &p)) {
+		free(p.items);
+		return EXIT_USAGE;
+	}
+	if (o->list) {
+		list_plan(&p, c);
+		code = EXIT_PASS;
+	} else {
+		code = run_plan(o, ops, &probe, l, &p, c);
+	}
+	free(p.items);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	struct iorfd_case *c;
+	struct case_list l;
 	struct opts o;
 	int code;
 
@@ -1114,41 +1157,11 @@ int main(int argc, char **argv)
 	if (parse_opts(argc, argv, &o))
 		return EXIT_USAGE;
 	c = malloc(sizeof(*c));
-	if (!c || collect(argc - optind, argv + optind, &l))
+	if (!c || collect(argc - optind, argv + optind, &l)) {
+		free(c);
 		return finish(&o, EXIT_USAGE);
-
-	if (o.bisect && check_bisect_target(&o))
-		return finish(&o, EXIT_USAGE);
-	if (!o.list && !kvm_usable(kvm_why, sizeof(kvm_why))) {
-		if (o.vm == VM_NEVER) {
-			printf("KTAP version 1\n1..0 # SKIP no usable /dev/kvm (%s); 'make run' or "
-			       "'iorfd-conform --vm auto' run the suite in a VM\n",
-			       kvm_why);
-			return finish(&o, EXIT_NOTHING_RAN);
-		}
-		return finish(&o, run_in_vm(&o, &l, kvm_why));
 	}
-	if (!o.list && o.vm == VM_ALWAYS)
-		return finish(&o, run_in_vm(&o, &l, NULL));
-
-	ops = o.list ? &target_reference : pick_target(&o, &probe);
-	if (!ops)
-		return finish(&o, EXIT_USAGE);
-	if (!o.list && !probe.present) {
-		printf("KTAP version 1\n1..0 # SKIP target %s: %s\n", ops->name, probe.how);
-		return finish(&o, EXIT_NOTHING_RAN);
-	}
-	revs = o.revs ? o.revs : probe.rev_known ? 1u << probe.rev : IORFD_ALL_REVS;
-	if (build_plan(&l, &o, revs, c, &p))
-		return finish(&o, EXIT_USAGE);
-
-	if (o.list) {
-		list_plan(&p, c);
-		code = EXIT_PASS;
-	} else {
-		code = run_plan(&o, ops, &probe, &l, &p, c);
-	}
-	free(p.items);
+	code = run_here_or_in_vm(&o, &l, c);
 	case_list_free(&l);
 	free(c);
 	return finish(&o, code);
