@@ -43,7 +43,7 @@ KSFT	:= $(KTREE)/tools/testing/selftests/kvm
 
 # Uapi headers: a kernel tree's own after 'make headers_install', else the
 # system's (Debian 12 ships the 6.1 uapi in linux-libc-dev).
-KHDR	:= $(wildcard $(KTREE)/usr/include)
+KHDR	:= $(patsubst %/linux/kvm.h,%,$(wildcard $(KTREE)/usr/include/linux/kvm.h))
 
 KSFT_INC := -I$(KTREE)/tools/include -I$(KTREE)/tools/arch/x86/include \
 	    $(if $(KHDR),-I$(KHDR)) -I$(KSFT)/include -I$(KSFT)/include/x86_64 \
