@@ -58,7 +58,7 @@ GUEST_CFLAGS := -O2 -g -std=gnu99 -fno-stack-protector -fno-PIE -U_FORTIFY_SOURC
 WARN	  := -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 CFLAGS	  ?= -O2 -g
 HOST_CFLAGS := $(CFLAGS) -std=gnu11 -fno-PIE $(WARN) -D_GNU_SOURCE \
-	       -Iharness -Iresponders -Ireports -Iguests $(KSFT_INC)
+	       -Iharness -I. $(KSFT_INC)
 LDFLAGS	  += -no-pie -pthread
 LDLIBS	  += -lyaml
 
@@ -68,7 +68,13 @@ KSFT_SRCS := lib/assert.c lib/elf.c lib/guest_modes.c lib/io.c lib/kvm_util.c \
 KSFT_OBJS := $(patsubst lib/%.c,$(BUILD)/ksft/%.o,$(KSFT_SRCS)) \
 	     $(BUILD)/ksft/x86_64/handlers.o $(BUILD)/ksft/string_override.o
 
-HARNESS_SRCS := $(wildcard harness/*.c) $(wildcard responders/*.c) $(wildcard reports/*.c)
+# The rooms: a folder each, one job each (README, Layout).  Includes name
+# them ("run/runner.h" for harness/run, "responders/responder.h" for the
+# others), and tests/check-layers.sh holds which room may include which.
+ROOMS := harness/lib harness/proto harness/model harness/casefile harness/targets \
+	 harness/targets/reference harness/run harness/vm harness/bench harness/cli \
+	 responders reports/live reports/offline
+HARNESS_SRCS := $(foreach r,$(ROOMS),$(wildcard $(r)/*.c))
 HARNESS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(HARNESS_SRCS))
 GUEST_SRCS   := $(wildcard guests/*.c)
 GUEST_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS))
@@ -130,21 +136,30 @@ $(BUILD)/obj/%.o: %.c $(KSTAMP)
 
 $(BUILD)/guest/%.o: %.c $(KSTAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -Iguests -MMD -MP -c $< -o $@
+	$(CC) $(GUEST_CFLAGS) -I. -MMD -MP -c $< -o $@
 
 # Where --vm finds vm-run.sh and the runner kernel.
-$(BUILD)/obj/harness/vm_delegate.o: HOST_CFLAGS += -DIORFD_SRCDIR='"$(CURDIR)"' \
+$(BUILD)/obj/harness/vm/delegate.o: HOST_CFLAGS += -DIORFD_SRCDIR='"$(CURDIR)"' \
 	-DIORFD_RUNNER_KERNEL='"$(RUNNER_KERNEL)"'
 
 -include $(HARNESS_OBJS:.o=.d) $(GUEST_OBJS:.o=.d)
 
 # ---- unit tests (cmocka) ----------------------------------------------------
-# Each tests/test_X.c links the objects it names in tests/test_X.deps.
-test_deps = $(addprefix $(BUILD)/obj/,$(shell cat tests/$(1).deps))
+# Each room is also an archive; tests/test_X.deps names the rooms test_X
+# links, and the linker takes from them what it uses.
+room_lib = $(BUILD)/rooms/$(subst /,-,$(1)).a
+define room_rule
+$(call room_lib,$(1)): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c))
+	@mkdir -p $$(dir $$@)
+	@rm -f $$@ && $(AR) rcs $$@ $$^
+endef
+$(foreach r,$(ROOMS),$(eval $(call room_rule,$(r))))
+test_deps = $(foreach r,$(shell cat tests/$(1).deps),$(call room_lib,$(r)))
 .SECONDEXPANSION:
 $(BUILD)/tests/%: tests/%.c tests/%.deps $$(call test_deps,$$*)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(call test_deps,$*) -lcmocka $(LDLIBS)
+	$(CC) $(HOST_CFLAGS) -Itests $(LDFLAGS) -o $@ $< -Wl,--start-group $(call test_deps,$*) \
+		-Wl,--end-group -lcmocka $(LDLIBS)
 
 unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "# $$t"; $$t; done
@@ -175,6 +190,7 @@ FIXTURE_KERNELS ?= ../shared/kernels
 
 check: deps
 	@$(MAKE) --no-print-directory all unit runner-kernel
+	tests/check-layers.sh
 	./iorfd-conform lint cases/
 	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
 	./iorfd-conform selftest --vm auto --quick cases/
@@ -207,7 +223,7 @@ check-kernels: iorfd-conform-static
 
 include harness/vm/vm.mk
 include reports/reports.mk
-include harness/bench.mk
+include harness/bench/bench.mk
 include tests/fuzz/fuzz.mk
 include tests/sanitize.mk
 

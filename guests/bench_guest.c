@@ -11,7 +11,7 @@
 #include "kvm_util.h"
 #include "ucall_common.h"
 
-#include "bench_prog.h"
+#include "guests/bench_prog.h"
 
 static inline uint64_t tsc(void)
 {

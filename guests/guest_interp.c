@@ -14,7 +14,7 @@
 #include "kvm_util.h"
 #include "ucall_common.h"
 
-#include "guest_prog.h"
+#include "guests/guest_prog.h"
 
 static uint64_t mmio_read(uint64_t addr, uint8_t size)
 {

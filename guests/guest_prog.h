@@ -78,7 +78,7 @@ void guest_sse_probe(void);
 
 /*
  * GUEST_DONE and nothing else: whether this host's KVM runs a guest at all
- * (harness/kvm_usable.c), before any case is tried.
+ * (harness/run/kvm_usable.c), before any case is tried.
  */
 void guest_kvm_probe(void);
 

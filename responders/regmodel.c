@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
-#include "regmodel.h"
+#include "responders/regmodel.h"
 
 void regmodel_init(struct regmodel *m, uint64_t reset)
 {

@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "channel.h"
-#include "responder.h"
+#include "lib/fdio.h"
+#include "responders/responder.h"
 
 /* How long the rest of a torn command may take to arrive on a stream. */
 #define TORN_WAIT_MS 200

@@ -10,10 +10,10 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "case.h"
-#include "regmodel.h"
-#include "result.h"
-#include "wire.h"
+#include "model/case.h"
+#include "responders/regmodel.h"
+#include "model/result.h"
+#include "proto/wire.h"
 
 struct responder {
 	int index; /* channel index in the case */

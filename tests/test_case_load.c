@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for the case loader (harness/case_load.c, yaml_tree.c) and the
+ * Unit tests for the case loader (harness/casefile/case_load.c, yaml_tree.c) and the
  * errno name table.
  *
  * Good cases come from tests/data/ and are checked field by field, line
@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "case.h"
-#include "errno_names.h"
+#include "model/case.h"
+#include "lib/errno_names.h"
 
 #define DATA_DIR "tests/data/"
 

@@ -22,8 +22,8 @@
 
 #include <cmocka.h>
 
-#include "case.h"
-#include "expectations.h"
+#include "model/case.h"
+#include "casefile/expectations.h"
 
 #define REGRESS_DIR "tests/fuzz/regress"
 

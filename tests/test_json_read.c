@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the JSON reader (reports/json_read.c) and of reading a
- * results file with it (reports/json_read_results.c): the grammar, string
+ * Unit tests of the JSON reader (reports/offline/json_read.c) and of reading a
+ * results file with it (reports/offline/json_read_results.c): the grammar, string
  * decoding, the limits that keep hostile input bounded, and the messages.
  */
 #include <stdarg.h>
@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "json_read.h"
-#include "json_read_results.h"
+#include "reports/offline/json_read.h"
+#include "reports/offline/json_read_results.h"
 
 static char err[512];
 

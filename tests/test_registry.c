@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for the requirement registry (harness/registry.c).
+ * Unit tests for the requirement registry (harness/casefile/registry.c).
  *
  * The real docs/requirements.yaml must load and say what the suite relies
  * on, and every ID the cases in cases/ cite must be in it.  Each class of
@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "case.h"
-#include "registry.h"
+#include "model/case.h"
+#include "casefile/registry.h"
 
 #define REAL_REGISTRY "docs/requirements.yaml"
 #define ALL	      IORFD_ALL_REVS

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "wire.h"
+#include "proto/wire.h"
 
 static uint32_t first_word(enum iorfd_rev rev, bool write, unsigned int len, bool resp)
 {

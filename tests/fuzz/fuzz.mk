@@ -24,14 +24,13 @@ FUZZ_TARGETS ?= fuzz_case_load fuzz_wire fuzz_expectations
 
 # Recovering from UB would print and go on; the fuzzer must see it as a crash.
 FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
-	       -fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(WARN) -Iharness
+	       -fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(WARN) -Iharness -I.
 
-# What each target links, besides its own file.
-FUZZ_SRCS_fuzz_case_load    := harness/case_load.c harness/yaml_tree.c harness/errno_names.c \
-			       harness/wire.c harness/file_read.c
-FUZZ_SRCS_fuzz_wire	    := harness/wire.c
-FUZZ_SRCS_fuzz_expectations := harness/expectations.c harness/yaml_tree.c harness/wire.c \
-			       harness/file_read.c
+# The rooms each target links, besides its own file.
+FUZZ_ROOMS_fuzz_case_load    := harness/casefile harness/lib harness/proto
+FUZZ_ROOMS_fuzz_wire	     := harness/proto
+FUZZ_ROOMS_fuzz_expectations := harness/casefile harness/lib harness/proto
+$(foreach t,$(FUZZ_TARGETS),$(eval FUZZ_SRCS_$(t) := $(foreach r,$(FUZZ_ROOMS_$(t)),$(wildcard $(r)/*.c))))
 
 # Seeds, and options: commands are 34 bytes plus up to 16 regions of 17.
 FUZZ_SEEDS_fuzz_case_load    := $(wildcard cases/*.yaml tests/data/*.yaml)
@@ -40,7 +39,7 @@ FUZZ_SEEDS_fuzz_expectations := $(wildcard expectations/*.yaml)
 # without its kernel glob, which would make it match only on 6.1 hosts.
 FUZZ_SEED_CMD_fuzz_expectations = sed -n -e 's/, kernel: "[^"]*"//' \
 				  -e '/^ \*   description:/,/^ \*       shown_by:/s/^ \*   //p' \
-				  harness/expectations.h >$$corpus/seed-expectations-h.yaml;
+				  harness/casefile/expectations.h >$$corpus/seed-expectations-h.yaml;
 FUZZ_OPTS_fuzz_case_load     := -dict=$(FUZZ_DIR)/yaml.dict
 FUZZ_OPTS_fuzz_expectations  := -dict=$(FUZZ_DIR)/yaml.dict
 FUZZ_OPTS_fuzz_wire	     := -max_len=306
@@ -48,7 +47,7 @@ FUZZ_OPTS_fuzz_wire	     := -max_len=306
 .PHONY: fuzz fuzz-build
 
 define fuzz_rule
-$(FUZZ_DIR)/$(1): tests/fuzz/$(1).c $(FUZZ_SRCS_$(1)) $(wildcard harness/*.h)
+$(FUZZ_DIR)/$(1): tests/fuzz/$(1).c $(FUZZ_SRCS_$(1)) $(foreach r,$(FUZZ_ROOMS_$(1)),$(wildcard $(r)/*.h))
 	@mkdir -p $$(dir $$@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$< $(FUZZ_SRCS_$(1)) -lyaml
 endef
@@ -57,10 +56,10 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 # tests/fuzz/yaml.dict, plus every identifier-like string literal of the
 # two loaders: the case schema grows often, and a key the fuzzer cannot
 # guess is a part of the loader it never reaches.
-$(FUZZ_DIR)/yaml.dict: tests/fuzz/yaml.dict harness/case_load.c harness/expectations.c
+$(FUZZ_DIR)/yaml.dict: tests/fuzz/yaml.dict harness/casefile/case_load.c harness/casefile/expectations.c
 	@mkdir -p $(dir $@)
 	@{ cat tests/fuzz/yaml.dict; echo '# from the loaders'; \
-	   grep -ohE '"[A-Za-z_][A-Za-z0-9_+-]*"' harness/case_load.c harness/expectations.c | \
+	   grep -ohE '"[A-Za-z_][A-Za-z0-9_+-]*"' harness/casefile/case_load.c harness/casefile/expectations.c | \
 	   sort -u; } >$@
 
 fuzz-build: $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS)) $(FUZZ_DIR)/yaml.dict

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "case.h"
+#include "model/case.h"
 
 #define FUZZ_NAME "fuzz.yaml"
 

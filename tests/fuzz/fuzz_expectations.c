@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: arbitrary bytes as an expectation file
- * (harness/expectations.c), the other YAML reader of the suite.
+ * (harness/casefile/expectations.c), the other YAML reader of the suite.
  *
  * expectations_load() only takes a path, so the input goes into a memfd
  * and is loaded through /proc/self/fd: no change to the reader, and no
@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "expectations.h"
+#include "casefile/expectations.h"
 
 #include "fuzz_check.h"
 

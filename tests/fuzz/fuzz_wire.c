@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target: the wire codec and validator (harness/wire.c).
+ * libFuzzer target: the wire codec and validator (harness/proto/wire.c).
  *
  * The responder decodes and validates every command a kernel under test
  * sends, and a kernel with a bug sends anything, so every 32 bytes must
@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wire.h"
+#include "proto/wire.h"
 
 #include "fuzz_check.h"
 

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include "casefile/expectations.h"
+#include "lib/file_read.h"
+#include "casefile/yaml_tree.h"
+
+#define EXPECT_FILE_MAX (256 * 1024)
+
+struct eload {
+	const char *path;
+	char *err;
+	size_t errlen;
+};
+
+static int __attribute__((format(printf, 3, 4)))
+fail(struct eload *l, const struct ynode *n, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n)
+		snprintf(l->err, l->errlen, "%s:%d:%d: %s", l->path, n->line, n->col, msg);
+	else
+		snprintf(l->err, l->errlen, "%s: %s", l->path, msg);
+	return -1;
+}
+
+static int want(struct eload *l, const struct ynode *n, enum ynode_type t, const char *what)
+{
+	if (n->type == t)
+		return 0;
+	return fail(l, n, "expected %s, found %s", what, ynode_kind(n));
+}
+
+/* Checks every key of @map is in @keys (NULL-terminated). */
+static int known_keys(struct eload *l, const struct ynode *map, const char *const *keys)
+{
+	const struct ynode *key = ymap_unknown_key(map, keys);
+
+	return key ? fail(l, key, "unknown key '%.64s'", key->str) : 0;
+}
+
+static int parse_revs(struct eload *l, const struct ynode *n, unsigned int *revs)
+{
+	int i;
+
+	if (want(l, n, YNODE_SEQ, "a list of revisions"))
+		return -1;
+	*revs = 0;
+	for (i = 0; i < n->nr_kids; i++) {
+		enum iorfd_rev r;
+
+		if (want(l, n->kids[i], YNODE_SCALAR, "a revision") ||
+		    rev_parse(n->kids[i]->str, &r))
+			return fail(l, n->kids[i], "'%s' is not v1, v2 or v3",
+				    n->kids[i]->type == YNODE_SCALAR ? n->kids[i]->str : "?");
+		*revs |= 1u << r;
+	}
+	return 0;
+}
+
+/* Does the file's 'when' match this run?  1 yes, 0 no, -1 error. */
+static int matches(struct eload *l, const struct ynode *when, const char *target,
+		   const struct target_probe *probe)
+{
+	static const char *const keys[] = { "target", "revision", "kernel", NULL };
+	const struct ynode *t, *r, *k;
+	struct utsname u;
+	enum iorfd_rev rev;
+
+	if (want(l, when, YNODE_MAP, "a mapping") || known_keys(l, when, keys))
+		return -1;
+	t = ymap_find(when, "target", NULL);
+	r = ymap_find(when, "revision", NULL);
+	k = ymap_find(when, "kernel", NULL);
+	if (!t)
+		return fail(l, when, "missing key 'target'");
+	if (want(l, t, YNODE_SCALAR, "a target name") || (r && want(l, r, YNODE_SCALAR, "a revision")) ||
+	    (k && want(l, k, YNODE_SCALAR, "a glob on uname -r")))
+		return -1;
+	if (r && rev_parse(r->str, &rev))
+		return fail(l, r, "'%s' is not v1, v2 or v3", r->str);
+	if (strcmp(t->str, target))
+		return 0;
+	if (r && (!probe->rev_known || probe->rev != rev))
+		return 0;
+	if (k && (uname(&u) || fnmatch(k->str, u.release, 0)))
+		return 0;
+	return 1;
+}
+
+static int add_entry(struct eload *l, const struct ynode *e, struct expectations *x)
+{
+	static const char *const keys[] = { "case", "revisions", "reason", NULL };
+	const struct ynode *c, *r, *why;
+	struct expectation *it, *grown;
+
+	if (want(l, e, YNODE_MAP, "a mapping") || known_keys(l, e, keys))
+		return -1;
+	c = ymap_find(e, "case", NULL);
+	r = ymap_find(e, "revisions", NULL);
+	why = ymap_find(e, "reason", NULL);
+	if (!c || !why)
+		return fail(l, e, "missing key '%s'", c ? "reason" : "case");
+	if (want(l, c, YNODE_SCALAR, "a case name") || want(l, why, YNODE_SCALAR, "a reason"))
+		return -1;
+	if (strlen(c->str) >= CASE_NAME_MAX)
+		return fail(l, c, "case name too long");
+	grown = realloc(x->items, (x->nr + 1) * sizeof(*grown));
+	if (!grown)
+		return fail(l, e, "out of memory");
+	x->items = grown;
+	it = &x->items[x->nr];
+	memset(it, 0, sizeof(*it));
+	it->revisions = IORFD_ALL_REVS;
+	if (r && parse_revs(l, r, &it->revisions))
+		return -1;
+	snprintf(it->case_name, sizeof(it->case_name), "%s", c->str);
+	snprintf(it->reason, sizeof(it->reason), "%s", why->str);
+	snprintf(it->where, sizeof(it->where), "%s:%d", l->path, e->line);
+	x->nr++;
+	return 0;
+}
+
+static int add_log(struct eload *l, const struct ynode *e, struct expectations *x)
+{
+	static const char *const keys[] = { "pattern", "reason", "shown_by", NULL };
+	const char *vals[3];
+	struct known_log *k, *grown;
+	int i;
+
+	if (want(l, e, YNODE_MAP, "a mapping") || known_keys(l, e, keys))
+		return -1;
+	for (i = 0; i < 3; i++) {
+		const struct ynode *v = ymap_find(e, keys[i], NULL);
+
+		if (!v)
+			return fail(l, e, "missing key '%s'", keys[i]);
+		if (want(l, v, YNODE_SCALAR, "a string"))
+			return -1;
+		vals[i] = v->str;
+	}
+	if (!*vals[0])
+		return fail(l, e, "empty pattern");
+	grown = realloc(x->logs, (x->nr_logs + 1) * sizeof(*grown));
+	if (!grown)
+		return fail(l, e, "out of memory");
+	x->logs = grown;
+	k = &x->logs[x->nr_logs++];
+	snprintf(k->pattern, sizeof(k->pattern), "%s", vals[0]);
+	snprintf(k->reason, sizeof(k->reason), "%s", vals[1]);
+	snprintf(k->shown_by, sizeof(k->shown_by), "%s", vals[2]);
+	return 0;
+}
+
+static int load_doc(struct eload *l, const struct ynode *root, const char *target,
+		    const struct target_probe *probe, struct expectations *x)
+{
+	static const char *const keys[] = { "description", "when", "known_failures",
+					    "known_kernel_log", NULL };
+	const struct ynode *when, *list, *logs;
+	int i, m;
+
+	if (!root)
+		return fail(l, NULL, "empty file");
+	if (want(l, root, YNODE_MAP, "a mapping") || known_keys(l, root, keys))
+		return -1;
+	when = ymap_find(root, "when", NULL);
+	list = ymap_find(root, "known_failures", NULL);
+	if (!when || !list)
+		return fail(l, root, "missing key '%s'", when ? "known_failures" : "when");
+	m = matches(l, when, target, probe);
+	if (m <= 0)
+		return m;
+	if (want(l, list, YNODE_SEQ, "a list"))
+		return -1;
+	for (i = 0; i < list->nr_kids; i++)
+		if (add_entry(l, list->kids[i], x))
+			return -1;
+	logs = ymap_find(root, "known_kernel_log", NULL);
+	if (logs && want(l, logs, YNODE_SEQ, "a list"))
+		return -1;
+	for (i = 0; logs && i < logs->nr_kids; i++)
+		if (add_log(l, logs->kids[i], x))
+			return -1;
+	snprintf(x->files + strlen(x->files), sizeof(x->files) - strlen(x->files), "%s%s",
+		 x->files[0] ? " " : "", l->path);
+	return 0;
+}
+
+static int load_file(const char *path, const char *target, const struct target_probe *probe,
+		     struct expectations *x, char *err, size_t errlen)
+{
+	struct eload l = { .path = path, .err = err, .errlen = errlen };
+	struct yerror ye;
+	struct ydoc doc;
+	size_t n;
+	char *buf = read_text_file(path, EXPECT_FILE_MAX, &n, err, errlen);
+	int ret;
+
+	if (!buf)
+		return -1;
+	if (ytree_parse(buf, n, &doc, &ye)) {
+		snprintf(err, errlen, "%s:%d:%d: %s", path, ye.line, ye.col, ye.msg);
+		free(buf);
+		return -1;
+	}
+	ret = load_doc(&l, doc.root, target, probe, x);
+	ytree_free(&doc);
+	free(buf);
+	return ret;
+}
+
+static int yaml_only(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".yaml");
+}
+
+int expectations_load(const char *path, const char *target, const struct target_probe *probe,
+		      struct expectations *x, char *err, size_t errlen)
+{
+	struct dirent **ents;
+	struct stat st;
+	int n, i, ret = 0;
+
+	if (stat(path, &st)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return load_file(path, target, probe, x, err, errlen);
+	n = scandir(path, &ents, yaml_only, alphasort);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		char file[4096];
+
+		snprintf(file, sizeof(file), "%s/%s", path, ents[i]->d_name);
+		if (!ret)
+			ret = load_file(file, target, probe, x, err, errlen);
+		free(ents[i]);
+	}
+	free(ents);
+	return ret;
+}
+
+const struct expectation *expectations_find(const struct expectations *x, const char *name,
+					    enum iorfd_rev rev)
+{
+	int i;
+
+	for (i = 0; i < x->nr; i++)
+		if (!strcmp(x->items[i].case_name, name) && (x->items[i].revisions & (1u << rev)))
+			return &x->items[i];
+	return NULL;
+}
+
+const struct known_log *expectations_known_log(const struct expectations *x, const char *line,
+					       const char *case_name)
+{
+	int i;
+
+	for (i = 0; i < x->nr_logs; i++)
+		if (strstr(line, x->logs[i].pattern))
+			return strcmp(x->logs[i].shown_by, case_name) ? &x->logs[i] : NULL;
+	return NULL;
+}
+
+void expectations_free(struct expectations *x)
+{
+	free(x->items);
+	free(x->logs);
+	memset(x, 0, sizeof(*x));
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iorfd-conform selftest [--quick] [--vm never|auto|always] [CASE|DIR...]
+ *
+ * Checks the suite itself: the reference dispatcher must pass every case,
+ * and each mutant of it (one deliberate protocol fault, see mutant.h) must
+ * fail at least one.  Prints which cases killed each mutant; exits 1 when
+ * the reference fails a case or a mutant survives.  A kill by timeout is
+ * counted apart: it is a real kill for mutants that leave a vCPU waiting
+ * for a reply that never comes, and weak evidence otherwise.  --quick stops
+ * each mutant after its first kills.  IORFD_SELFTEST_VERBOSE=1 prints the
+ * first failure of every killing case, to see why it killed.  Without a
+ * usable /dev/kvm it says so in one line and exits 4, or with --vm auto
+ * runs in a VM as the suite does (vm_delegate.h).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "casefile/case_list.h"
+#include "run/kvm_usable.h"
+#include "targets/reference/mutant.h"
+#include "run/runner.h"
+#include "targets/target.h"
+#include "vm/delegate.h"
+
+/* Mutants that hang a vCPU are killed by the case deadline: keep it short. */
+#define SELFTEST_TIMEOUT_MS 2000
+#define SHOW_KILLERS	    4
+/* The whole selftest in a VM, boot included. */
+#define SELFTEST_VM_TIMEOUT_S 1200
+
+struct tally {
+	int runs, killed, timeouts;
+	char first[SHOW_KILLERS][CASE_NAME_MAX + 4];
+};
+
+/* @quick: stop a mutant after its first few kills (what make check needs). */
+static void run_all(struct runner *rn, const struct case_list *l, struct iorfd_case *c,
+		    struct tally *t, bool quick)
+{
+	struct case_error err;
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < l->nr; i++) {
+		enum iorfd_rev r;
+
+		for_each_rev(r) {
+			if (quick && t->killed >= SHOW_KILLERS)
+				return;
+			if (case_load(l->paths[i], r, c, &err)) {
+				fprintf(stderr, "%s\n", err.msg);
+				continue;
+			}
+			if (!(c->revisions & (1u << r)))
+				continue;
+			runner_run(rn, c);
+			t->runs++;
+			if (rn->res->verdict == VERDICT_PASS)
+				continue;
+			if (getenv("IORFD_SELFTEST_VERBOSE") && rn->res->nr_failures)
+				fprintf(stderr, "%s: %s.%s: %s\n", ref_mutant_name(ref_mutant), c->name,
+					rev_name(r), rn->res->failures[0].msg);
+			t->timeouts += rn->res->verdict == VERDICT_TIMEOUT;
+			if (t->killed < SHOW_KILLERS)
+				snprintf(t->first[t->killed], sizeof(t->first[0]), "%s.%s", c->name,
+					 rev_name(r));
+			t->killed++;
+		}
+	}
+}
+
+/* The same selftest in a VM: the case files go along at their own paths. */
+static int selftest_in_vm(const struct case_list *l, bool quick, const char *kvm_why)
+{
+	char **args = calloc(l->nr + 3, sizeof(*args));
+	struct vm_request rq = {
+		.kvm_why = kvm_why,
+		.timeout_s = SELFTEST_VM_TIMEOUT_S,
+		.files = l->paths,
+		.nr_files = l->nr,
+		.args = args,
+	};
+	int code;
+
+	if (!args)
+		return 2;
+	args[rq.nr_args++] = "selftest";
+	if (quick)
+		args[rq.nr_args++] = "--quick";
+	memcpy(args + rq.nr_args, l->paths, l->nr * sizeof(*args));
+	rq.nr_args += l->nr;
+	code = vm_delegate(&rq);
+	free(args);
+	return code;
+}
+
+int cmd_selftest(int argc, char **argv)
+{
+	static char *const def[] = { "cases/" };
+	struct iorfd_case *c = malloc(sizeof(*c));
+	int m, j, bad = 0, vm = VM_NEVER;
+	char kvm_why[256];
+	bool quick = false;
+	struct runner rn;
+	struct case_list l;
+	struct tally t;
+
+	for (; argc && argv[0][0] == '-'; argc--, argv++) {
+		if (!strcmp(argv[0], "--quick")) {
+			quick = true;
+		} else if (!strcmp(argv[0], "--vm") && argc > 1 && vm_mode_parse(argv[1]) >= 0) {
+			vm = vm_mode_parse(argv[1]);
+			argc--;
+			argv++;
+		} else {
+			fprintf(stderr, "usage: iorfd-conform selftest [--quick] "
+					"[--vm never|auto|always] [CASE.yaml|DIR...]\n");
+			return 2;
+		}
+	}
+	if (!c || (argc ? case_list_collect(&l, argv, argc) : case_list_collect(&l, def, 1)))
+		return 2;
+	if (!kvm_usable(kvm_why, sizeof(kvm_why)) || vm == VM_ALWAYS) {
+		int code = 4;
+
+		if (vm != VM_NEVER)
+			code = selftest_in_vm(&l, quick, vm == VM_ALWAYS ? NULL : kvm_why);
+		else
+			printf("selftest: SKIP no usable /dev/kvm (%s); --vm auto runs it in a VM\n",
+			       kvm_why);
+		case_list_free(&l);
+		free(c);
+		return code;
+	}
+	if (runner_init(&rn, &target_reference, SELFTEST_TIMEOUT_MS))
+		return 2;
+	printf("%-32s %-8s %s\n", "mutant", "killed", "by (first cases that failed)");
+	for (m = REF_MUTANT_NONE; m < REF_NR_MUTANTS; m++) {
+		ref_mutant = m;
+		/* The reference itself always runs everything. */
+		run_all(&rn, &l, c, &t, quick && m != REF_MUTANT_NONE);
+		if (m == REF_MUTANT_NONE) {
+			printf("%-32s %d/%d runs pass%s\n", "reference (no mutant)", t.runs - t.killed,
+			       t.runs, t.killed ? ": THE REFERENCE FAILS, fix that first" : "");
+			bad += t.killed != 0;
+			continue;
+		}
+		printf("%-32s %-8s %d/%d%s (%d by timeout):", ref_mutant_name(m),
+		       t.killed ? "yes" : "SURVIVED", t.killed, t.runs, quick ? " run" : "",
+		       t.timeouts);
+		for (j = 0; j < t.killed && j < SHOW_KILLERS; j++)
+			printf(" %s", t.first[j]);
+		printf("\n");
+		fflush(stdout);
+		bad += !t.killed;
+	}
+	ref_mutant = REF_MUTANT_NONE;
+	runner_fini(&rn);
+	case_list_free(&l);
+	free(c);
+	fprintf(stderr, "selftest: %d mutants, %s\n", REF_NR_MUTANTS - 1,
+		bad ? "NOT all killed (or the reference failed)" : "all killed");
+	return bad ? 1 : 0;
+}

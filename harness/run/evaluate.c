@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checking a run against its case: every command must be well-formed for
+ * its region; each channel's transcript must be exactly the expected one;
+ * the VMM must have seen exactly the expected ordinary exits; every vCPU
+ * must have finished.  Each failure names the case line that asked for the
+ * behaviour and shows expected vs observed, decoded.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/kvm.h>
+
+#include "run/execute.h"
+
+static void fmt_expect_cmd(char *buf, size_t len, const struct iorfd_case *c,
+			   const struct expect_cmd *e)
+{
+	const struct case_region *r = &c->regions[e->region];
+	int n;
+
+	n = snprintf(buf, len, "cmd=%s size=%u off=%#llx data=%#llx user_data=%#llx (region %s)",
+		     e->cmd == WIRE_CMD_WRITE ? "WRITE" : "READ", e->size,
+		     (unsigned long long)e->offset, (unsigned long long)e->data,
+		     (unsigned long long)r->user_data, r->name);
+	if (e->has_reply && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " reply=%#llx", (unsigned long long)e->reply);
+}
+
+static void fmt_observed(char *buf, size_t len, enum iorfd_rev rev, const struct tx_entry *t)
+{
+	struct wire_cmd cmd;
+	int n;
+
+	if (t->len != WIRE_MSG_SIZE) {
+		snprintf(buf, len, "%d bytes instead of %d", t->len, WIRE_MSG_SIZE);
+		return;
+	}
+	wire_decode_cmd(rev, t->raw, &cmd);
+	n = wire_format_cmd(buf, len, &cmd);
+	if (t->replied && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " reply=%#llx", (unsigned long long)t->reply);
+}
+
+static bool cmd_matches(const struct iorfd_case *c, const struct expect_cmd *e,
+			const struct tx_entry *t)
+{
+	struct wire_cmd cmd;
+
+	if (t->len != WIRE_MSG_SIZE)
+		return false;
+	wire_decode_cmd(c->rev, t->raw, &cmd);
+	return cmd.cmd == e->cmd && wire_size_bytes(cmd.size_code) == e->size &&
+	       cmd.offset == e->offset && cmd.data == e->data &&
+	       cmd.user_data == c->regions[e->region].user_data &&
+	       (!e->has_reply || (t->replied && t->reply == e->reply));
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct tx_entry *x = *(const struct tx_entry *const *)a;
+	const struct tx_entry *y = *(const struct tx_entry *const *)b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void check_violations(const struct iorfd_case *c, struct case_result *res)
+{
+	int i, j, n = res->nr_tx < RESULT_MAX_TX ? res->nr_tx : RESULT_MAX_TX;
+	char obs[256], raw[128];
+
+	for (i = 0; i < n; i++) {
+		const struct tx_entry *t = &res->tx[i];
+
+		fmt_observed(obs, sizeof(obs), c->rev, t);
+		wire_format_raw(raw, sizeof(raw), t->raw);
+		if (t->len != WIRE_MSG_SIZE)
+			result_fail(res, VERDICT_FAIL, "WIRE-1",
+				    "channel %s: a command of %d bytes, expected exactly %d (raw %s)",
+				    c->channels[t->channel].name, t->len, WIRE_MSG_SIZE, raw);
+		for (j = 0; j < t->nr_viol && j < TX_MAX_VIOLATIONS; j++)
+			result_fail(res, VERDICT_FAIL, t->viol[j].req,
+				    "channel %s: %s: %s\n  observed: %s\n  raw: %s",
+				    c->channels[t->channel].name, t->viol[j].req, t->viol[j].msg, obs,
+				    raw);
+	}
+}
+
+/*
+ * Which observed command each expected one matched: seq + 1, 0 for none.
+ * Happens-before rules are checked on these.
+ */
+static uint64_t matched[CASE_MAX_EXPECT];
+
+/* Any-order channel: each expected command takes the first equal one not yet taken. */
+static void check_channel_any_order(const struct iorfd_case *c, struct case_result *res,
+				    int ch, const struct expect_cmd **want, int nw,
+				    const struct tx_entry **got, int ng)
+{
+	bool taken[RESULT_MAX_TX] = { false };
+	char exp[256], obs[256];
+	int i, j, missing = 0;
+
+	for (i = 0; i < nw; i++) {
+		for (j = 0; j < ng; j++)
+			if (!taken[j] && cmd_matches(c, want[i], got[j]))
+				break;
+		if (j < ng) {
+			taken[j] = true;
+			matched[want[i] - c->expect.cmds] = got[j]->seq + 1;
+			continue;
+		}
+		if (missing++)
+			continue;
+		fmt_expect_cmd(exp, sizeof(exp), c, want[i]);
+		result_fail(res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: channel %s (any order): expected command not observed:\n  expected: %s",
+			    want[i]->loc.file, want[i]->loc.line, want[i]->loc.col,
+			    c->channels[ch].name, exp);
+	}
+	for (j = 0; j < ng; j++) {
+		if (taken[j])
+			continue;
+		fmt_observed(obs, sizeof(obs), c->rev, got[j]);
+		result_fail(res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: channel %s (any order): %d expected, %d observed; unexpected:\n  observed: %s",
+			    c->channels[ch].loc.file, c->channels[ch].loc.line,
+			    c->channels[ch].loc.col, c->channels[ch].name, nw, ng, obs);
+		break;
+	}
+}
+
+/* Compares one channel's transcript; reports only the first difference. */
+static void check_channel(const struct iorfd_case *c, struct case_result *res, int ch,
+			  const struct tx_entry **seen, int nr_seen)
+{
+	const struct expect_cmd *want[CASE_MAX_EXPECT];
+	const struct tx_entry *got[RESULT_MAX_TX];
+	char exp[256], obs[256];
+	int nw = 0, ng = 0, i;
+
+	for (i = 0; i < c->expect.nr_cmds; i++)
+		if (c->expect.cmds[i].channel == ch)
+			want[nw++] = &c->expect.cmds[i];
+	for (i = 0; i < nr_seen; i++)
+		if (seen[i]->channel == ch)
+			got[ng++] = seen[i];
+
+	if (c->expect.any_order[ch]) {
+		check_channel_any_order(c, res, ch, want, nw, got, ng);
+		return;
+	}
+	for (i = 0; i < nw && i < ng; i++) {
+		if (cmd_matches(c, want[i], got[i])) {
+			matched[want[i] - c->expect.cmds] = got[i]->seq + 1;
+			continue;
+		}
+		fmt_expect_cmd(exp, sizeof(exp), c, want[i]);
+		fmt_observed(obs, sizeof(obs), c->rev, got[i]);
+		result_fail(res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: channel %s, command #%d differs\n  expected: %s\n  observed: %s",
+			    want[i]->loc.file, want[i]->loc.line, want[i]->loc.col,
+			    c->channels[ch].name, i + 1, exp, obs);
+		return;
+	}
+	if (nw > ng) {
+		fmt_expect_cmd(exp, sizeof(exp), c, want[ng]);
+		result_fail(res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: channel %s: expected %d commands, observed %d; first missing:\n  expected: %s",
+			    want[ng]->loc.file, want[ng]->loc.line, want[ng]->loc.col,
+			    c->channels[ch].name, nw, ng, exp);
+	} else if (ng > nw) {
+		const struct src_loc *l = nw ? &want[nw - 1]->loc : &c->channels[ch].loc;
+
+		fmt_observed(obs, sizeof(obs), c->rev, got[nw]);
+		result_fail(res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: channel %s: expected %d commands, observed %d; first unexpected:\n  observed: %s",
+			    l->file, l->line, l->col, c->channels[ch].name, nw, ng, obs);
+	}
+}
+
+static void check_transcripts(const struct iorfd_case *c, struct case_result *res)
+{
+	const struct tx_entry *seen[RESULT_MAX_TX];
+	int n = res->nr_tx < RESULT_MAX_TX ? res->nr_tx : RESULT_MAX_TX, i;
+
+	if (res->nr_tx > RESULT_MAX_TX)
+		result_fail(res, VERDICT_ERROR, NULL,
+			    "%d commands observed; only the first %d were kept", res->nr_tx,
+			    RESULT_MAX_TX);
+	for (i = 0; i < n; i++)
+		seen[i] = &res->tx[i];
+	qsort(seen, n, sizeof(seen[0]), by_seq);
+	memset(matched, 0, sizeof(matched));
+	for (i = 0; i < c->nr_channels; i++)
+		check_channel(c, res, i, seen, n);
+}
+
+/* Happens-before rules, on the commands that were matched (ORD-1, FLUSH-1). */
+static void check_order(const struct iorfd_case *c, struct case_result *res)
+{
+	int i, j;
+
+	for (i = 0; i < c->expect.nr_order; i++) {
+		const struct hb_rule *r = &c->expect.order[i];
+		uint64_t then = matched[r->then];
+
+		for (j = 0; then && j < r->nr_first; j++) {
+			uint64_t first = matched[r->first[j]];
+
+			if (!first || first < then)
+				continue;
+			result_fail(res, VERDICT_FAIL, "ORD-1",
+				    "%s:%d:%d: expected '%s' to reach the device before '%s'; observed it after (order %llu vs %llu)",
+				    r->loc.file, r->loc.line, r->loc.col,
+				    c->expect.cmds[r->first[j]].id, c->expect.cmds[r->then].id,
+				    (unsigned long long)first - 1, (unsigned long long)then - 1);
+		}
+	}
+}
+
+/* V3 keeps serialization per bus: MMIO and PIO on one read fd do overlap (ORD-3, B10). */
+static bool mixed_buses(const struct iorfd_case *c, int ch)
+{
+	int i, mmio = 0, pio = 0;
+
+	for (i = 0; i < c->nr_regions; i++) {
+		if (c->regions[i].channel != ch)
+			continue;
+		if (c->regions[i].space == SPACE_PIO)
+			pio++;
+		else
+			mmio++;
+	}
+	return c->rev == IORFD_V3 && mmio && pio;
+}
+
+/* ORD-2: at most one command in flight per read fd, seen by the responder. */
+static void check_serialized(const struct iorfd_case *c, struct case_result *res)
+{
+	int i;
+
+	if (c->rev == IORFD_V1)
+		return; /* V1 does not serialize (ORD-4) */
+	for (i = 0; i < c->nr_channels; i++)
+		if (res->chan_overlap[i] && !mixed_buses(c, i))
+			result_fail(res, VERDICT_FAIL, "ORD-2",
+				    "%s:%d:%d: channel %s: %d command(s) arrived while an earlier one was still unanswered",
+				    c->channels[i].loc.file, c->channels[i].loc.line,
+				    c->channels[i].loc.col, c->channels[i].name,
+				    res->chan_overlap[i]);
+}
+
+static void fmt_exit(char *buf, size_t len, enum addr_space sp, bool write, uint64_t addr,
+		     unsigned int size, uint64_t data)
+{
+	snprintf(buf, len, "%s %s %#llx size=%u data=%#llx",
+		 sp == SPACE_PIO ? "KVM_EXIT_IO" : "KVM_EXIT_MMIO",
+		 write ? (sp == SPACE_PIO ? "out" : "write") : (sp == SPACE_PIO ? "in" : "read"),
+		 (unsigned long long)addr, size, (unsigned long long)data);
+}
+
+static void check_exits(const struct iorfd_case *c, struct case_result *res)
+{
+	const struct case_expect *e = &c->expect;
+	int n = res->nr_exits < RESULT_MAX_EXITS ? res->nr_exits : RESULT_MAX_EXITS, i;
+	char exp[160], obs[160];
+
+	for (i = 0; i < e->nr_exits && i < n; i++) {
+		const struct expect_exit *w = &e->exits[i];
+		const struct exit_entry *g = &res->exits[i];
+
+		if (w->space == g->space && w->write == g->write && w->addr == g->addr &&
+		    w->size == g->size && w->data == g->data)
+			continue;
+		fmt_exit(exp, sizeof(exp), w->space, w->write, w->addr, w->size, w->data);
+		fmt_exit(obs, sizeof(obs), g->space, g->write, g->addr, g->size, g->data);
+		result_fail(res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: ordinary exit #%d differs\n  expected: %s\n  observed: %s (vCPU%d)",
+			    w->loc.file, w->loc.line, w->loc.col, i + 1, exp, obs, g->vcpu);
+		return;
+	}
+	if (e->nr_exits > n) {
+		const struct expect_exit *w = &e->exits[n];
+
+		fmt_exit(exp, sizeof(exp), w->space, w->write, w->addr, w->size, w->data);
+		result_fail(res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: expected %d ordinary exits, observed %d; first missing:\n  expected: %s",
+			    w->loc.file, w->loc.line, w->loc.col, e->nr_exits, n, exp);
+	} else if (n > e->nr_exits) {
+		const struct exit_entry *g = &res->exits[e->nr_exits];
+
+		fmt_exit(obs, sizeof(obs), g->space, g->write, g->addr, g->size, g->data);
+		result_fail(res, VERDICT_FAIL, NULL,
+			    "%s:%d:%d: expected %d ordinary exits, observed %d; first unexpected (the access was not dispatched to a region):\n  observed: %s (vCPU%d)",
+			    c->loc.file, c->loc.line, c->loc.col, e->nr_exits, n, obs, g->vcpu);
+	}
+}
+
+static void check_outcome(const struct iorfd_case *c, struct case_result *res)
+{
+	const struct src_loc *l = c->expect.outcome_loc.file ? &c->expect.outcome_loc : &c->loc;
+	int i;
+
+	for (i = 0; i < c->nr_vcpus; i++) {
+		const struct vcpu_status *st = &res->vcpu[i];
+
+		if (!st->done && res->verdict != VERDICT_ERROR)
+			result_fail(res, VERDICT_FAIL, NULL,
+				    "%s:%d:%d: outcome: expected every vCPU done, vCPU%d stopped at step %lld",
+				    l->file, l->line, l->col, i, (long long)st->step);
+	}
+}
+
+/* KVM_RUN errors per vCPU, in order, against the expected ones (ERR-9, ERR-14). */
+static void check_run_errors(const struct iorfd_case *c, struct case_result *res)
+{
+	int n = res->nr_run_events < RESULT_MAX_RUN_EVENTS ? res->nr_run_events :
+							       RESULT_MAX_RUN_EVENTS;
+	int v, i, j, k;
+
+	for (v = 0; v < c->nr_vcpus; v++) {
+		const struct expect_run_error *want[CASE_MAX_TIMELINE];
+		const struct run_event *got[RESULT_MAX_RUN_EVENTS];
+		int nw = 0, ng = 0;
+
+		for (i = 0; i < c->expect.nr_run_errors; i++)
+			if (c->expect.run_errors[i].vcpu == v)
+				want[nw++] = &c->expect.run_errors[i];
+		for (j = 0; j < n; j++)
+			if (res->run_events[j].vcpu == v)
+				got[ng++] = &res->run_events[j];
+		for (k = 0; k < ng; k++) {
+			const struct case_step *s = got[k]->step >= 0 &&
+							    got[k]->step < c->vcpus[v].nr_steps ?
+							    &c->vcpus[v].steps[got[k]->step] : NULL;
+			const struct src_loc *l = k < nw ? &want[k]->loc : s ? &s->loc : &c->loc;
+
+			if (k < nw && got[k]->err == want[k]->err) {
+				if (got[k]->err == EINTR && got[k]->exit_reason != KVM_EXIT_INTR)
+					result_fail(res, VERDICT_FAIL, "ERR-9",
+						    "%s:%d:%d: vCPU%d: KVM_RUN failed with EINTR but exit_reason is %u, expected KVM_EXIT_INTR (10)",
+						    l->file, l->line, l->col, v, got[k]->exit_reason);
+				continue;
+			}
+			result_fail(res, VERDICT_FAIL, NULL,
+				    "%s:%d:%d: vCPU%d: KVM_RUN #%d error: expected %s, observed %s at step %lld",
+				    l->file, l->line, l->col, v, k + 1,
+				    k < nw ? strerrorname_np(want[k]->err) : "none",
+				    strerrorname_np(got[k]->err), (long long)got[k]->step);
+			break;
+		}
+		if (ng < nw)
+			result_fail(res, VERDICT_FAIL, NULL,
+				    "%s:%d:%d: vCPU%d: expected KVM_RUN to fail with %s, it did not",
+				    want[ng]->loc.file, want[ng]->loc.line, want[ng]->loc.col, v,
+				    strerrorname_np(want[ng]->err));
+	}
+}
+
+void case_evaluate(const struct iorfd_case *c, struct case_result *res)
+{
+	check_run_errors(c, res);
+	check_outcome(c, res);
+	check_violations(c, res);
+	check_transcripts(c, res);
+	check_order(c, res);
+	check_serialized(c, res);
+	check_exits(c, res);
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --vm: the command runs again in a QEMU guest.  harness/vm/vm-run.sh does
+ * the VM part (initramfs, boot, time limits, results over the second serial
+ * port); this file decides what goes in and brings the results out.
+ *
+ * The guest sees the case files and expectations at the same absolute paths
+ * as this host, and starts in the same working directory, so that every path
+ * in a message ("cases/x.yaml:12:5: ...") reads as it would here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vm/delegate.h"
+
+#define VM_RUN	  "harness/vm/vm-run.sh"
+#define EXIT_SKIP 4
+#define EXIT_CANNOT_TEST 125
+
+int vm_mode_parse(const char *s)
+{
+	if (!strcmp(s, "never"))
+		return VM_NEVER;
+	if (!strcmp(s, "auto"))
+		return VM_AUTO;
+	if (!strcmp(s, "always"))
+		return VM_ALWAYS;
+	return -1;
+}
+
+static bool exists(const char *path)
+{
+	return !access(path, F_OK);
+}
+
+int vm_source_path(const char *rel, char *buf, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+#ifdef IORFD_SRCDIR
+	snprintf(buf, len, "%s/%s", IORFD_SRCDIR, rel);
+	if (exists(buf))
+		return 0;
+#endif
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(buf, len, "%s/%s", self, rel);
+	return exists(buf) ? 0 : -1;
+}
+
+const char *vm_runner_kernel(void)
+{
+	const char *env = getenv("IORFD_RUNNER_KERNEL");
+
+	if (env && *env)
+		return env;
+#ifdef IORFD_RUNNER_KERNEL
+	return IORFD_RUNNER_KERNEL;
+#else
+	return "build/runner-kernel/arch/x86/boot/bzImage";
+#endif
+}
+
+static int nothing_ran(const struct vm_request *rq)
+{
+	return rq->bisect ? EXIT_CANNOT_TEST : EXIT_SKIP;
+}
+
+static void why_in_vm(const struct vm_request *rq, char *buf, size_t len)
+{
+	if (rq->kvm_why)
+		snprintf(buf, len, "no usable /dev/kvm on this host (%s)", rq->kvm_why);
+	else
+		snprintf(buf, len, "--vm always");
+}
+
+/* A run that could not start still leaves valid KTAP on stdout. */
+static int cannot_start(const struct vm_request *rq, const char *reason)
+{
+	char why[300];
+
+	why_in_vm(rq, why, sizeof(why));
+	printf("KTAP version 1\n1..0 # SKIP %s; %s\n", why, reason);
+	fflush(stdout);
+	return nothing_ran(rq);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out;
+	ssize_t n = 0;
+
+	if (in < 0)
+		return -errno;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		n = -errno;
+		close(in);
+		return (int)n;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n) {
+			n = -1;
+			break;
+		}
+	n = n < 0 ? -EIO : 0;
+	close(in);
+	if (close(out))
+		n = -errno;
+	return (int)n;
+}
+
+/* The guest's /out/@name to @to on this host; false, said on stderr, when it did not come back. */
+static bool bring_back(const char *out_dir, const char *name, const char *to, const char *opt)
+{
+	char from[PATH_MAX];
+	int err;
+
+	if (!to)
+		return true;
+	snprintf(from, sizeof(from), "%s/%s", out_dir, name);
+	err = copy_file(from, to);
+	if (err)
+		fprintf(stderr, "%s %s: the VM run's %s did not come back: %s (see %s)\n", opt, to,
+			name, strerror(-err), out_dir);
+	return !err;
+}
+
+/* Adds one argument to @v; the array is sized by the caller. */
+#define PUSH(v, n, s) ((v)[(n)++] = (char *)(s))
+
+static int run_vm_run(char **argv)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_term;
+	int status = 0;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return -1;
+	}
+	if (pid == 0) {
+		execv(argv[0], argv);
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		_exit(EXIT_CANNOT_TEST);
+	}
+	/*
+	 * ^C reaches vm-run.sh too (same process group): it stops QEMU and
+	 * exits 130, which is passed on, rather than leaving QEMU behind.
+	 * vm-run.sh bounds its own run (--timeout), so this wait ends.
+	 */
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGTERM, &ign, &old_term);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return EXIT_CANNOT_TEST;
+}
+
+int vm_delegate(const struct vm_request *rq)
+{
+	const char *kernel = rq->kernel ? rq->kernel : vm_runner_kernel();
+	char script[PATH_MAX], self[PATH_MAX], cwd[PATH_MAX], out_dir[PATH_MAX], limit[16];
+	char reason[PATH_MAX + 128], why[300];
+	char **argv;
+	int n = 0, i, rc;
+
+	if (!exists(kernel)) {
+		snprintf(reason, sizeof(reason),
+			 "no kernel to boot in a VM: %s does not exist ('make runner-kernel' builds it)",
+			 kernel);
+		return cannot_start(rq, reason);
+	}
+	if (vm_source_path(VM_RUN, script, sizeof(script)))
+		return cannot_start(rq, "the VM runner " VM_RUN " is not in the source tree of "
+					"this binary nor next to it");
+	if (!realpath("/proc/self/exe", self) || !getcwd(cwd, sizeof(cwd)))
+		return cannot_start(rq, "cannot tell this binary's path or the working directory");
+	if (rq->out_dir) {
+		snprintf(out_dir, sizeof(out_dir), "%s", rq->out_dir);
+		if (mkdir(out_dir, 0755) && errno != EEXIST) {
+			snprintf(reason, sizeof(reason), "cannot create %s: %s", out_dir,
+				 strerror(errno));
+			return cannot_start(rq, reason);
+		}
+	} else {
+		snprintf(out_dir, sizeof(out_dir), "%s/iorfd-vm.XXXXXX",
+			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		if (!mkdtemp(out_dir))
+			return cannot_start(rq, "cannot create a directory for the VM's files");
+	}
+	snprintf(limit, sizeof(limit), "%d", rq->timeout_s);
+	why_in_vm(rq, why, sizeof(why));
+
+	argv = calloc(32 + 2 * rq->nr_files + rq->nr_args, sizeof(*argv));
+	if (!argv)
+		return cannot_start(rq, "out of memory");
+	PUSH(argv, n, script);
+	PUSH(argv, n, "--kernel");
+	PUSH(argv, n, kernel);
+	PUSH(argv, n, "--binary");
+	PUSH(argv, n, self);
+	PUSH(argv, n, "--out");
+	PUSH(argv, n, out_dir);
+	PUSH(argv, n, "--timeout");
+	PUSH(argv, n, limit);
+	PUSH(argv, n, "--cases");
+	PUSH(argv, n, "none");
+	PUSH(argv, n, "--cwd");
+	PUSH(argv, n, cwd);
+	PUSH(argv, n, "--why");
+	PUSH(argv, n, why);
+	PUSH(argv, n, "--console");
+	PUSH(argv, n, "none");
+	PUSH(argv, n, "--as-is");
+	for (i = 0; i < rq->nr_files; i++) {
+		PUSH(argv, n, "--file");
+		PUSH(argv, n, rq->files[i]);
+	}
+	PUSH(argv, n, "--");
+	for (i = 0; i < rq->nr_args; i++)
+		PUSH(argv, n, rq->args[i]);
+	argv[n] = NULL;
+
+	rc = run_vm_run(argv);
+	free(argv);
+	if (rc < 0)
+		return cannot_start(rq, "cannot start " VM_RUN);
+	if (rc == EXIT_CANNOT_TEST)
+		return nothing_ran(rq);
+	/* The suite ran in the guest (or failed there): its files, if it wrote them. */
+	if (!bring_back(out_dir, "results.json", rq->json, "--json") ||
+	    !bring_back(out_dir, "results.xml", rq->junit, "--junit"))
+		rc = rc ? rc : 1;
+	return rc;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The HTML report: static pages made from one or more results files, with
+ * no script and no outside asset (styles are inline), so the directory can
+ * be opened from disk, attached to a CI run or mailed.
+ *
+ *   index.html           the runs, the verdict matrix (case x revision, per
+ *                        run when several files are given) and the
+ *                        requirement matrix (requirement -> cases, verdicts)
+ *   c-CASE.REV[.N].html  one case at one revision (in run N of several):
+ *                        summary, requirements, failures with their diff,
+ *                        the wire transcript as a sequence diagram
+ *
+ * Every string from a results file is escaped (reports/offline/markup.h).
+ */
+#ifndef IORFD_HTML_H
+#define IORFD_HTML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "reports/offline/json_read_results.h"
+#include "casefile/registry.h"
+
+struct html_ctx {
+	const struct rrun *runs;
+	int nr_runs;
+	const struct registry *reg; /* requirement texts, or NULL: IDs only */
+	const char *dir;
+};
+
+/* Writes the report into @h->dir (created if missing).  0, or -1 with why in @err. */
+int html_report(const struct html_ctx *h, char *err, size_t errlen);
+
+/* ---- shared by the page writers ------------------------------------------ */
+
+void html_head(FILE *f, const char *title);
+void html_foot(FILE *f);
+
+/* A verdict as a coloured label. */
+void html_badge(FILE *f, enum rverdict v);
+
+/* The file name (no directory) of the page of record @r of run @run. */
+void html_case_file(const struct html_ctx *h, int run, const struct rrecord *r, char *buf,
+		    size_t len);
+
+/* A link to that page whose text is the verdict label; @text is shown after it. */
+void html_case_link(FILE *f, const struct html_ctx *h, int run, const struct rrecord *r,
+		    const char *text);
+
+/* "run 2: kernel 6.1.192, v3" (without "run N: " when there is only one). */
+void html_run_label(const struct html_ctx *h, int run, char *buf, size_t len);
+
+/*
+ * One side of a diff: @line with the key=value tokens that differ from
+ * @other marked.  @expected: a key the other side lacks differs too.
+ */
+void html_diff_line(FILE *f, const char *line, size_t len, const char *other, size_t olen,
+		    bool expected);
+
+/* Bad (fail, error, timeout) first, then xfail, xpass, skip, pass. */
+int html_verdict_rank(enum rverdict v);
+
+void html_index(FILE *f, const struct html_ctx *h);
+void html_case_page(FILE *f, const struct html_ctx *h, int run, const struct rrecord *r);
+
+#endif /* IORFD_HTML_H */
