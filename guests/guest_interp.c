@@ -167,6 +167,13 @@ static void move16(uint64_t dst, uint64_t src)
 		     : "memory");
 }
 
+/* One report to the host, its arguments in enum gsync_arg's order. */
+static void report(enum gsync_tag tag, uint64_t step, uint64_t observed, uint64_t expected,
+		   uint64_t element)
+{
+	ucall(UCALL_SYNC, GSYNC_NR_ARGS, (uint64_t)tag, step, observed, expected, element);
+}
+
 static void wide_step(uint64_t i, const struct gstep *s)
 {
 	uint64_t got[2];
@@ -179,8 +186,7 @@ static void wide_step(uint64_t i, const struct gstep *s)
 	move16((uint64_t)got, s->addr);
 	for (e = 0; (s->flags & GSTEP_CHECK) && e < 2; e++)
 		if (got[e] != s->data[e])
-			ucall(UCALL_SYNC, 5, (uint64_t)GSYNC_MISMATCH, i, got[e], s->data[e],
-			      (uint64_t)e);
+			report(GSYNC_LOADED_HALF, i, got[e], s->data[e], (uint64_t)e);
 }
 
 void guest_sse_probe(void)
@@ -190,7 +196,7 @@ void guest_sse_probe(void)
 	move16((uint64_t)b, (uint64_t)a);
 	if (b[0] == a[0] && b[1] == a[1])
 		GUEST_DONE();
-	ucall(UCALL_SYNC, 2, (uint64_t)GSYNC_BAD_STEP, 0ull);
+	report(GSYNC_BAD_STEP, 0, 0, 0, 0);
 }
 
 void guest_kvm_probe(void)
@@ -229,7 +235,7 @@ static void pio_string(uint64_t i, const struct gstep *s)
 		for (v = 0, b = 0; b < s->size; b++)
 			v |= (uint64_t)buf[e * s->size + b] << (8 * b);
 		if (v != s->data[e])
-			ucall(UCALL_SYNC, 5, (uint64_t)GSYNC_MISMATCH, i, v, s->data[e], e);
+			report(GSYNC_LOADED_ELEMENT, i, v, s->data[e], e);
 	}
 }
 
@@ -264,14 +270,13 @@ static void check_upper(uint64_t i, const struct gstep *s, uint64_t rax)
 	uint64_t low = (1ull << (8 * s->size)) - 1;
 
 	if ((rax & ~low) != (GUEST_RAX_PATTERN & ~low))
-		ucall(UCALL_SYNC, 5, (uint64_t)GSYNC_MISMATCH, i, rax,
-		      (GUEST_RAX_PATTERN & ~low) | (rax & low), 0ull);
+		report(GSYNC_RAX_UPPER, i, rax, (GUEST_RAX_PATTERN & ~low) | (rax & low), 0);
 }
 
 static void check_read(uint64_t i, const struct gstep *s, uint64_t v)
 {
 	if ((s->flags & GSTEP_CHECK) && v != s->expect)
-		ucall(UCALL_SYNC, 5, (uint64_t)GSYNC_MISMATCH, i, v, s->expect, 0ull);
+		report(GSYNC_LOADED, i, v, s->expect, 0);
 }
 
 void guest_interp(struct gprog *prog)
@@ -283,7 +288,7 @@ void guest_interp(struct gprog *prog)
 
 		prog->cur_step = i;
 		if (s->op != GOP_SYNC && !size_ok(s)) {
-			ucall(UCALL_SYNC, 2, (uint64_t)GSYNC_BAD_STEP, i);
+			report(GSYNC_BAD_STEP, i, 0, 0, 0);
 			continue;
 		}
 		switch (s->op) {
@@ -307,7 +312,7 @@ void guest_interp(struct gprog *prog)
 			pio_out((uint16_t)s->addr, s->size, s->value);
 			break;
 		case GOP_SYNC:
-			ucall(UCALL_SYNC, 2, (uint64_t)GSYNC_POINT, i);
+			report(GSYNC_POINT, i, 0, 0, 0);
 			break;
 		case GOP_PIO_OUTS:
 		case GOP_PIO_INS:
@@ -323,7 +328,7 @@ void guest_interp(struct gprog *prog)
 			check_read(i, s, mmio_rmw(s));
 			break;
 		default:
-			ucall(UCALL_SYNC, 2, (uint64_t)GSYNC_BAD_STEP, i);
+			report(GSYNC_BAD_STEP, i, 0, 0, 0);
 			break;
 		}
 	}

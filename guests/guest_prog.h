@@ -58,12 +58,27 @@ struct gprog {
 	struct gstep steps[];
 };
 
-/* args[0] of a UCALL_SYNC from the interpreter */
+/*
+ * What the interpreter tells the host, as the selftests' ucall_common.h
+ * does for asserts: a UCALL_SYNC whose arguments have names, in this order,
+ * and a tag that says which report it is.  Unused arguments are 0.
+ */
+enum gsync_arg {
+	GSYNC_ARG_TAG,	    /* enum gsync_tag */
+	GSYNC_ARG_STEP,	    /* the index of the step that reports */
+	GSYNC_ARG_OBSERVED, /* a mismatch: what the guest got */
+	GSYNC_ARG_EXPECTED, /* a mismatch: what the case expects */
+	GSYNC_ARG_ELEMENT,  /* a mismatch in a string op's element, or a 16-byte load's half */
+	GSYNC_NR_ARGS,
+};
+
 enum gsync_tag {
-	GSYNC_POINT = 0x5157, /* args[1] = step index */
-	GSYNC_MISMATCH,	      /* args[1] = step, args[2] = observed, args[3] = expected,
-			       * args[4] = element of a string op (0 otherwise) */
-	GSYNC_BAD_STEP,	      /* args[1] = step: an op or size the guest cannot execute */
+	GSYNC_POINT = 0x5157,  /* the step is a sync point: the host acts, then the guest goes on */
+	GSYNC_LOADED,	       /* a load (read, in, read-modify-write) gave another value */
+	GSYNC_LOADED_ELEMENT,  /* rep ins: element ELEMENT differs */
+	GSYNC_LOADED_HALF,     /* movdqu load: the 8-byte half ELEMENT differs */
+	GSYNC_RAX_UPPER,       /* in al/ax changed RAX above the access (FIELD-5) */
+	GSYNC_BAD_STEP,	       /* an op or size the guest cannot execute */
 };
 
 /* The entry point handed to the selftests library; arg: guest address of a gprog. */

@@ -114,10 +114,11 @@ static bool outstanding_wait(struct responder *r, bool until_release, int ms)
 static void wait_release(struct responder *r, const struct resp_rule *rule)
 {
 	if (!outstanding_wait(r, true, 0))
-		result_fail(r->res, VERDICT_ERROR, NULL,
-			    "%s:%d:%d: channel %s: reply held for %d ms and never released",
-			    rule->loc.file, rule->loc.line, rule->loc.col, r->cfg->name,
-			    HOLD_MAX_MS);
+		result_fail_at(r->res, VERDICT_ERROR,
+			       &(struct fail_spec){ .kind = FAIL_HARNESS, .at = &rule->loc,
+						    .channel = r->cfg->name },
+			       "channel %s: reply held for %d ms and never released", r->cfg->name,
+			       HOLD_MAX_MS);
 }
 
 static void send_reply(struct responder *r, uint64_t reply, const struct resp_rule *rule)
@@ -136,8 +137,10 @@ static void send_reply(struct responder *r, uint64_t reply, const struct resp_ru
 	}
 	n = write_nosignal(r->wfd, buf, len); /* the device's SIGPIPE is not the VMM's */
 	if (n != (ssize_t)len && !(rule && rule->fault))
-		result_fail(r->res, VERDICT_ERROR, NULL, "channel %s: reply write: %s",
-			    r->cfg->name, n < 0 ? strerror(errno) : "short write");
+		result_fail_at(r->res, VERDICT_ERROR,
+			       &(struct fail_spec){ .kind = FAIL_HARNESS, .channel = r->cfg->name },
+			       "channel %s: reply write: %s", r->cfg->name,
+			       n < 0 ? strerror(errno) : "short write");
 }
 
 /*
@@ -193,9 +196,10 @@ static bool answer(struct responder *r, struct tx_entry *e, const struct wire_cm
 		e->fault = fault;
 	if (cmd->cmd == WIRE_CMD_WRITE &&
 	    regmodel_write(&r->model, cmd->user_data, cmd->offset, cmd->data))
-		result_fail(r->res, VERDICT_ERROR, NULL,
-			    "channel %s: register model full (%d registers)", r->cfg->name,
-			    REGMODEL_MAX);
+		result_fail_at(r->res, VERDICT_ERROR,
+			       &(struct fail_spec){ .kind = FAIL_HARNESS, .channel = r->cfg->name },
+			       "channel %s: register model full (%d registers)", r->cfg->name,
+			       REGMODEL_MAX);
 	/* hold + close: the device goes away only when the timeline says so. */
 	if (fault == RF_CLOSE) {
 		if (rule->hold)

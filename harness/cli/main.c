@@ -731,7 +731,7 @@ static int unknown_lines(const struct session *s, const struct kmsg_splats *sp,
 static void check_kernel_log(struct session *s, const struct iorfd_case *c,
 			     struct case_result *res)
 {
-	char bad[RESULT_MSG_LEN - 128];
+	char bad[FAIL_DETAIL_LEN - 128];
 	struct kmsg_splats sp;
 	int nr_bad, nr_known;
 
@@ -743,9 +743,10 @@ static void check_kernel_log(struct session *s, const struct iorfd_case *c,
 		ktap_diag(&s->k, "%s.%s: %d known kernel report(s) left out (see --expect)", c->name,
 			  rev_name(c->rev), nr_known);
 	if (nr_bad)
-		result_fail(res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: the kernel logged %d problem line(s) during this case:%s",
-			    c->loc.file, c->loc.line, c->loc.col, nr_bad, bad);
+		result_fail_at(res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_KERNEL_LOG, .at = &c->loc,
+						    .detail = bad[0] ? bad + 1 : bad },
+			       "the kernel logged %d problem line(s) during this case:", nr_bad);
 }
 
 /* "after A.v3, before B.v3", "before A.v3", "after A.v3, at the end of the run". */
@@ -772,7 +773,7 @@ static void stray_place(const struct session *s, const struct iorfd_case *next, 
  */
 static void check_stray_log(struct session *s, const struct iorfd_case *next)
 {
-	char bad[RESULT_MSG_LEN], where[2 * CASE_NAME_MAX + 64];
+	char bad[FAIL_DETAIL_LEN], where[2 * CASE_NAME_MAX + 64];
 	struct kmsg_splats sp;
 	int nr_bad, nr_known;
 
@@ -832,10 +833,11 @@ static void run_repeated(struct session *s, const struct iorfd_case *c)
 			used = sizeof(what) - 1;
 	}
 	if (kinds > 1)
-		result_fail(s->rn.res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: flaky: the verdict changed over %d runs (%s); seeds %llu..%llu",
-			    c->loc.file, c->loc.line, c->loc.col, s->o->repeat, what,
-			    (unsigned long long)seed, (unsigned long long)seed + s->o->repeat - 1);
+		result_fail_at(s->rn.res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_FLAKY, .at = &c->loc },
+			       "flaky: the verdict changed over %d runs (%s); seeds %llu..%llu",
+			       s->o->repeat, what, (unsigned long long)seed,
+			       (unsigned long long)seed + s->o->repeat - 1);
 }
 
 /* A progress line for long runs, on a terminal only: never in a pipe or a log. */

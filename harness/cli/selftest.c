@@ -60,9 +60,13 @@ static void run_all(struct runner *rn, const struct case_list *l, struct iorfd_c
 			t->runs++;
 			if (rn->res->verdict == VERDICT_PASS)
 				continue;
-			if (getenv("IORFD_SELFTEST_VERBOSE") && rn->res->nr_failures)
-				fprintf(stderr, "%s: %s.%s: %s\n", ref_mutant_name(ref_mutant), c->name,
-					rev_name(r), rn->res->failures[0].msg);
+			if (getenv("IORFD_SELFTEST_VERBOSE") && rn->res->nr_failures) {
+				char text[FAIL_TEXT_MAX];
+
+				failure_text(&rn->res->failures[0], text, sizeof(text));
+				fprintf(stderr, "%s: %s.%s: %s\n", ref_mutant_name(ref_mutant),
+					c->name, rev_name(r), text);
+			}
 			t->timeouts += rn->res->verdict == VERDICT_TIMEOUT;
 			if (t->killed < SHOW_KILLERS)
 				snprintf(t->first[t->killed], sizeof(t->first[0]), "%s.%s", c->name,

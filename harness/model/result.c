@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "model/result.h"
 
@@ -32,7 +33,13 @@ static int verdict_rank(enum verdict v)
 	return 4;
 }
 
-void result_fail(struct case_result *r, enum verdict v, const char *req, const char *fmt, ...)
+static void copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+void result_fail_at(struct case_result *r, enum verdict v, const struct fail_spec *s,
+		    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -42,13 +49,81 @@ void result_fail(struct case_result *r, enum verdict v, const char *req, const c
 	if (r->nr_failures < RESULT_MAX_FAILURES) {
 		struct failure *f = &r->failures[r->nr_failures];
 
-		f->req = req;
+		memset(f, 0, sizeof(*f));
+		f->kind = s->kind;
+		f->req = s->req;
+		if (s->at && s->at->file) {
+			copy(f->file, sizeof(f->file), s->at->file);
+			f->line = s->at->line;
+			f->col = s->at->col;
+		}
+		copy(f->channel, sizeof(f->channel), s->channel);
+		f->index = s->index;
+		f->seq = s->seq;
+		copy(f->expected, sizeof(f->expected), s->expected);
+		copy(f->observed, sizeof(f->observed), s->observed);
+		copy(f->detail, sizeof(f->detail), s->detail);
 		va_start(ap, fmt);
-		vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+		vsnprintf(f->headline, sizeof(f->headline), fmt, ap);
 		va_end(ap);
 	}
 	r->nr_failures++;
 	pthread_mutex_unlock(&result_lock);
+}
+
+/* vsnprintf() at *@n into @buf, counting on as snprintf() does when cut. */
+static void put(char *buf, size_t len, int *n, const char *fmt, ...)
+{
+	size_t at = (size_t)*n < len ? (size_t)*n : len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	*n += vsnprintf(buf + at, len - at, fmt, ap);
+	va_end(ap);
+}
+
+int failure_text(const struct failure *f, char *buf, size_t len)
+{
+	int n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	if (f->file[0])
+		put(buf, len, &n, "%s:%d:%d: ", f->file, f->line, f->col);
+	put(buf, len, &n, "%s", f->headline);
+	if (f->expected[0])
+		put(buf, len, &n, "\n  expected: %s", f->expected);
+	if (f->observed[0])
+		put(buf, len, &n, "\n  observed: %s", f->observed);
+	if (f->detail[0])
+		put(buf, len, &n, "\n%s", f->detail);
+	return n;
+}
+
+const char *fail_kind_name(enum fail_kind k)
+{
+	static const char *const names[FAIL_NR_KINDS] = {
+		[FAIL_OTHER] = "other",
+		[FAIL_CMD_DIFFERS] = "cmd-differs",
+		[FAIL_CMD_MISSING] = "cmd-missing",
+		[FAIL_CMD_UNEXPECTED] = "cmd-unexpected",
+		[FAIL_CMD_VIOLATION] = "cmd-violation",
+		[FAIL_EXIT_DIFFERS] = "exit-differs",
+		[FAIL_EXIT_MISSING] = "exit-missing",
+		[FAIL_EXIT_UNEXPECTED] = "exit-unexpected",
+		[FAIL_ORDER] = "order",
+		[FAIL_OVERLAP] = "overlap",
+		[FAIL_GUEST_VALUE] = "guest-value",
+		[FAIL_ERRNO] = "errno",
+		[FAIL_WAIT] = "wait",
+		[FAIL_VCPU] = "vcpu",
+		[FAIL_KERNEL_LOG] = "kernel-log",
+		[FAIL_FLAKY] = "flaky",
+		[FAIL_TIMEOUT] = "timeout",
+		[FAIL_HARNESS] = "harness",
+	};
+
+	return (unsigned int)k < FAIL_NR_KINDS && names[k] ? names[k] : "other";
 }
 
 void result_skip(struct case_result *r, const char *fmt, ...)

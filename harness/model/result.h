@@ -13,6 +13,7 @@
 #define IORFD_RESULT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model/case.h"
@@ -21,7 +22,6 @@
 #define RESULT_MAX_TX	    CASE_MAX_EXPECT
 #define RESULT_MAX_EXITS    CASE_MAX_EXPECT
 #define RESULT_MAX_FAILURES 16
-#define RESULT_MSG_LEN	    768
 #define TX_MAX_VIOLATIONS   2
 #define RESULT_MAX_NOTES    4
 #define RESULT_NOTE_LEN	    256
@@ -60,9 +60,67 @@ enum verdict {
 	VERDICT_XPASS, /* passed, though listed as a known deviation */
 };
 
+/*
+ * What a failure is about, so that a report can point at the command, the
+ * exit or the step without reading the failure's words.  The JSON names
+ * them (fail_kind_name()); the offline reports read those names.
+ */
+enum fail_kind {
+	FAIL_OTHER,	     /* said by the headline alone */
+	FAIL_CMD_DIFFERS,    /* the channel's command #index is not the expected one */
+	FAIL_CMD_MISSING,    /* fewer commands than expected; expected: the first missing */
+	FAIL_CMD_UNEXPECTED, /* more commands than expected; observed: the first extra */
+	FAIL_CMD_VIOLATION,  /* a command breaks a wire rule (req) */
+	FAIL_EXIT_DIFFERS,   /* ordinary exit #index is not the expected one */
+	FAIL_EXIT_MISSING,
+	FAIL_EXIT_UNEXPECTED,
+	FAIL_ORDER,	    /* a happens-before rule of the case */
+	FAIL_OVERLAP,	    /* commands in flight together on one read fd */
+	FAIL_GUEST_VALUE,   /* the guest loaded another value than expected */
+	FAIL_ERRNO,	    /* an ioctl or KVM_RUN ended with another error than expected */
+	FAIL_WAIT,	    /* the host's timeline waited for something that never came */
+	FAIL_VCPU,	    /* a vCPU did not finish, or left KVM_RUN with an exit it must not see */
+	FAIL_KERNEL_LOG,    /* the kernel logged a problem while the case ran */
+	FAIL_FLAKY,	    /* the verdict changed between runs (--repeat) */
+	FAIL_TIMEOUT,	    /* no verdict within the case's time limit */
+	FAIL_HARNESS,	    /* the harness or the environment failed: says nothing of the target */
+	FAIL_NR_KINDS,
+};
+
+#define FAIL_FILE_LEN	  256
+#define FAIL_TEXT_LEN	  320
+#define FAIL_DETAIL_LEN	  768
+
+/*
+ * One failed expectation, as data: every report (KTAP, JSON, JUnit, HTML)
+ * is made from these fields, none from another report's words.
+ */
 struct failure {
-	const char *req; /* requirement that did not hold, or NULL */
-	char msg[RESULT_MSG_LEN];
+	enum fail_kind kind;
+	const char *req; /* requirement that did not hold, or NULL; a string constant */
+	char file[FAIL_FILE_LEN]; /* the case file line that asked for it; "" for none */
+	int line, col;
+	char channel[CASE_NAME_MAX]; /* the channel it is about, or "" */
+	int index;		     /* 1-based command # on the channel, or exit #; 0: none */
+	uint64_t seq;		     /* the command or exit it is about, as its seq + 1; 0: none */
+	char headline[FAIL_TEXT_LEN]; /* what did not hold, in words */
+	char expected[FAIL_TEXT_LEN]; /* decoded, or "" */
+	char observed[FAIL_TEXT_LEN];
+	char detail[FAIL_DETAIL_LEN]; /* further lines (a child's stderr, stuck threads), or "" */
+};
+
+/*
+ * The fields of a failure that its constructor copies: only what is set
+ * counts, so a call names just what it knows.
+ */
+struct fail_spec {
+	enum fail_kind kind;
+	const char *req;
+	const struct src_loc *at;
+	const char *channel;
+	int index;
+	uint64_t seq; /* + 1; see struct failure */
+	const char *expected, *observed, *detail;
 };
 
 /* A KVM_RUN that returned an error. */
@@ -109,8 +167,33 @@ struct case_result {
 	uint64_t usec_setup, usec_run, usec_check;
 };
 
-void result_fail(struct case_result *r, enum verdict v, const char *req, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* A failure of the harness or the environment that points at nothing in the case. */
+#define FAIL_SPEC_HARNESS (&(const struct fail_spec){ .kind = FAIL_HARNESS })
+
+/*
+ * Records a failure: @v (the worst verdict wins), the fields of @s, and the
+ * headline from @fmt.  Safe from any thread of the case's process.
+ */
+void result_fail_at(struct case_result *r, enum verdict v, const struct fail_spec *s,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * The failure as people read it, in KTAP and on a terminal:
+ *
+ *   FILE:LINE:COL: HEADLINE
+ *     expected: EXPECTED
+ *     observed: OBSERVED
+ *   DETAIL
+ *
+ * each part only when there is one.  Returns what snprintf() would.
+ */
+int failure_text(const struct failure *f, char *buf, size_t len);
+
+/* Room for failure_text() of any failure. */
+#define FAIL_TEXT_MAX (FAIL_FILE_LEN + 3 * FAIL_TEXT_LEN + FAIL_DETAIL_LEN + 64)
+
+/* "cmd-differs" for FAIL_CMD_DIFFERS, and so on: the JSON's names. */
+const char *fail_kind_name(enum fail_kind k);
 
 /* The case cannot run here, for @fmt's reason; a failure already recorded stands. */
 void result_skip(struct case_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

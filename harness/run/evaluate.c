@@ -69,22 +69,28 @@ static int by_seq(const void *a, const void *b)
 static void check_violations(const struct iorfd_case *c, struct case_result *res)
 {
 	int i, j, n = res->nr_tx < RESULT_MAX_TX ? res->nr_tx : RESULT_MAX_TX;
-	char obs[256], raw[128];
+	char obs[256], raw[128], detail[160];
 
 	for (i = 0; i < n; i++) {
 		const struct tx_entry *t = &res->tx[i];
+		const char *name = c->channels[t->channel].name;
 
 		fmt_observed(obs, sizeof(obs), c->rev, t);
 		wire_format_raw(raw, sizeof(raw), t->raw);
+		snprintf(detail, sizeof(detail), "  raw: %s", raw);
 		if (t->len != WIRE_MSG_SIZE)
-			result_fail(res, VERDICT_FAIL, "WIRE-1",
-				    "channel %s: a command of %d bytes, expected exactly %d (raw %s)",
-				    c->channels[t->channel].name, t->len, WIRE_MSG_SIZE, raw);
+			result_fail_at(res, VERDICT_FAIL,
+				       &(struct fail_spec){ .kind = FAIL_CMD_VIOLATION, .req = "WIRE-1",
+							    .channel = name, .seq = t->seq + 1 },
+				       "channel %s: a command of %d bytes, expected exactly %d (raw %s)",
+				       name, t->len, WIRE_MSG_SIZE, raw);
 		for (j = 0; j < t->nr_viol && j < TX_MAX_VIOLATIONS; j++)
-			result_fail(res, VERDICT_FAIL, t->viol[j].req,
-				    "channel %s: %s: %s\n  observed: %s\n  raw: %s",
-				    c->channels[t->channel].name, t->viol[j].req, t->viol[j].msg, obs,
-				    raw);
+			result_fail_at(res, VERDICT_FAIL,
+				       &(struct fail_spec){ .kind = FAIL_CMD_VIOLATION,
+							    .req = t->viol[j].req, .channel = name,
+							    .seq = t->seq + 1, .observed = obs,
+							    .detail = detail },
+				       "channel %s: %s: %s", name, t->viol[j].req, t->viol[j].msg);
 	}
 }
 
@@ -115,19 +121,24 @@ static void check_channel_any_order(const struct iorfd_case *c, struct case_resu
 		if (missing++)
 			continue;
 		fmt_expect_cmd(exp, sizeof(exp), c, want[i]);
-		result_fail(res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: channel %s (any order): expected command not observed:\n  expected: %s",
-			    want[i]->loc.file, want[i]->loc.line, want[i]->loc.col,
-			    c->channels[ch].name, exp);
+		result_fail_at(res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_CMD_MISSING, .at = &want[i]->loc,
+						    .channel = c->channels[ch].name,
+						    .expected = exp },
+			       "channel %s (any order): expected command not observed:",
+			       c->channels[ch].name);
 	}
 	for (j = 0; j < ng; j++) {
 		if (taken[j])
 			continue;
 		fmt_observed(obs, sizeof(obs), c->rev, got[j]);
-		result_fail(res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: channel %s (any order): %d expected, %d observed; unexpected:\n  observed: %s",
-			    c->channels[ch].loc.file, c->channels[ch].loc.line,
-			    c->channels[ch].loc.col, c->channels[ch].name, nw, ng, obs);
+		result_fail_at(res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_CMD_UNEXPECTED,
+						    .at = &c->channels[ch].loc,
+						    .channel = c->channels[ch].name, .index = j + 1,
+						    .seq = got[j]->seq + 1, .observed = obs },
+			       "channel %s (any order): %d expected, %d observed; unexpected:",
+			       c->channels[ch].name, nw, ng);
 		break;
 	}
 }
@@ -159,25 +170,32 @@ static void check_channel(const struct iorfd_case *c, struct case_result *res, i
 		}
 		fmt_expect_cmd(exp, sizeof(exp), c, want[i]);
 		fmt_observed(obs, sizeof(obs), c->rev, got[i]);
-		result_fail(res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: channel %s, command #%d differs\n  expected: %s\n  observed: %s",
-			    want[i]->loc.file, want[i]->loc.line, want[i]->loc.col,
-			    c->channels[ch].name, i + 1, exp, obs);
+		result_fail_at(res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_CMD_DIFFERS, .at = &want[i]->loc,
+						    .channel = c->channels[ch].name, .index = i + 1,
+						    .seq = got[i]->seq + 1, .expected = exp,
+						    .observed = obs },
+			       "channel %s, command #%d differs", c->channels[ch].name, i + 1);
 		return;
 	}
 	if (nw > ng) {
 		fmt_expect_cmd(exp, sizeof(exp), c, want[ng]);
-		result_fail(res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: channel %s: expected %d commands, observed %d; first missing:\n  expected: %s",
-			    want[ng]->loc.file, want[ng]->loc.line, want[ng]->loc.col,
-			    c->channels[ch].name, nw, ng, exp);
+		result_fail_at(res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_CMD_MISSING, .at = &want[ng]->loc,
+						    .channel = c->channels[ch].name, .index = ng + 1,
+						    .expected = exp },
+			       "channel %s: expected %d commands, observed %d; first missing:",
+			       c->channels[ch].name, nw, ng);
 	} else if (ng > nw) {
 		const struct src_loc *l = nw ? &want[nw - 1]->loc : &c->channels[ch].loc;
 
 		fmt_observed(obs, sizeof(obs), c->rev, got[nw]);
-		result_fail(res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: channel %s: expected %d commands, observed %d; first unexpected:\n  observed: %s",
-			    l->file, l->line, l->col, c->channels[ch].name, nw, ng, obs);
+		result_fail_at(res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_CMD_UNEXPECTED, .at = l,
+						    .channel = c->channels[ch].name, .index = nw + 1,
+						    .seq = got[nw]->seq + 1, .observed = obs },
+			       "channel %s: expected %d commands, observed %d; first unexpected:",
+			       c->channels[ch].name, nw, ng);
 	}
 }
 
@@ -187,9 +205,9 @@ static void check_transcripts(const struct iorfd_case *c, struct case_result *re
 	int n = res->nr_tx < RESULT_MAX_TX ? res->nr_tx : RESULT_MAX_TX, i;
 
 	if (res->nr_tx > RESULT_MAX_TX)
-		result_fail(res, VERDICT_ERROR, NULL,
-			    "%d commands observed; only the first %d were kept", res->nr_tx,
-			    RESULT_MAX_TX);
+		result_fail_at(res, VERDICT_ERROR, &(struct fail_spec){ .kind = FAIL_HARNESS },
+			       "%d commands observed; only the first %d were kept", res->nr_tx,
+			       RESULT_MAX_TX);
 	for (i = 0; i < n; i++)
 		seen[i] = &res->tx[i];
 	qsort(seen, n, sizeof(seen[0]), by_seq);
@@ -212,11 +230,12 @@ static void check_order(const struct iorfd_case *c, struct case_result *res)
 
 			if (!first || first < then)
 				continue;
-			result_fail(res, VERDICT_FAIL, "ORD-1",
-				    "%s:%d:%d: expected '%s' to reach the device before '%s'; observed it after (order %llu vs %llu)",
-				    r->loc.file, r->loc.line, r->loc.col,
-				    c->expect.cmds[r->first[j]].id, c->expect.cmds[r->then].id,
-				    (unsigned long long)first - 1, (unsigned long long)then - 1);
+			result_fail_at(res, VERDICT_FAIL,
+				       &(struct fail_spec){ .kind = FAIL_ORDER, .req = "ORD-1",
+							    .at = &r->loc, .seq = first },
+				       "expected '%s' to reach the device before '%s'; observed it after (order %llu vs %llu)",
+				       c->expect.cmds[r->first[j]].id, c->expect.cmds[r->then].id,
+				       (unsigned long long)first - 1, (unsigned long long)then - 1);
 		}
 	}
 }
@@ -246,20 +265,26 @@ static void check_serialized(const struct iorfd_case *c, struct case_result *res
 		return; /* V1 does not serialize (ORD-4) */
 	for (i = 0; i < c->nr_channels; i++)
 		if (res->chan_overlap[i] && !mixed_buses(c, i))
-			result_fail(res, VERDICT_FAIL, "ORD-2",
-				    "%s:%d:%d: channel %s: %d command(s) arrived while an earlier one was still unanswered",
-				    c->channels[i].loc.file, c->channels[i].loc.line,
-				    c->channels[i].loc.col, c->channels[i].name,
-				    res->chan_overlap[i]);
+			result_fail_at(res, VERDICT_FAIL,
+				       &(struct fail_spec){ .kind = FAIL_OVERLAP, .req = "ORD-2",
+							    .at = &c->channels[i].loc,
+							    .channel = c->channels[i].name },
+				       "channel %s: %d command(s) arrived while an earlier one was still unanswered",
+				       c->channels[i].name, res->chan_overlap[i]);
 }
 
+/* An ordinary exit, decoded; @vcpu < 0: an expected one, which names none. */
 static void fmt_exit(char *buf, size_t len, enum addr_space sp, bool write, uint64_t addr,
-		     unsigned int size, uint64_t data)
+		     unsigned int size, uint64_t data, int vcpu)
 {
-	snprintf(buf, len, "%s %s %#llx size=%u data=%#llx",
-		 sp == SPACE_PIO ? "KVM_EXIT_IO" : "KVM_EXIT_MMIO",
-		 write ? (sp == SPACE_PIO ? "out" : "write") : (sp == SPACE_PIO ? "in" : "read"),
-		 (unsigned long long)addr, size, (unsigned long long)data);
+	int n = snprintf(buf, len, "%s %s %#llx size=%u data=%#llx",
+			 sp == SPACE_PIO ? "KVM_EXIT_IO" : "KVM_EXIT_MMIO",
+			 write ? (sp == SPACE_PIO ? "out" : "write") :
+				 (sp == SPACE_PIO ? "in" : "read"),
+			 (unsigned long long)addr, size, (unsigned long long)data);
+
+	if (vcpu >= 0 && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " (vCPU%d)", vcpu);
 }
 
 static void check_exits(const struct iorfd_case *c, struct case_result *res)
@@ -275,27 +300,34 @@ static void check_exits(const struct iorfd_case *c, struct case_result *res)
 		if (w->space == g->space && w->write == g->write && w->addr == g->addr &&
 		    w->size == g->size && w->data == g->data)
 			continue;
-		fmt_exit(exp, sizeof(exp), w->space, w->write, w->addr, w->size, w->data);
-		fmt_exit(obs, sizeof(obs), g->space, g->write, g->addr, g->size, g->data);
-		result_fail(res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: ordinary exit #%d differs\n  expected: %s\n  observed: %s (vCPU%d)",
-			    w->loc.file, w->loc.line, w->loc.col, i + 1, exp, obs, g->vcpu);
+		fmt_exit(exp, sizeof(exp), w->space, w->write, w->addr, w->size, w->data, -1);
+		fmt_exit(obs, sizeof(obs), g->space, g->write, g->addr, g->size, g->data, g->vcpu);
+		result_fail_at(res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_EXIT_DIFFERS, .at = &w->loc,
+						    .index = i + 1, .seq = g->seq + 1,
+						    .expected = exp, .observed = obs },
+			       "ordinary exit #%d differs", i + 1);
 		return;
 	}
 	if (e->nr_exits > n) {
 		const struct expect_exit *w = &e->exits[n];
 
-		fmt_exit(exp, sizeof(exp), w->space, w->write, w->addr, w->size, w->data);
-		result_fail(res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: expected %d ordinary exits, observed %d; first missing:\n  expected: %s",
-			    w->loc.file, w->loc.line, w->loc.col, e->nr_exits, n, exp);
+		fmt_exit(exp, sizeof(exp), w->space, w->write, w->addr, w->size, w->data, -1);
+		result_fail_at(res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_EXIT_MISSING, .at = &w->loc,
+						    .index = n + 1, .expected = exp },
+			       "expected %d ordinary exits, observed %d; first missing:", e->nr_exits,
+			       n);
 	} else if (n > e->nr_exits) {
 		const struct exit_entry *g = &res->exits[e->nr_exits];
 
-		fmt_exit(obs, sizeof(obs), g->space, g->write, g->addr, g->size, g->data);
-		result_fail(res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: expected %d ordinary exits, observed %d; first unexpected (the access was not dispatched to a region):\n  observed: %s (vCPU%d)",
-			    c->loc.file, c->loc.line, c->loc.col, e->nr_exits, n, obs, g->vcpu);
+		fmt_exit(obs, sizeof(obs), g->space, g->write, g->addr, g->size, g->data, g->vcpu);
+		result_fail_at(res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_EXIT_UNEXPECTED, .at = &c->loc,
+						    .index = e->nr_exits + 1, .seq = g->seq + 1,
+						    .observed = obs },
+			       "expected %d ordinary exits, observed %d; first unexpected (the access was not dispatched to a region):",
+			       e->nr_exits, n);
 	}
 }
 
@@ -308,9 +340,10 @@ static void check_outcome(const struct iorfd_case *c, struct case_result *res)
 		const struct vcpu_status *st = &res->vcpu[i];
 
 		if (!st->done && res->verdict != VERDICT_ERROR)
-			result_fail(res, VERDICT_FAIL, NULL,
-				    "%s:%d:%d: outcome: expected every vCPU done, vCPU%d stopped at step %lld",
-				    l->file, l->line, l->col, i, (long long)st->step);
+			result_fail_at(res, VERDICT_FAIL,
+				       &(struct fail_spec){ .kind = FAIL_VCPU, .at = l },
+				       "outcome: expected every vCPU done, vCPU%d stopped at step %lld", i,
+				       (long long)st->step);
 	}
 }
 
@@ -340,23 +373,25 @@ static void check_run_errors(const struct iorfd_case *c, struct case_result *res
 
 			if (k < nw && got[k]->err == want[k]->err) {
 				if (got[k]->err == EINTR && got[k]->exit_reason != KVM_EXIT_INTR)
-					result_fail(res, VERDICT_FAIL, "ERR-9",
-						    "%s:%d:%d: vCPU%d: KVM_RUN failed with EINTR but exit_reason is %u, expected KVM_EXIT_INTR (10)",
-						    l->file, l->line, l->col, v, got[k]->exit_reason);
+					result_fail_at(res, VERDICT_FAIL,
+						       &(struct fail_spec){ .kind = FAIL_ERRNO,
+									    .req = "ERR-9", .at = l },
+						       "vCPU%d: KVM_RUN failed with EINTR but exit_reason is %u, expected KVM_EXIT_INTR (10)",
+						       v, got[k]->exit_reason);
 				continue;
 			}
-			result_fail(res, VERDICT_FAIL, NULL,
-				    "%s:%d:%d: vCPU%d: KVM_RUN #%d error: expected %s, observed %s at step %lld",
-				    l->file, l->line, l->col, v, k + 1,
-				    k < nw ? strerrorname_np(want[k]->err) : "none",
-				    strerrorname_np(got[k]->err), (long long)got[k]->step);
+			result_fail_at(res, VERDICT_FAIL,
+				       &(struct fail_spec){ .kind = FAIL_ERRNO, .at = l },
+				       "vCPU%d: KVM_RUN #%d error: expected %s, observed %s at step %lld", v,
+				       k + 1, k < nw ? strerrorname_np(want[k]->err) : "none",
+				       strerrorname_np(got[k]->err), (long long)got[k]->step);
 			break;
 		}
 		if (ng < nw)
-			result_fail(res, VERDICT_FAIL, NULL,
-				    "%s:%d:%d: vCPU%d: expected KVM_RUN to fail with %s, it did not",
-				    want[ng]->loc.file, want[ng]->loc.line, want[ng]->loc.col, v,
-				    strerrorname_np(want[ng]->err));
+			result_fail_at(res, VERDICT_FAIL,
+				       &(struct fail_spec){ .kind = FAIL_ERRNO, .at = &want[ng]->loc },
+				       "vCPU%d: expected KVM_RUN to fail with %s, it did not", v,
+				       strerrorname_np(want[ng]->err));
 	}
 }
 

@@ -76,8 +76,8 @@ static void park(struct vcpu_thread *vt)
 	snprintf(vt->x->res->vcpu[vt->index].waiting, sizeof(vt->x->res->vcpu[0].waiting),
 		 "parked after EINTR, waiting for the timeline's resume");
 	if (poll(&p, 1, PARK_MAX_MS) <= 0 || read(vt->resume_fd, &v, sizeof(v)) != sizeof(v))
-		result_fail(vt->x->res, VERDICT_ERROR, NULL,
-			    "vCPU%d parked for %d ms and never resumed", vt->index, PARK_MAX_MS);
+		result_fail_at(vt->x->res, VERDICT_ERROR, &(struct fail_spec){ .kind = FAIL_HARNESS },
+			       "vCPU%d parked for %d ms and never resumed", vt->index, PARK_MAX_MS);
 }
 
 /*
@@ -218,10 +218,10 @@ static int map_mmio(struct exec *x)
 			if (s->op == STEP_SYNC || s->op == STEP_HOST || s->space != SPACE_MMIO)
 				continue;
 			if (s->addr < MMIO_MIN || s->addr + s->size > MMIO_MAX) {
-				result_fail(x->res, VERDICT_ERROR, NULL,
-					    "%s:%d:%d: MMIO address %#llx: the harness maps guest MMIO only in [%#llx, %#llx)",
-					    s->loc.file, s->loc.line, s->loc.col,
-					    (unsigned long long)s->addr, MMIO_MIN, MMIO_MAX);
+				result_fail_at(x->res, VERDICT_ERROR,
+					       &(struct fail_spec){ .kind = FAIL_HARNESS, .at = &s->loc },
+					       "MMIO address %#llx: the harness maps guest MMIO only in [%#llx, %#llx)",
+					       (unsigned long long)s->addr, MMIO_MIN, MMIO_MAX);
 				return -1;
 			}
 			for (pg = s->addr & ~0xfffull; pg < s->addr + s->size; pg += 0x1000) {
@@ -260,9 +260,10 @@ static int open_channels(struct exec *x)
 			x->ch[i].dev_rfd = x->ch[i].dev_wfd = -1;
 		}
 		if (err) {
-			result_fail(x->res, VERDICT_ERROR, NULL, "%s:%d:%d: channel %s: %s",
-				    cc->loc.file, cc->loc.line, cc->loc.col, cc->name,
-				    strerror(-err));
+			result_fail_at(x->res, VERDICT_ERROR,
+				       &(struct fail_spec){ .kind = FAIL_HARNESS, .at = &cc->loc,
+							    .channel = cc->name },
+				       "channel %s: %s", cc->name, strerror(-err));
 			return -1;
 		}
 	}
@@ -304,9 +305,9 @@ static int reopen(struct exec *x, const struct case_region *cr, int end, int fd)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	*slot = open(path, (end ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
 	if (*slot < 0)
-		result_fail(x->res, VERDICT_ERROR, NULL, "%s:%d:%d: region %s: reopening %s: %s",
-			    cr->loc.file, cr->loc.line, cr->loc.col, cr->name, path,
-			    strerror(errno));
+		result_fail_at(x->res, VERDICT_ERROR,
+			       &(struct fail_spec){ .kind = FAIL_HARNESS, .at = &cr->loc },
+			       "region %s: reopening %s: %s", cr->name, path, strerror(errno));
 	return *slot;
 }
 
@@ -379,8 +380,10 @@ static void check_errno(struct exec *x, const struct src_loc *loc, const char *w
 	if (want == got)
 		return;
 	snprintf(w, sizeof(w), "%s", errno_str(want));
-	result_fail(x->res, VERDICT_FAIL, NULL, "%s:%d:%d: %s: expected %s, observed %s",
-		    loc->file, loc->line, loc->col, what, w, errno_str(got));
+	result_fail_at(x->res, VERDICT_FAIL,
+		       &(struct fail_spec){ .kind = FAIL_ERRNO, .at = loc, .expected = w,
+					    .observed = errno_str(got) },
+		       "%s", what);
 }
 
 static void describe_request(char *buf, size_t len, const char *ioctl, const char *name,
@@ -430,22 +433,34 @@ static void host_fill_bus(struct exec *x, const struct case_step *s, const struc
 	region_request(x, cr, &r);
 	ioregion_fill(&x->t, &r, stride, s->count, &f);
 	describe_request(what, sizeof(what), "KVM_SET_IOREGION", cr->name, &r);
-	if (f.err && -f.err != want)
-		result_fail(x->res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: %s, copy #%u at gpa %#llx: expected %s, observed %s",
-			    s->loc.file, s->loc.line, s->loc.col, what, f.registered + 1,
-			    (unsigned long long)(cr->gpa + f.registered * stride),
-			    want ? errno_str(want) : "0 (success)", errno_str(-f.err));
-	else if (!f.err && want)
-		result_fail(x->res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: %s: expected %s within %u copies, observed all %u registered",
-			    s->loc.file, s->loc.line, s->loc.col, what, errno_str(want), s->count,
-			    s->count);
-	else if (f.err && f.registered < s->at_least)
-		result_fail(x->res, VERDICT_FAIL, NULL,
-			    "%s:%d:%d: %s: %s after %u copies, expected at least %u to register first",
-			    s->loc.file, s->loc.line, s->loc.col, what, errno_str(-f.err),
-			    f.registered, s->at_least);
+	if (f.err && -f.err != want) {
+		char w[32];
+
+		snprintf(w, sizeof(w), "%s", errno_str(want));
+		result_fail_at(x->res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_ERRNO, .at = &s->loc, .expected = w,
+						    .observed = errno_str(-f.err) },
+			       "%s, copy #%u at gpa %#llx", what, f.registered + 1,
+			       (unsigned long long)(cr->gpa + f.registered * stride));
+	} else if (!f.err && want) {
+		char w[64], o[64];
+
+		snprintf(w, sizeof(w), "%s within %u copies", errno_str(want), s->count);
+		snprintf(o, sizeof(o), "all %u registered", s->count);
+		result_fail_at(x->res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_ERRNO, .at = &s->loc, .expected = w,
+						    .observed = o },
+			       "%s", what);
+	} else if (f.err && f.registered < s->at_least) {
+		char w[64], o[64];
+
+		snprintf(w, sizeof(w), "at least %u copies registered first", s->at_least);
+		snprintf(o, sizeof(o), "%s after %u copies", errno_str(-f.err), f.registered);
+		result_fail_at(x->res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_ERRNO, .at = &s->loc, .expected = w,
+						    .observed = o },
+			       "%s", what);
+	}
 	else if (f.err)
 		result_note(x->res, "%s:%d:%d: %s after %u copies of region %s", s->loc.file,
 			    s->loc.line, s->loc.col, errno_str(-f.err), f.registered, cr->name);
@@ -538,17 +553,21 @@ static const struct case_step *step_at(struct exec *x, int vi, uint64_t step)
 	return step < (uint64_t)cv->nr_steps ? &cv->steps[step] : NULL;
 }
 
-/* Where a vCPU is, for messages: "step 3 (cases/x.yaml:20:9)". */
-static void where(struct exec *x, int vi, char *buf, size_t len)
+/*
+ * A vCPU that stopped in a way no case asks for, at the step it was in
+ * (its case line), or after its last.
+ */
+static void vcpu_broke(struct exec *x, int vi, enum verdict v, const char *what)
 {
-	uint64_t step = x->progs[vi]->cur_step;
+	unsigned long long step = x->progs[vi]->cur_step;
 	const struct case_step *s = step_at(x, vi, step);
+	struct fail_spec f = { .kind = v == VERDICT_ERROR ? FAIL_HARNESS : FAIL_VCPU,
+			       .at = s ? &s->loc : NULL };
 
 	if (s)
-		snprintf(buf, len, "vCPU%d step %llu (%s:%d:%d)", vi, (unsigned long long)step,
-			 s->loc.file, s->loc.line, s->loc.col);
+		result_fail_at(x->res, v, &f, "vCPU%d step %llu: %s", vi, step, what);
 	else
-		snprintf(buf, len, "vCPU%d after its last step", vi);
+		result_fail_at(x->res, v, &f, "vCPU%d after its last step: %s", vi, what);
 }
 
 static uint64_t all_ones(unsigned int size)
@@ -620,49 +639,64 @@ static void ordinary_exit(struct exec *x, int vi, struct kvm_run *run)
 	}
 }
 
+/*
+ * What the guest's interpreter reported (enum gsync_arg names the
+ * arguments, enum gsync_tag what the report is).
+ */
 static void guest_report(struct exec *x, int vi, const struct ucall *uc)
 {
-	const struct case_step *s = step_at(x, vi, uc->args[1]);
-	char loc[300] = "?";
+	unsigned long long step = uc->args[GSYNC_ARG_STEP], elem = uc->args[GSYNC_ARG_ELEMENT];
+	const struct case_step *s = step_at(x, vi, step);
+	char exp[24], obs[24];
+	struct fail_spec f = {
+		.kind = FAIL_GUEST_VALUE,
+		.at = s ? &s->loc : NULL,
+		.expected = exp,
+		.observed = obs,
+	};
 
-	if (s)
-		snprintf(loc, sizeof(loc), "%s:%d:%d", s->loc.file, s->loc.line, s->loc.col);
-	switch (uc->args[0]) {
+	snprintf(exp, sizeof(exp), "%#llx", (unsigned long long)uc->args[GSYNC_ARG_EXPECTED]);
+	snprintf(obs, sizeof(obs), "%#llx", (unsigned long long)uc->args[GSYNC_ARG_OBSERVED]);
+	switch (uc->args[GSYNC_ARG_TAG]) {
 	case GSYNC_POINT:
 		if (s && s->op == STEP_HOST)
 			host_step(x, s);
-		break;
-	case GSYNC_MISMATCH:
-		if (s && s->op == STEP_LOAD16) {
-			result_fail(x->res, VERDICT_FAIL, NULL,
-				    "%s: vCPU%d step %llu: load16 (movdqu) mmio %#llx, bytes %llu..%llu: guest loaded %#llx, expected %#llx",
-				    loc, vi, (unsigned long long)uc->args[1],
-				    (unsigned long long)s->addr, 8 * (unsigned long long)uc->args[4],
-				    8 * (unsigned long long)uc->args[4] + 7,
-				    (unsigned long long)uc->args[2], (unsigned long long)uc->args[3]);
+		return;
+	case GSYNC_LOADED:
+		if (!s)
 			break;
-		}
-		if (s && s->keep_upper && (uc->args[2] >> (8 * s->size)) != (uc->args[3] >> (8 * s->size))) {
-			result_fail(x->res, VERDICT_FAIL, "FIELD-5",
-				    "%s: vCPU%d step %llu: in pio %#llx size %u: RAX after the in is %#llx, expected %#llx: the bits above the %u-byte access changed",
-				    loc, vi, (unsigned long long)uc->args[1],
-				    (unsigned long long)s->addr, s->size,
-				    (unsigned long long)uc->args[2], (unsigned long long)uc->args[3],
-				    s->size);
+		result_fail_at(x->res, VERDICT_FAIL, &f,
+			       "vCPU%d step %llu: %s %s %#llx size %u: the guest loaded another value",
+			       vi, step, s->space == SPACE_PIO ? "in" : "read", space_name(s->space),
+			       (unsigned long long)s->addr, s->size);
+		return;
+	case GSYNC_LOADED_ELEMENT:
+		if (!s)
 			break;
-		}
-		result_fail(x->res, VERDICT_FAIL, NULL,
-			    "%s: vCPU%d step %llu: %s %s %#llx size %u: guest loaded %#llx, expected %#llx",
-			    loc, vi, (unsigned long long)uc->args[1],
-			    s && s->space == SPACE_PIO ? "in" : "read", s ? space_name(s->space) : "?",
-			    s ? (unsigned long long)s->addr : 0ull, s ? s->size : 0,
-			    (unsigned long long)uc->args[2], (unsigned long long)uc->args[3]);
-		break;
-	default:
-		result_fail(x->res, VERDICT_ERROR, NULL, "%s: vCPU%d: guest could not execute step %llu",
-			    loc, vi, (unsigned long long)uc->args[1]);
-		break;
+		result_fail_at(x->res, VERDICT_FAIL, &f,
+			       "vCPU%d step %llu: rep ins pio %#llx size %u, element %llu: the guest loaded another value",
+			       vi, step, (unsigned long long)s->addr, s->size, elem);
+		return;
+	case GSYNC_LOADED_HALF:
+		if (!s)
+			break;
+		result_fail_at(x->res, VERDICT_FAIL, &f,
+			       "vCPU%d step %llu: load16 (movdqu) mmio %#llx, bytes %llu..%llu: the guest loaded another value",
+			       vi, step, (unsigned long long)s->addr, 8 * elem, 8 * elem + 7);
+		return;
+	case GSYNC_RAX_UPPER:
+		if (!s)
+			break;
+		f.req = "FIELD-5";
+		result_fail_at(x->res, VERDICT_FAIL, &f,
+			       "vCPU%d step %llu: in pio %#llx size %u: RAX after the in changed above the %u-byte access",
+			       vi, step, (unsigned long long)s->addr, s->size, s->size);
+		return;
 	}
+	/* GSYNC_BAD_STEP, an unknown tag, or a step index the program does not have. */
+	result_fail_at(x->res, VERDICT_ERROR, &(struct fail_spec){ .kind = FAIL_HARNESS, .at = f.at },
+		       "vCPU%d: guest could not execute step %llu (report tag %#llx)", vi, step,
+		       (unsigned long long)uc->args[GSYNC_ARG_TAG]);
 }
 
 static const char *exit_name(uint32_t reason)
@@ -687,7 +721,7 @@ static int vcpu_exit(struct exec *x, int vi, struct kvm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 	struct ucall uc;
-	char at[320];
+	char what[96];
 
 	if (run->exit_reason == KVM_EXIT_IO && run->io.port == UCALL_PORT) {
 		switch (get_ucall(vcpu, &uc)) {
@@ -698,9 +732,9 @@ static int vcpu_exit(struct exec *x, int vi, struct kvm_vcpu *vcpu)
 			x->res->vcpu[vi].done = true;
 			return 1;
 		default:
-			where(x, vi, at, sizeof(at));
-			result_fail(x->res, VERDICT_ERROR, NULL, "%s: unexpected ucall %llu", at,
-				    (unsigned long long)uc.cmd);
+			snprintf(what, sizeof(what), "unexpected ucall %llu",
+				 (unsigned long long)uc.cmd);
+			vcpu_broke(x, vi, VERDICT_ERROR, what);
 			return 1;
 		}
 	}
@@ -708,9 +742,9 @@ static int vcpu_exit(struct exec *x, int vi, struct kvm_vcpu *vcpu)
 		ordinary_exit(x, vi, run);
 		return 0;
 	}
-	where(x, vi, at, sizeof(at));
-	result_fail(x->res, VERDICT_FAIL, NULL, "%s: KVM_RUN returned exit reason %u, %s", at,
-		    run->exit_reason, exit_name(run->exit_reason));
+	snprintf(what, sizeof(what), "KVM_RUN returned exit reason %u, %s", run->exit_reason,
+		 exit_name(run->exit_reason));
+	vcpu_broke(x, vi, VERDICT_FAIL, what);
 	return 1;
 }
 
@@ -818,24 +852,27 @@ static void timeline_step(struct exec *x, struct vcpu_thread *vt, const struct t
 	switch (t->op) {
 	case TL_WAIT_COMMANDS:
 		if (!wait_count(&x->res->chan_cmds[t->channel], t->count))
-			result_fail(x->res, VERDICT_FAIL, NULL,
-				    "%s:%d:%d: host waited %d ms for command #%d on channel %s; it never came (%d seen)",
-				    l->file, l->line, l->col, TIMELINE_WAIT_MS, t->count,
-				    x->c->channels[t->channel].name, x->res->chan_cmds[t->channel]);
+			result_fail_at(x->res, VERDICT_FAIL,
+				       &(struct fail_spec){ .kind = FAIL_WAIT, .at = l,
+							    .channel = x->c->channels[t->channel].name,
+							    .index = t->count },
+				       "host waited %d ms for command #%d on channel %s; it never came (%d seen)",
+				       TIMELINE_WAIT_MS, t->count, x->c->channels[t->channel].name,
+				       x->res->chan_cmds[t->channel]);
 		break;
 	case TL_WAIT_INTR:
 		if (!wait_count(&x->res->vcpu_intr[t->vcpu], t->count))
-			result_fail(x->res, VERDICT_FAIL, "ERR-9",
-				    "%s:%d:%d: host waited %d ms for vCPU%d's KVM_RUN to return EINTR (#%d); it did not (%d so far)",
-				    l->file, l->line, l->col, TIMELINE_WAIT_MS, t->vcpu, t->count,
-				    x->res->vcpu_intr[t->vcpu]);
+			result_fail_at(x->res, VERDICT_FAIL,
+				       &(struct fail_spec){ .kind = FAIL_WAIT, .req = "ERR-9", .at = l },
+				       "host waited %d ms for vCPU%d's KVM_RUN to return EINTR (#%d); it did not (%d so far)",
+				       TIMELINE_WAIT_MS, t->vcpu, t->count, x->res->vcpu_intr[t->vcpu]);
 		break;
 	case TL_WAIT_EXITS:
 		if (!wait_count(&x->res->nr_exits, t->count))
-			result_fail(x->res, VERDICT_FAIL, NULL,
-				    "%s:%d:%d: host waited %d ms for ordinary exit #%d; it never came (%d so far)",
-				    l->file, l->line, l->col, TIMELINE_WAIT_MS, t->count,
-				    x->res->nr_exits);
+			result_fail_at(x->res, VERDICT_FAIL,
+				       &(struct fail_spec){ .kind = FAIL_WAIT, .at = l, .index = t->count },
+				       "host waited %d ms for ordinary exit #%d; it never came (%d so far)",
+				       TIMELINE_WAIT_MS, t->count, x->res->nr_exits);
 		break;
 	case TL_SIGNAL:
 		pthread_kill(vt[t->vcpu].thread, SIGUSR1);
@@ -860,8 +897,9 @@ static void timeline_step(struct exec *x, struct vcpu_thread *vt, const struct t
 		uint64_t one = 1;
 
 		if (write(vt[t->vcpu].resume_fd, &one, sizeof(one)) != sizeof(one))
-			result_fail(x->res, VERDICT_ERROR, NULL, "%s:%d:%d: resume: %s", l->file,
-				    l->line, l->col, strerror(errno));
+			result_fail_at(x->res, VERDICT_ERROR,
+				       &(struct fail_spec){ .kind = FAIL_HARNESS, .at = l }, "resume: %s",
+				       strerror(errno));
 		break;
 	}
 	}
@@ -882,7 +920,7 @@ static void run_vcpus(struct exec *x)
 
 	for (i = 0; i < x->c->nr_vcpus; i++) {
 		if (unblock_in_kvm_run(x->vcpus[i])) {
-			result_fail(x->res, VERDICT_ERROR, NULL, "KVM_SET_SIGNAL_MASK: %s",
+			result_fail_at(x->res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "KVM_SET_SIGNAL_MASK: %s",
 				    strerror(errno));
 			return;
 		}
@@ -894,7 +932,7 @@ static void run_vcpus(struct exec *x)
 	}
 	for (i = 0; i < x->c->nr_vcpus; i++) {
 		if (pthread_create(&vt[i].thread, NULL, vcpu_main, &vt[i])) {
-			result_fail(x->res, VERDICT_ERROR, NULL, "cannot start vCPU%d thread", i);
+			result_fail_at(x->res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "cannot start vCPU%d thread", i);
 			break;
 		}
 		nr++;
@@ -920,9 +958,11 @@ static void teardown(struct exec *x)
 	for (i = 0; i < x->c->nr_channels; i++) {
 		close_reopened(x, i);
 		if (x->resp[i].stop_fd > 0 && responder_stop(&x->resp[i], RESPONDER_STOP_MS))
-			result_fail(x->res, VERDICT_ERROR, NULL,
-				    "channel %s: responder did not stop within %d ms",
-				    x->c->channels[i].name, RESPONDER_STOP_MS);
+			result_fail_at(x->res, VERDICT_ERROR,
+				       &(struct fail_spec){ .kind = FAIL_HARNESS,
+							    .channel = x->c->channels[i].name },
+				       "channel %s: responder did not stop within %d ms",
+				       x->c->channels[i].name, RESPONDER_STOP_MS);
 		channel_close(&x->ch[i]);
 	}
 }
@@ -984,10 +1024,10 @@ static void check_leaks(struct case_result *res, int fds_before, int threads_bef
 	}
 
 	if (fds_before >= 0 && fds > fds_before)
-		result_fail(res, VERDICT_ERROR, NULL, "the case left %d fd(s) open after teardown",
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "the case left %d fd(s) open after teardown",
 			    fds - fds_before);
 	if (threads_before >= 0 && threads > threads_before)
-		result_fail(res, VERDICT_ERROR, NULL,
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS,
 			    "the case left %d thread(s) running after teardown",
 			    threads - threads_before);
 }
@@ -1032,13 +1072,13 @@ void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 	if (map_mmio(&x) || open_channels(&x))
 		goto out;
 	if (ops->attach(&x.t, x.vm, c->rev)) {
-		result_fail(res, VERDICT_ERROR, NULL, "target %s: attach failed", ops->name);
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "target %s: attach failed", ops->name);
 		goto out;
 	}
 	register_regions(&x);
 	for (i = 0; i < c->nr_channels; i++)
 		if (responder_start(&x.resp[i]))
-			result_fail(res, VERDICT_ERROR, NULL, "channel %s: cannot start responder",
+			result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "channel %s: cannot start responder",
 				    c->channels[i].name);
 	t1 = now_usec();
 	res->usec_setup = t1 - t0;

@@ -51,7 +51,9 @@ static void attach_stderr_tail(struct case_result *res, int fd)
 
 	if (n > 0) {
 		buf[n] = '\0';
-		result_fail(res, VERDICT_ERROR, NULL, "child stderr:\n%s", buf);
+		result_fail_at(res, VERDICT_ERROR,
+			       &(struct fail_spec){ .kind = FAIL_HARNESS, .detail = buf },
+			       "child stderr:");
 	}
 }
 
@@ -59,22 +61,19 @@ static void describe_timeout(const struct iorfd_case *c, struct case_result *res
 {
 	int i;
 
-	result_fail(res, VERDICT_TIMEOUT, NULL, "%s:%d:%d: no verdict within %d ms", c->loc.file,
-		    c->loc.line, c->loc.col, ms);
+	result_fail_at(res, VERDICT_TIMEOUT, &(struct fail_spec){ .kind = FAIL_TIMEOUT, .at = &c->loc },
+		       "no verdict within %d ms", ms);
 	for (i = 0; i < c->nr_vcpus; i++) {
 		const struct vcpu_status *st = &res->vcpu[i];
 		const struct case_step *s = st->step >= 0 && st->step < c->vcpus[i].nr_steps ?
 						    &c->vcpus[i].steps[st->step] : NULL;
 
-		char at[300] = "";
-
 		if (st->done)
 			continue;
-		if (s)
-			snprintf(at, sizeof(at), " (%s:%d:%d)", s->loc.file, s->loc.line, s->loc.col);
-		result_fail(res, VERDICT_TIMEOUT, NULL, "vCPU%d was %s, last seen at step %lld%s",
-			    i, st->waiting[0] ? st->waiting : "not started", (long long)st->step,
-			    at);
+		result_fail_at(res, VERDICT_TIMEOUT,
+			       &(struct fail_spec){ .kind = FAIL_TIMEOUT, .at = s ? &s->loc : NULL },
+			       "vCPU%d was %s, last seen at step %lld", i,
+			       st->waiting[0] ? st->waiting : "not started", (long long)st->step);
 	}
 }
 
@@ -213,7 +212,7 @@ static void describe_stuck(struct case_result *res, pid_t pid)
 
 	proc_line(pid, 0, "wchan", wchan, sizeof(wchan));
 	describe_threads(pid, threads, sizeof(threads));
-	result_fail(res, VERDICT_TIMEOUT, NULL,
+	result_fail_at(res, VERDICT_TIMEOUT, &(struct fail_spec){ .kind = FAIL_TIMEOUT },
 		    "the case's process (pid %d) did not exit within %d ms of SIGKILL: stuck in "
 		    "the kernel (state %c, wchan %s%s); left unreaped, the run goes on without it",
 		    (int)pid, KILL_GRACE_MS, proc_state(pid, 0), wchan, threads);
@@ -271,14 +270,14 @@ void runner_start(struct runner *r, const struct iorfd_case *c)
 	res->seed = case_seed(r->seed, c);
 	errfd = anon_file();
 	if (errfd < 0) {
-		result_fail(res, VERDICT_ERROR, NULL, "no file for the child's stderr: %s",
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "no file for the child's stderr: %s",
 			    strerror(errno));
 		return;
 	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		result_fail(res, VERDICT_ERROR, NULL, "fork: %s", strerror(errno));
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "fork: %s", strerror(errno));
 		close(errfd);
 		return;
 	}
@@ -317,21 +316,21 @@ void runner_finish(struct runner *r, const struct iorfd_case *c)
 		if (err == -EDEADLK)
 			describe_stuck(res, r->pid);
 	} else if (err) {
-		result_fail(res, VERDICT_ERROR, NULL, "waiting for the case's process: %s",
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "waiting for the case's process: %s",
 			    strerror(-err));
 	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) {
 		/* Only a case that left SIGPIPE's default action in place can die of it. */
-		result_fail(res, VERDICT_FAIL, "BUG-B13",
-			    "%s:%d:%d: the VMM's process was killed by SIGPIPE: a write to a device "
-			    "that closed its end raised it, where the access should have fallen "
-			    "back to an ordinary exit",
-			    c->loc.file, c->loc.line, c->loc.col);
+		result_fail_at(res, VERDICT_FAIL,
+			       &(struct fail_spec){ .kind = FAIL_VCPU, .req = "BUG-B13", .at = &c->loc },
+			       "the VMM's process was killed by SIGPIPE: a write to a device "
+			       "that closed its end raised it, where the access should have fallen "
+			       "back to an ordinary exit");
 	} else if (WIFSIGNALED(status)) {
-		result_fail(res, VERDICT_ERROR, NULL, "the case's process died of signal %d (%s)",
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "the case's process died of signal %d (%s)",
 			    WTERMSIG(status), strsignal(WTERMSIG(status)));
 		attach_stderr_tail(res, errfd);
 	} else if (WEXITSTATUS(status)) {
-		result_fail(res, VERDICT_ERROR, NULL, "the case's process exited with %d",
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "the case's process exited with %d",
 			    WEXITSTATUS(status));
 		attach_stderr_tail(res, errfd);
 	}

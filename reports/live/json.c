@@ -158,6 +158,44 @@ static void exits(FILE *f, const struct case_result *r)
 	fputc(']', f);
 }
 
+/* A string field, or null when empty. */
+static void str_or_null(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, ", \"%s\": ", key);
+	if (s && s[0])
+		json_str(f, s);
+	else
+		fputs("null", f);
+}
+
+/*
+ * A failure's fields, for the reports made from this file, and "message",
+ * the text KTAP showed, for people and older readers.
+ */
+static void json_failure(FILE *f, const struct failure *fl, int i)
+{
+	char text[FAIL_TEXT_MAX];
+
+	failure_text(fl, text, sizeof(text));
+	fprintf(f, "%s{\"kind\": \"%s\"", i ? ",\n  " : "", fail_kind_name(fl->kind));
+	str_or_null(f, "requirement", fl->req);
+	str_or_null(f, "file", fl->file);
+	if (fl->file[0])
+		fprintf(f, ", \"line\": %d, \"col\": %d", fl->line, fl->col);
+	str_or_null(f, "channel", fl->channel);
+	if (fl->index)
+		fprintf(f, ", \"index\": %d", fl->index);
+	if (fl->seq)
+		fprintf(f, ", \"seq\": %llu", (unsigned long long)fl->seq - 1);
+	str_or_null(f, "headline", fl->headline);
+	str_or_null(f, "expected", fl->expected);
+	str_or_null(f, "observed", fl->observed);
+	str_or_null(f, "detail", fl->detail);
+	fprintf(f, ", \"message\": ");
+	json_str(f, text);
+	fputc('}', f);
+}
+
 void json_case(FILE *f, const struct iorfd_case *c, const struct case_result *r)
 {
 	int n = r->nr_failures < RESULT_MAX_FAILURES ? r->nr_failures : RESULT_MAX_FAILURES, i;
@@ -181,16 +219,8 @@ void json_case(FILE *f, const struct iorfd_case *c, const struct case_result *r)
 		json_str(f, r->verdict == VERDICT_SKIP ? r->skip_reason : r->xfail_reason);
 	}
 	fprintf(f, ",\n \"failures\": [");
-	for (i = 0; i < n; i++) {
-		fprintf(f, "%s{\"requirement\": ", i ? ", " : "");
-		if (r->failures[i].req)
-			json_str(f, r->failures[i].req);
-		else
-			fputs("null", f);
-		fprintf(f, ", \"message\": ");
-		json_str(f, r->failures[i].msg);
-		fputc('}', f);
-	}
+	for (i = 0; i < n; i++)
+		json_failure(f, &r->failures[i], i);
 	fprintf(f, "], \"notes\": [");
 	for (i = 0; i < r->nr_notes && i < RESULT_MAX_NOTES; i++) {
 		fputs(i ? ", " : "", f);

@@ -72,11 +72,13 @@ void ktap_result(struct ktap *k, const struct iorfd_case *c, const struct case_r
 		  c->file);
 	for (i = 0; i < shown; i++) {
 		const struct failure *f = &r->failures[i];
+		char text[FAIL_TEXT_MAX];
 
+		failure_text(f, text, sizeof(text));
 		if (f->req)
-			ktap_diag(k, "[%s] %s", f->req, f->msg);
+			ktap_diag(k, "[%s] %s", f->req, text);
 		else
-			ktap_diag(k, "%s", f->msg);
+			ktap_diag(k, "%s", text);
 	}
 	if (r->nr_failures > shown)
 		ktap_diag(k, "... and %d more", r->nr_failures - shown);

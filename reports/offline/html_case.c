@@ -130,30 +130,30 @@ static void switch_block(FILE *f, enum block *cur, enum block want)
 	*cur = want;
 }
 
-/* The lines after a failure's first: diff lines marked up, the rest as they are. */
-static void failure_body(FILE *f, const char *body, const struct fref *fr)
+/* One side of a failure's diff, its differing key=value tokens marked. */
+static void diff_side(FILE *f, const char *side, const char *other, bool expected)
+{
+	fprintf(f, "<div class=\"%s\">%s", expected ? "exp" : "obs",
+		expected ? "expected: " : "observed: ");
+	html_diff_line(f, side, strlen(side), other, other ? strlen(other) : 0, expected);
+	fputs("</div>", f);
+}
+
+/* A failure's expected/observed diff, then its further lines as they are. */
+static void failure_body(FILE *f, const struct rfailure *fl)
 {
 	enum block cur = B_NONE;
-	const char *line = body;
 
-	while (*line) {
-		size_t n = strcspn(line, "\n");
-		bool exp = !strncmp(line, "  expected: ", 12) && n >= 12;
-		bool obs = !strncmp(line, "  observed: ", 12) && n >= 12;
-
-		if (exp || obs) {
-			switch_block(f, &cur, B_DIFF);
-			fprintf(f, "<div class=\"%s\">%s", exp ? "exp" : "obs",
-				exp ? "expected: " : "observed: ");
-			html_diff_line(f, line + 12, n - 12, exp ? fr->observed : fr->expected,
-				       exp ? fr->observed_len : fr->expected_len, exp);
-			fputs("</div>", f);
-		} else {
-			switch_block(f, &cur, B_PRE);
-			mu_text_n(f, line, n);
-			fputc('\n', f);
-		}
-		line += n + (line[n] == '\n');
+	if (fl->expected || fl->observed)
+		switch_block(f, &cur, B_DIFF);
+	if (fl->expected)
+		diff_side(f, fl->expected, fl->observed, true);
+	if (fl->observed)
+		diff_side(f, fl->observed, fl->expected, false);
+	if (fl->detail) {
+		switch_block(f, &cur, B_PRE);
+		mu_text(f, fl->detail);
+		fputc('\n', f);
 	}
 	switch_block(f, &cur, B_NONE);
 }
@@ -170,20 +170,24 @@ static void failures(FILE *f, const struct rrecord *r, const struct seq_marks *m
 		fprintf(f, " of %d kept", r->failures_total);
 	fprintf(f, ")%s</h2>\n", expected ? ": a known failure of this target" : "");
 	for (i = 0; i < r->nr_failures; i++) {
-		const char *msg = r->failures[i].msg;
-		size_t n = strcspn(msg, "\n");
+		const struct rfailure *fl = &r->failures[i];
 
-		fprintf(f, "<div class=\"failure%s\" id=\"failure-%d\">\n<h3>",
+		fprintf(f, "<div class=\"failure%s\" id=\"failure-%d\" data-kind=\"",
 			expected ? " expected" : "", i + 1);
-		if (r->failures[i].req) {
+		mu_text(f, fl->kind_name);
+		fputs("\">\n<h3>", f);
+		if (fl->req) {
 			fputs("[", f);
-			mu_text(f, r->failures[i].req);
+			mu_text(f, fl->req);
 			fputs("] ", f);
 		}
-		mu_text_n(f, msg, n);
+		if (fl->file) {
+			mu_text(f, fl->file);
+			fprintf(f, ":%d:%d: ", fl->line, fl->col);
+		}
+		mu_text(f, fl->headline);
 		fputs("</h3>\n", f);
-		if (msg[n])
-			failure_body(f, msg + n + 1, &m->frefs[i]);
+		failure_body(f, fl);
 		fputs("</div>\n", f);
 	}
 }

@@ -7,7 +7,7 @@
 
 #include "reports/offline/html.h"
 #include "reports/offline/markup.h"
-#include "reports/offline/fail_ref.h"
+#include "reports/offline/failure.h"
 
 /* Inline, so a page read on its own (mailed, attached) looks the same. */
 static const char css[] =
@@ -168,7 +168,7 @@ void html_diff_line(FILE *f, const char *line, size_t len, const char *other, si
 		while (i < len && line[i] != ' ')
 			i++;
 		n = i - tok;
-		if (n && other && fref_token_differs(line + tok, n, other, olen, expected)) {
+		if (n && other && failure_token_differs(line + tok, n, other, olen, expected)) {
 			fputs("<mark class=\"d\">", f);
 			mu_text_n(f, line + tok, n);
 			fputs("</mark>", f);

@@ -171,6 +171,26 @@ static int read_exits(struct rrun *run, struct rrecord *r, const struct jr_value
 	return 0;
 }
 
+/* The kind names harness/model/result.c writes; the reports act on these. */
+static enum rfail_kind rfail_kind_parse(const char *s)
+{
+	static const struct {
+		const char *name;
+		enum rfail_kind kind;
+	} kinds[] = {
+		{ "cmd-differs", RF_CMD_DIFFERS },	   { "cmd-missing", RF_CMD_MISSING },
+		{ "cmd-unexpected", RF_CMD_UNEXPECTED },   { "cmd-violation", RF_CMD_VIOLATION },
+		{ "exit-differs", RF_EXIT_DIFFERS },	   { "exit-missing", RF_EXIT_MISSING },
+		{ "exit-unexpected", RF_EXIT_UNEXPECTED },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(s, kinds[i].name))
+			return kinds[i].kind;
+	return RF_OTHER;
+}
+
 static int read_failures(struct rrun *run, struct rrecord *r, const struct jr_value *a)
 {
 	struct rfailure *f;
@@ -182,8 +202,23 @@ static int read_failures(struct rrun *run, struct rrecord *r, const struct jr_va
 	if (!f)
 		return -1;
 	for (i = 0; i < a->n; i++) {
-		f[i].req = jr_get_str(&a->items[i], "requirement", NULL);
-		f[i].msg = jr_get_str(&a->items[i], "message", "");
+		const struct jr_value *o = &a->items[i];
+
+		f[i].kind_name = jr_get_str(o, "kind", "other");
+		f[i].kind = rfail_kind_parse(f[i].kind_name);
+		f[i].req = jr_get_str(o, "requirement", NULL);
+		f[i].file = jr_get_str(o, "file", NULL);
+		f[i].line = get_int(o, "line", 0);
+		f[i].col = get_int(o, "col", 0);
+		f[i].channel = jr_get_str(o, "channel", NULL);
+		f[i].index = get_int(o, "index", 0);
+		f[i].seq = clamp_ll(jr_get_num(o, "seq", -1), -1, LLONG_MAX);
+		f[i].msg = jr_get_str(o, "message", "");
+		/* A file from before failures had fields: its message is its headline. */
+		f[i].headline = jr_get_str(o, "headline", f[i].msg);
+		f[i].expected = jr_get_str(o, "expected", NULL);
+		f[i].observed = jr_get_str(o, "observed", NULL);
+		f[i].detail = jr_get_str(o, "detail", NULL);
 	}
 	r->failures = f;
 	r->nr_failures = (int)a->n;

@@ -60,9 +60,34 @@ struct rexit {
 	unsigned int size;
 };
 
+/*
+ * What a failure is about, as far as these reports act on it (the JSON's
+ * "kind"); every other kind, and a file that predates kinds, is RF_OTHER.
+ */
+enum rfail_kind {
+	RF_OTHER,
+	RF_CMD_DIFFERS,	     /* "cmd-differs": seq names the command */
+	RF_CMD_MISSING,	     /* "cmd-missing": expected names it; nothing was seen */
+	RF_CMD_UNEXPECTED,   /* "cmd-unexpected": seq names the extra command */
+	RF_CMD_VIOLATION,    /* "cmd-violation": seq names the command */
+	RF_EXIT_DIFFERS,     /* "exit-differs": seq names the exit */
+	RF_EXIT_MISSING,     /* "exit-missing" */
+	RF_EXIT_UNEXPECTED,  /* "exit-unexpected": seq names the extra exit */
+};
+
+/* A failure as the harness recorded it: fields, not words to be parsed. */
 struct rfailure {
-	const char *req; /* or NULL */
-	const char *msg;
+	enum rfail_kind kind;
+	const char *kind_name; /* as written; "other" when absent */
+	const char *req;       /* or NULL */
+	const char *file;      /* the case line that asked for it, or NULL */
+	int line, col;
+	const char *channel; /* or NULL */
+	int index;	     /* 1-based command # or exit #, 0 for none */
+	long long seq;	     /* the command or exit it is about, -1 for none */
+	const char *headline;
+	const char *expected, *observed, *detail; /* or NULL */
+	const char *msg;			  /* the whole text, as KTAP showed it */
 };
 
 struct rvcpu {

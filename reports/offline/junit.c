@@ -41,14 +41,26 @@ static void count(struct counts *c, const struct rrecord *r)
 		c->errors++;
 }
 
+/* Each failure from its fields: [REQ] FILE:L:C: headline, the diff, the rest. */
 static void failure_text(FILE *f, const struct rrecord *r)
 {
 	int i;
 
 	for (i = 0; i < r->nr_failures; i++) {
-		if (r->failures[i].req)
-			xtext(f, "[%s] ", r->failures[i].req);
-		xtext(f, "%s\n\n", r->failures[i].msg);
+		const struct rfailure *fl = &r->failures[i];
+
+		if (fl->req)
+			xtext(f, "[%s] ", fl->req);
+		if (fl->file)
+			xtext(f, "%s:%d:%d: ", fl->file, fl->line, fl->col);
+		xtext(f, "%s\n", fl->headline);
+		if (fl->expected)
+			xtext(f, "  expected: %s\n", fl->expected);
+		if (fl->observed)
+			xtext(f, "  observed: %s\n", fl->observed);
+		if (fl->detail)
+			xtext(f, "%s\n", fl->detail);
+		xtext(f, "\n");
 	}
 	if (r->failures_total > r->nr_failures)
 		xtext(f, "... and %d more failures, not kept by the run\n",
@@ -59,8 +71,8 @@ static void failure_text(FILE *f, const struct rrecord *r)
 static void outcome(FILE *f, const struct rrecord *r)
 {
 	const char *el = r->verdict == RV_FAIL ? "failure" : "error";
-	const char *first = r->nr_failures ? r->failures[0].msg : "";
-	size_t n = strcspn(first, "\n");
+	const struct rfailure *first = r->nr_failures ? &r->failures[0] : NULL;
+	size_t n = first ? strcspn(first->headline, "\n") : 0;
 
 	if (r->verdict == RV_SKIP) {
 		fputs("      <skipped message=\"", f);
@@ -73,8 +85,12 @@ static void outcome(FILE *f, const struct rrecord *r)
 	fprintf(f, "      <%s type=\"", el);
 	mu_attr(f, r->verdict_str);
 	fputs("\" message=\"", f);
+	if (first && first->file) {
+		mu_attr(f, first->file);
+		fprintf(f, ":%d:%d: ", first->line, first->col);
+	}
 	if (n)
-		mu_text_n(f, first, n);
+		mu_text_n(f, first->headline, n);
 	else
 		xtext(f, "verdict %s, no message recorded", r->verdict_str);
 	fputs("\">", f);

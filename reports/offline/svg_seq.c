@@ -40,10 +40,9 @@ int seq_marks_init(struct seq_marks *m, const struct rrecord *r)
 {
 	int i, k;
 
-	m->frefs = calloc(r->nr_failures ? r->nr_failures : 1, sizeof(*m->frefs));
 	m->tx_fail = calloc(r->nr_tx ? r->nr_tx : 1, sizeof(int));
 	m->exit_fail = calloc(r->nr_exits ? r->nr_exits : 1, sizeof(int));
-	if (!m->frefs || !m->tx_fail || !m->exit_fail) {
+	if (!m->tx_fail || !m->exit_fail) {
 		seq_marks_free(m);
 		return -1;
 	}
@@ -52,11 +51,10 @@ int seq_marks_init(struct seq_marks *m, const struct rrecord *r)
 	for (i = 0; i < r->nr_exits; i++)
 		m->exit_fail[i] = -1;
 	for (i = 0; i < r->nr_failures; i++) {
-		fref_parse(r->failures[i].msg, &m->frefs[i]);
-		k = fref_find_tx(r, &m->frefs[i]);
+		k = failure_tx(r, &r->failures[i]);
 		if (k >= 0 && m->tx_fail[k] < 0)
 			m->tx_fail[k] = i;
-		k = fref_find_exit(r, &m->frefs[i]);
+		k = failure_exit(r, &r->failures[i]);
 		if (k >= 0 && m->exit_fail[k] < 0)
 			m->exit_fail[k] = i;
 	}
@@ -65,7 +63,6 @@ int seq_marks_init(struct seq_marks *m, const struct rrecord *r)
 
 void seq_marks_free(struct seq_marks *m)
 {
-	free(m->frefs);
 	free(m->tx_fail);
 	free(m->exit_fail);
 	memset(m, 0, sizeof(*m));
@@ -177,7 +174,7 @@ static void diff_line(struct pen *p, const char *label, const char *line, int le
 			i++;
 		n = i - tok;
 		if (n && other &&
-		    fref_token_differs(line + tok, n, other, olen > 0 ? olen : 0, expected)) {
+		    failure_token_differs(line + tok, n, other, olen > 0 ? olen : 0, expected)) {
 			fputs("<tspan font-weight=\"bold\" text-decoration=\"underline\">", p->f);
 			mu_text_n(p->f, line + tok, n);
 			fputs("</tspan>", p->f);
@@ -190,29 +187,21 @@ static void diff_line(struct pen *p, const char *label, const char *line, int le
 	fputs("</text>\n", p->f);
 }
 
-static void fail_text(struct pen *p, const struct fref *fr, const char *msg)
+/* The headline (the page shows the case line elsewhere) and the two sides of the diff. */
+static void fail_text(struct pen *p, const struct rfailure *f)
 {
+	int elen = f->expected ? (int)strlen(f->expected) : 0;
+	int olen = f->observed ? (int)strlen(f->observed) : 0;
+	size_t n = strcspn(f->headline, "\n");
 	char head[200];
-	size_t n = strcspn(msg, "\n");
 
-	/* The first line without its "FILE:LINE:COL: " prefix, which the page shows elsewhere. */
-	const char *c = strstr(msg, ": channel ");
-	const char *e = strstr(msg, ": ordinary exit");
-
-	if (c && (size_t)(c - msg) < n)
-		msg = c + 2;
-	else if (e && (size_t)(e - msg) < n)
-		msg = e + 2;
-	n = strcspn(msg, "\n");
-	snprintf(head, sizeof(head), "\u2717 %.*s", (int)(n < 150 ? n : 150), msg);
+	snprintf(head, sizeof(head), "\u2717 %.*s", (int)(n < 150 ? n : 150), f->headline);
 	p->y += DIFF_LINE;
 	text(p, 30, p->y - 4, head, 160, C_RED, " font-weight=\"bold\"");
-	if (fr->expected)
-		diff_line(p, "expected: ", fr->expected, fr->expected_len, fr->observed,
-			  fr->observed_len, true);
-	if (fr->observed)
-		diff_line(p, "observed: ", fr->observed, fr->observed_len, fr->expected,
-			  fr->expected_len, false);
+	if (f->expected)
+		diff_line(p, "expected: ", f->expected, elen, f->observed, olen, true);
+	if (f->observed)
+		diff_line(p, "observed: ", f->observed, olen, f->expected, elen, false);
 	p->y += 6;
 }
 
@@ -329,7 +318,7 @@ static void event(struct pen *p, const struct rrecord *r, const struct seq_marks
 		draw_exit(p, &r->exits[idx]);
 	}
 	if (fail >= 0)
-		fail_text(p, &m->frefs[fail], r->failures[fail].msg);
+		fail_text(p, &r->failures[fail]);
 	p->y += hl ? 10 : 4;
 }
 
@@ -339,30 +328,30 @@ static void missing(struct pen *p, const struct rrecord *r, const struct seq_mar
 	int i;
 
 	for (i = 0; i < r->nr_failures; i++) {
-		const struct fref *fr = &m->frefs[i];
+		const struct rfailure *f = &r->failures[i];
 		int top = p->y + 4, x2;
 		struct pen probe;
 
-		if (fr->kind != FREF_CMD_MISSING && fr->kind != FREF_EXIT_MISSING)
+		if (f->kind != RF_CMD_MISSING && f->kind != RF_EXIT_MISSING)
 			continue;
-		x2 = fr->kind == FREF_CMD_MISSING ? lane_of(p, fr->channel) : X_DISP;
+		x2 = f->kind == RF_CMD_MISSING ? lane_of(p, f->channel ? f->channel : "") : X_DISP;
 		if (p->f) {
 			probe = *p;
 			probe.f = NULL;
 			message(&probe, X_DISP, x2, "", NULL, C_RED, true);
-			fail_text(&probe, fr, r->failures[i].msg);
+			fail_text(&probe, f);
 			fprintf(p->f,
 				"<rect class=\"fail-hl\" x=\"6\" y=\"%d\" width=\"%d\" "
 				"height=\"%d\" rx=\"4\" fill=\"#fdecea\" stroke=\"%s\" "
 				"stroke-dasharray=\"4 3\"/>\n",
 				top, p->width - 12, probe.y - p->y + 4, C_RED);
 		}
-		if (fr->kind == FREF_CMD_MISSING)
+		if (f->kind == RF_CMD_MISSING)
 			message(p, X_DISP, x2, "expected command, never sent", NULL, C_RED, true);
 		else
 			message(p, X_VCPU, X_DISP, "expected ordinary exit, never seen", NULL,
 				C_RED, true);
-		fail_text(p, fr, r->failures[i].msg);
+		fail_text(p, f);
 		p->y += 10;
 	}
 }

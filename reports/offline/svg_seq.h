@@ -13,14 +13,13 @@
 
 #include <stdio.h>
 
-#include "reports/offline/fail_ref.h"
+#include "reports/offline/failure.h"
 #include "reports/offline/json_read_results.h"
 
 /* What each failure of a record points at. */
 struct seq_marks {
-	struct fref *frefs; /* one per failure */
-	int *tx_fail;	    /* per command: the failure about it, or -1 */
-	int *exit_fail;	    /* per exit: likewise */
+	int *tx_fail;	/* per command: the failure about it, or -1 */
+	int *exit_fail; /* per exit: likewise */
 };
 
 int seq_marks_init(struct seq_marks *m, const struct rrecord *r);

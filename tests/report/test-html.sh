@@ -71,6 +71,21 @@ expect_grep "$page" "expected command, never sent" "the missing command in the d
 expect_grep "$page" "Failures (4 of 5 kept)" "the failure count"
 ok "failing page: field diff, highlighted command, posted write, missing command"
 
+# A failure is data: the page finds the command, the exit and the missing
+# command by the failure's kind and seq, whatever its words say.  Reworded
+# messages and headlines must leave every highlight where it was.
+sed -e 's/command #1 differs/Befehl 1 weicht ab/g' -e 's/ordinary exit #1 differs/Ausgang 1 anders/g' \
+	-e 's/expected 3 commands, observed 2; first missing:/fehlt einer/g' "$FIXTURE" >"$T/reworded.json"
+cmp -s "$FIXTURE" "$T/reworded.json" && fail "the rewording of the fixture's messages did not apply"
+"$BIN" report -o "$T/reworded" "$T/reworded.json" 2>/dev/null || fail "report of the reworded file failed"
+page=$T/reworded/c-mmio-fixture.v2.html
+[ "$(grep -c 'class="fail-hl"' "$page")" = 4 ] ||
+	fail "$page: a reworded message moved the highlights (expected 4)"
+expect_grep "$page" 'observed: cmd=WRITE size=8 off=0x8 <mark class="d">data=0x5556</mark> resp=1 user_data=0x5 reply=0' \
+	"the observed side of the reworded failure's diff"
+expect_grep "$page" "Befehl 1 weicht ab" "the reworded headline, shown as written"
+ok "reworded failure messages: the same highlights, from the failures' fields"
+
 # Several runs: columns per run, pages per run.
 "$BIN" report -o "$T/two" "$FIXTURE" "$FIXTURE" 2>/dev/null || fail "report of two runs failed"
 [ -f "$T/two/c-mmio-fixture.v2.1.html" ] && [ -f "$T/two/c-mmio-fixture.v2.2.html" ] ||
