@@ -18,7 +18,8 @@ cd "${1:-$(dirname "$0")/..}" || exit 2
 
 # room: the rooms it may include.  Read top to bottom, it is the layering:
 # lib <- proto <- model <- casefile; the targets know no case; responders no
-# VMM code; offline reports work from results files; only cli knows all.
+# VMM code; offline reports work from results files (a run makes its JUnit
+# from its own JSON through them); only cli knows all.
 declare -A may=(
 	[harness/lib]="lib"
 	[harness/proto]="lib proto kvm-uapi"
@@ -26,10 +27,10 @@ declare -A may=(
 	[harness/casefile]="lib proto model casefile"
 	[harness/targets]="lib proto model/probe.h targets kvm"
 	[harness/targets/reference]="lib proto model/probe.h targets targets/reference kvm"
-	[harness/run]="lib proto model casefile targets run responders guests kvm"
+	[harness/run]="lib proto model casefile targets run responders guests reports/live reports/offline/junit.h kvm"
 	[harness/vm]="lib vm"
 	[harness/bench]="lib proto model targets targets/reference run responders guests bench kvm"
-	[harness/cli]="lib proto model casefile targets targets/reference run vm bench responders reports/live reports/offline kvm"
+	[harness/cli]="lib proto model casefile targets targets/reference run vm bench cli responders reports/live reports/offline kvm"
 	[responders]="lib proto model responders"
 	[reports/live]="lib proto model reports/live"
 	[reports/offline]="lib casefile/registry.h reports/offline"

@@ -978,11 +978,21 @@ static int step_addr(struct loader *l, const struct ynode *map, struct case_step
 /* How many copies fill_bus may try: past the kernel's 1000 devices per bus. */
 #define FILL_MAX 2000
 
-/* fill_bus: {count: N, at_least: M} and the region. */
+/*
+ * fill_bus: {count: N, at_least: M, uncapped_errno: E} and the region.
+ * uncapped_errno is what the case expects where a bus has no cap (the
+ * kernel accounts kernel memory); unset, the same as errno.
+ */
 static int load_fill_step(struct loader *l, const struct ynode *map, struct case_step *s)
 {
 	const struct ynode *n;
 	int v;
+
+	n = ymap_find(map, "uncapped_errno", NULL);
+	if (n && get_errno(l, n, &s->uncapped_errno))
+		return -1;
+	if (!n)
+		s->uncapped_errno = s->expect_errno;
 
 	n = need_key(l, map, "count");
 	if (!n || get_int(l, n, 1, FILL_MAX, &v))
@@ -1019,7 +1029,7 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 {
 	static const char *const keys[] = {"op",    "action", "region", "mmio",	   "pio",
 					   "size",  "errno",  "channel", "flags",  "pointer",
-					   "count", "at_least", NULL};
+					   "count", "at_least", "uncapped_errno", NULL};
 	static const char *const actions[] = {"register", "deassign",	"ioeventfd",
 					      "close_fds", "fill_bus", "device_write", NULL};
 	static const char *const pointers[] = {"readable", "unmapped", "page-end", NULL};
@@ -1047,13 +1057,14 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 	s->pointer = n ? v : ARG_READABLE;
 	if (s->action != HOST_FILL_BUS &&
 	    (forbid_key(l, map, "count", "'%s' is only for fill_bus") ||
-	     forbid_key(l, map, "at_least", "'%s' is only for fill_bus")))
-		return -1;
-	if (s->action == HOST_FILL_BUS && load_fill_step(l, map, s))
+	     forbid_key(l, map, "at_least", "'%s' is only for fill_bus") ||
+	     forbid_key(l, map, "uncapped_errno", "'%s' is only for fill_bus")))
 		return -1;
 	n = ymap_find(map, "errno", NULL);
 	if (n && (s->action == HOST_CLOSE_FDS ? fail(l, n, "close_fds cannot fail")
 					       : get_errno(l, n, &s->expect_errno)))
+		return -1;
+	if (s->action == HOST_FILL_BUS && load_fill_step(l, map, s))
 		return -1;
 	if (s->action == HOST_CLOSE_FDS || s->action == HOST_DEVICE_WRITE) {
 		n = need_key(l, map, "channel");
@@ -1198,7 +1209,7 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 	static const char *const keys[] = {"op",     "region", "offset", "mmio",	 "pio",
 					   "size",   "value",  "expect", "action", "errno",
 					   "values", "count",  "compare", "channel", "flags",
-					   "keep_upper", "pointer", "at_least", NULL};
+					   "keep_upper", "pointer", "at_least", "uncapped_errno", NULL};
 	const struct ynode *n, *addr_at;
 	int op;
 
@@ -1221,7 +1232,8 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 	    forbid_key(l, map, "channel", "'%s' is only for host steps") ||
 	    forbid_key(l, map, "flags", "'%s' is only for host steps") ||
 	    forbid_key(l, map, "pointer", "'%s' is only for host steps") ||
-	    forbid_key(l, map, "at_least", "'%s' is only for host steps"))
+	    forbid_key(l, map, "at_least", "'%s' is only for host steps") ||
+	    forbid_key(l, map, "uncapped_errno", "'%s' is only for host steps"))
 		return -1;
 	if (s->op == STEP_STORE16 || s->op == STEP_LOAD16)
 		return load_wide_step(l, map, s);

@@ -12,6 +12,9 @@
 #ifndef IORFD_REGISTRY_H
 #define IORFD_REGISTRY_H
 
+/* Where lint and report look for the registry unless --requirements names another. */
+#define REGISTRY_DEFAULT_PATH "docs/requirements.yaml"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>

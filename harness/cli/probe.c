@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "run/kvm_usable.h"
 #include "targets/target.h"
 #include "vm/delegate.h"

@@ -16,13 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "reports/offline/diff.h"
 #include "reports/offline/html.h"
 #include "reports/offline/junit.h"
 #include "casefile/registry.h"
 
 #define MAX_RUNS	 64
-#define DEFAULT_REGISTRY "docs/requirements.yaml"
 
 enum { REPORT_OK = 0, REPORT_NEWLY_FAILING = 1, REPORT_USAGE = 2 };
 
@@ -42,7 +42,7 @@ static void report_usage(FILE *f)
 	      "  -o, --out DIR          HTML report: index.html (verdict and requirement\n"
 	      "                         matrices) and a page per case x revision\n"
 	      "  --requirements FILE    requirement texts for the HTML report (default\n"
-	      "                         " DEFAULT_REGISTRY " when it exists)\n"
+	      "                         " REGISTRY_DEFAULT_PATH " when it exists)\n"
 	      "  --junit FILE           JUnit XML of one results file\n"
 	      "  --diff                 newly failing / passing / skipped cases and changed\n"
 	      "                         transcripts of NEW against BASE; exit 1 when a case\n"
@@ -132,7 +132,7 @@ static int do_diff(char **paths, int nr)
 /* Requirement texts are a help, not a need: without them the report lists IDs. */
 static const struct registry *load_registry(const struct report_opts *o, struct registry *reg)
 {
-	const char *path = o->registry ? o->registry : DEFAULT_REGISTRY;
+	const char *path = o->registry ? o->registry : REGISTRY_DEFAULT_PATH;
 	char err[512];
 
 	if (!o->registry && access(path, R_OK))

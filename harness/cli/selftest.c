@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "casefile/case_list.h"
 #include "run/kvm_usable.h"
 #include "targets/reference/mutant.h"
@@ -64,7 +65,10 @@ static void run_all(struct runner *rn, const struct case_list *l, struct iorfd_c
 				char text[FAIL_TEXT_MAX];
 
 				failure_text(&rn->res->failures[0], text, sizeof(text));
-				fprintf(stderr, "%s: %s.%s: %s\n", ref_mutant_name(ref_mutant),
+				fprintf(stderr, "%s: %s.%s: %s\n",
+					rn->target_config ?
+						((const struct ref_mutant *)rn->target_config)->name :
+						"reference",
 					c->name, rev_name(r), text);
 			}
 			t->timeouts += rn->res->verdict == VERDICT_TIMEOUT;
@@ -103,7 +107,6 @@ static int selftest_in_vm(const struct case_list *l, bool quick, const char *kvm
 
 int cmd_selftest(int argc, char **argv)
 {
-	static char *const def[] = { "cases/" };
 	struct iorfd_case *c = malloc(sizeof(*c));
 	int m, j, bad = 0, vm = VM_NEVER;
 	char kvm_why[256];
@@ -125,7 +128,7 @@ int cmd_selftest(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!c || (argc ? case_list_collect(&l, argv, argc) : case_list_collect(&l, def, 1)))
+	if (!c || cli_collect(argc, argv, &l))
 		return 2;
 	if (!kvm_usable(kvm_why, sizeof(kvm_why)) || vm == VM_ALWAYS) {
 		int code = 4;
@@ -142,17 +145,19 @@ int cmd_selftest(int argc, char **argv)
 	if (runner_init(&rn, &target_reference, SELFTEST_TIMEOUT_MS))
 		return 2;
 	printf("%-32s %-8s %s\n", "mutant", "killed", "by (first cases that failed)");
-	for (m = REF_MUTANT_NONE; m < REF_NR_MUTANTS; m++) {
-		ref_mutant = m;
-		/* The reference itself always runs everything. */
-		run_all(&rn, &l, c, &t, quick && m != REF_MUTANT_NONE);
-		if (m == REF_MUTANT_NONE) {
+	/* m = -1: the reference itself, which always runs everything. */
+	for (m = -1; m < ref_nr_mutants; m++) {
+		const struct ref_mutant *mutant = m < 0 ? NULL : ref_mutants[m];
+
+		rn.target_config = mutant;
+		run_all(&rn, &l, c, &t, quick && mutant);
+		if (!mutant) {
 			printf("%-32s %d/%d runs pass%s\n", "reference (no mutant)", t.runs - t.killed,
 			       t.runs, t.killed ? ": THE REFERENCE FAILS, fix that first" : "");
 			bad += t.killed != 0;
 			continue;
 		}
-		printf("%-32s %-8s %d/%d%s (%d by timeout):", ref_mutant_name(m),
+		printf("%-32s %-8s %d/%d%s (%d by timeout):", mutant->name,
 		       t.killed ? "yes" : "SURVIVED", t.killed, t.runs, quick ? " run" : "",
 		       t.timeouts);
 		for (j = 0; j < t.killed && j < SHOW_KILLERS; j++)
@@ -161,11 +166,10 @@ int cmd_selftest(int argc, char **argv)
 		fflush(stdout);
 		bad += !t.killed;
 	}
-	ref_mutant = REF_MUTANT_NONE;
 	runner_fini(&rn);
 	case_list_free(&l);
 	free(c);
-	fprintf(stderr, "selftest: %d mutants, %s\n", REF_NR_MUTANTS - 1,
+	fprintf(stderr, "selftest: %d mutants, %s\n", ref_nr_mutants,
 		bad ? "NOT all killed (or the reference failed)" : "all killed");
 	return bad ? 1 : 0;
 }

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "vm/delegate.h"
 
 #define CANNOT_TEST 125

@@ -169,6 +169,7 @@ struct case_step {
 	int expect_errno;	 /* host: the ioctl's expected result */
 	enum arg_pointer pointer; /* host register */
 	unsigned int at_least;	 /* host fill_bus: registrations that must succeed first */
+	int uncapped_errno;	 /* host fill_bus: the result where a bus has no cap (memcg) */
 	struct src_loc loc;
 };
 

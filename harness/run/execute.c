@@ -419,17 +419,16 @@ static void register_region(struct exec *x, const struct case_region *cr,
 static void host_fill_bus(struct exec *x, const struct case_step *s, const struct case_region *cr)
 {
 	uint64_t stride = cr->size ? cr->size : 8;
-	int want = s->expect_errno;
+	bool capped = x->t.ops->bus_capped();
+	int want = capped ? s->expect_errno : s->uncapped_errno;
 	struct fill_result f;
 	struct kvm_ioregion r;
 	char what[320];
 
-	if (x->t.ops == &target_kernel && want && !kernel_caps_io_bus()) {
-		result_note(x->res, "%s:%d:%d: the kernel accounts kernel memory (memcg), where the "
-			    "series sets no bus limit: every copy must register",
-			    s->loc.file, s->loc.line, s->loc.col);
-		want = 0;
-	}
+	if (!capped)
+		result_note(x->res, "%s:%d:%d: this target's buses have no cap (kernel memory is "
+			    "accounted): the case expects %s (uncapped_errno)",
+			    s->loc.file, s->loc.line, s->loc.col, errno_str(want));
 	region_request(x, cr, &r);
 	ioregion_fill(&x->t, &r, stride, s->count, &f);
 	describe_request(what, sizeof(what), "KVM_SET_IOREGION", cr->name, &r);
@@ -1045,7 +1044,7 @@ static bool uses_sse(const struct iorfd_case *c)
 }
 
 void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
-		  struct case_result *res)
+		  const void *target_config, struct case_result *res)
 {
 	int fds_before, threads_before;
 	struct exec x = { .c = c, .res = res };
@@ -1067,6 +1066,7 @@ void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 	for (i = 0; i < c->nr_vcpus; i++)
 		load_program(&x, i);
 	x.t.ops = ops;
+	x.t.config = target_config;
 	x.t.vm = x.vm;
 	x.t.rev = c->rev;
 	if (map_mmio(&x) || open_channels(&x))

@@ -19,7 +19,7 @@
 #define MMIO_MAX 0xfec00000ull /* IOAPIC and LAPIC live above */
 
 void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
-		  struct case_result *res);
+		  const void *target_config, struct case_result *res);
 
 /* Compares what @res recorded with what @c expects; adds failures to @res. */
 void case_evaluate(const struct iorfd_case *c, struct case_result *res);

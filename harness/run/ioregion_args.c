@@ -73,38 +73,3 @@ void ioregion_fill(struct target *t, const struct kvm_ioregion *r, uint64_t stri
 	}
 }
 
-/* /proc/cgroups: "subsys_name hierarchy num_cgroups enabled" per line. */
-static bool memcg_enabled(void)
-{
-	char err[128], *buf, *line, *save;
-	bool on = false;
-	size_t len;
-
-	buf = read_text_file("/proc/cgroups", 1 << 16, &len, err, sizeof(err));
-	if (!buf)
-		return false;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char name[32];
-		int hier, num, enabled;
-
-		if (sscanf(line, "%31s %d %d %d", name, &hier, &num, &enabled) == 4 &&
-		    !strcmp(name, "memory"))
-			on = enabled == 1;
-	}
-	free(buf);
-	return on;
-}
-
-bool kernel_caps_io_bus(void)
-{
-	char err[128], *cmdline;
-	bool nokmem;
-	size_t len;
-
-	if (!memcg_enabled())
-		return true;
-	cmdline = read_text_file("/proc/cmdline", 1 << 16, &len, err, sizeof(err));
-	nokmem = cmdline && strstr(cmdline, "cgroup.memory=nokmem");
-	free(cmdline);
-	return nokmem;
-}

@@ -31,11 +31,5 @@ struct fill_result {
 void ioregion_fill(struct target *t, const struct kvm_ioregion *r, uint64_t stride,
 		   unsigned int count, struct fill_result *out);
 
-/*
- * Does the kernel under test cap a bus at 1000 devices?  The RFC series
- * enforces NR_IOBUS_DEVS only without kernel memory accounting (REG-7):
- * a memory cgroup controller that is enabled, and no cgroup.memory=nokmem.
- */
-bool kernel_caps_io_bus(void);
 
 #endif /* IORFD_IOREGION_ARGS_H */

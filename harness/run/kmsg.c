@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,31 @@ int kmsg_open(void)
 		return -errno;
 	lseek(fd, 0, SEEK_END);
 	return fd;
+}
+
+int kmsg_marker_open(void)
+{
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+void kmsg_mark(int fd, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	/* <5>: KERN_NOTICE; one write is one record. */
+	n = snprintf(buf, sizeof(buf), "<5>iorfd-conform: ");
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (write(fd, buf, n) < 0)
+		return; /* best effort: the verdicts do not depend on it */
 }
 
 static bool any_of(const char *msg, const char *const *pats, size_t n)

@@ -23,6 +23,13 @@ struct kmsg_splats {
 
 /* Opens /dev/kmsg positioned at its end; -errno when it cannot be read. */
 int kmsg_open(void);
+/*
+ * Marks the kernel log, as blktests does before each test, so that a report
+ * in a dmesg read later says which case it followed: @fd from
+ * kmsg_marker_open() gets one "iorfd-conform: ..." record at notice level.
+ */
+int kmsg_marker_open(void);
+void kmsg_mark(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reads every record logged since the last call and keeps the splat lines. */
 void kmsg_collect(int fd, struct kmsg_splats *s);
 /*

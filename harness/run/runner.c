@@ -30,6 +30,7 @@
 int runner_init(struct runner *r, const struct target_ops *ops, int timeout_ms)
 {
 	r->ops = ops;
+	r->target_config = NULL;
 	r->timeout_ms = timeout_ms;
 	r->res = mmap(NULL, sizeof(*r->res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		      -1, 0);
@@ -86,7 +87,7 @@ static void child(const struct runner *r, const struct iorfd_case *c, int errfd)
 	 */
 	dup2(errfd, STDOUT_FILENO);
 	dup2(errfd, STDERR_FILENO);
-	case_execute(c, r->ops, r->res);
+	case_execute(c, r->ops, r->target_config, r->res);
 	/* exit(), not _exit(): coverage builds write their counters here. */
 	exit(0);
 }

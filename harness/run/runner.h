@@ -18,6 +18,7 @@
 
 struct runner {
 	const struct target_ops *ops;
+	const void *target_config; /* struct target.config of every case (selftest: a mutant) */
 	int timeout_ms;
 	uint64_t seed;		 /* run seed; each case derives its own */
 	struct case_result *res; /* shared with the child */

@@ -18,12 +18,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "kvm_util.h"
 
+#include "lib/file_read.h"
 #include "targets/target.h"
 
 #define PROBE_GPA 0xfff00000ull
@@ -108,12 +110,50 @@ static void kernel_detach(struct target *t)
 {
 }
 
+/* /proc/cgroups: "subsys_name hierarchy num_cgroups enabled" per line. */
+static bool memcg_enabled(void)
+{
+	char err[128], *buf, *line, *save;
+	bool on = false;
+	size_t len;
+
+	buf = read_text_file("/proc/cgroups", 1 << 16, &len, err, sizeof(err));
+	if (!buf)
+		return false;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char name[32];
+		int hier, num, enabled;
+
+		if (sscanf(line, "%31s %d %d %d", name, &hier, &num, &enabled) == 4 &&
+		    !strcmp(name, "memory"))
+			on = enabled == 1;
+	}
+	free(buf);
+	return on;
+}
+
+static bool kernel_bus_capped(void)
+{
+	char err[128], *cmdline;
+	bool nokmem;
+	size_t len;
+
+	if (!memcg_enabled())
+		return true;
+	cmdline = read_text_file("/proc/cmdline", 1 << 16, &len, err, sizeof(err));
+	nokmem = cmdline && strstr(cmdline, "cgroup.memory=nokmem");
+	free(cmdline);
+	return nokmem;
+}
+
 const struct target_ops target_kernel = {
 	.name = "kernel",
+	.props = TARGET_KERNEL_LOG | TARGET_CAN_CRASH,
 	.probe = kernel_probe,
 	.attach = kernel_attach,
 	.set_ioregion = kernel_set,
 	.ioeventfd = kernel_ioeventfd,
 	.run = kernel_run,
 	.detach = kernel_detach,
+	.bus_capped = kernel_bus_capped,
 };

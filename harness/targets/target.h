@@ -21,11 +21,29 @@ struct target {
 	const struct target_ops *ops;
 	struct kvm_vm *vm;
 	enum iorfd_rev rev;
+	const void *config; /* the target's own settings (the reference: a mutant), or NULL */
 	void *priv;
+};
+
+/*
+ * What the harness must know about a target to run it right: bits of
+ * target_ops.props, so that nothing compares a target with a known one.
+ */
+enum target_prop {
+	/*
+	 * What it does shows in this kernel's log: the log is read around
+	 * every case (unless --no-kernel-log), each case is marked in
+	 * /dev/kmsg before it starts, and cases run one at a time, since the
+	 * log cannot say which of several in flight caused a report.
+	 */
+	TARGET_KERNEL_LOG = 1 << 0,
+	/* A case can crash or wedge the machine: crash_risk cases need --allow-crash. */
+	TARGET_CAN_CRASH = 1 << 1,
 };
 
 struct target_ops {
 	const char *name;
+	unsigned int props; /* enum target_prop */
 	/* Is the implementation there, and which revision?  Runs in the parent. */
 	void (*probe)(struct target_probe *p);
 	/* Per case, in the child, after the VM exists. */
@@ -40,6 +58,13 @@ struct target_ops {
 	 */
 	int (*run)(struct target *t, struct kvm_vcpu *vcpu);
 	void (*detach)(struct target *t);
+	/*
+	 * Whether a bus takes at most NR_IOBUS_DEVS (1000) devices (REG-7).
+	 * The kernel caps a bus only where it does not account kernel memory
+	 * (memcg); the reference models the cap.  A case whose expectation
+	 * depends on it says what it expects either way (uncapped_errno).
+	 */
+	bool (*bus_capped)(void);
 };
 
 extern const struct target_ops target_reference;

@@ -74,34 +74,6 @@ static int wait_fd(struct ref *ref, int fd, short events, uint64_t spin_ns)
 	return 0;
 }
 
-/*
- * REF_MUTANT_POSTED_REORDER: posted writes are kept back and sent only
- * after the next read has been answered.  One pending write is enough.
- */
-static struct {
-	bool held;
-	int fd;
-	uint8_t cmd[WIRE_MSG_SIZE];
-} held_post;
-
-static bool mutant_hold_posted(struct ref *ref, const struct ref_region *rg, bool write,
-			       const struct wire_cmd *cmd)
-{
-	if (ref_mutant != REF_MUTANT_POSTED_REORDER || !write || !rg->posted || held_post.held)
-		return false;
-	wire_encode_cmd(ref->rev, cmd, held_post.cmd);
-	held_post.fd = rg->wfd;
-	held_post.held = true;
-	return true;
-}
-
-static void mutant_flush_posted(struct ref *ref)
-{
-	if (held_post.held && write(held_post.fd, held_post.cmd, WIRE_MSG_SIZE) < 0)
-		held_post.held = false;
-	held_post.held = false;
-}
-
 static int send_cmd(struct ref *ref, int fd, const uint8_t *buf)
 {
 	int err = wait_fd(ref, fd, POLLOUT, 0);
@@ -109,10 +81,8 @@ static int send_cmd(struct ref *ref, int fd, const uint8_t *buf)
 
 	if (err)
 		return err;
-	if (ref_mutant == REF_MUTANT_SIGPIPE)
-		n = write(fd, buf, WIRE_MSG_SIZE);
-	else
-		n = write_nosignal(fd, buf, WIRE_MSG_SIZE); /* BUG-B13 */
+	n = REF_HOOK(ref, write_cmd, write_nosignal(fd, buf, WIRE_MSG_SIZE), fd, buf,
+		     WIRE_MSG_SIZE); /* never SIGPIPE in the vCPU thread (BUG-B13) */
 	if (n == WIRE_MSG_SIZE)
 		return 0;
 	/* A would-block on an O_NONBLOCK fd is an error, not a wait (ERR-6). */
@@ -145,44 +115,6 @@ static void finish(struct ref *ref, struct ref_vcpu *vs)
 }
 
 /*
- * One access of @len bytes at @offset in @rg.  @val holds the written value
- * (low @len bytes significant) or receives the read one.  0 or -errno.
- */
-/* The self-test's deliberate faults in a command (see mutant.h). */
-static void mutate_cmd(struct wire_cmd *cmd, const struct ref_region *rg, bool write)
-{
-	switch (ref_mutant) {
-	case REF_MUTANT_POSTED_RESP:
-		if (write && rg->posted)
-			cmd->resp = true;
-		break;
-	case REF_MUTANT_READ_NO_RESP:
-		if (!write)
-			cmd->resp = false;
-		break;
-	case REF_MUTANT_ABS_OFFSET:
-		cmd->offset += rg->gpa;
-		break;
-	case REF_MUTANT_USER_DATA_ZERO:
-		cmd->user_data = 0;
-		break;
-	case REF_MUTANT_USER_DATA_32:
-		cmd->user_data &= 0xffffffffu;
-		break;
-	case REF_MUTANT_WRITE_GARBAGE:
-		if (write && cmd->size_code < 3)
-			cmd->data |= 0xa5a5a5a5a5a5a5a5ull << (8 << cmd->size_code);
-		break;
-	case REF_MUTANT_SIZE_OFF_BY_ONE:
-		if (cmd->size_code < 3)
-			cmd->size_code++;
-		break;
-	default:
-		break;
-	}
-}
-
-/*
  * Waits for the region's context.  A signal meanwhile ends the wait with
  * nothing sent (BUG-B5): KVM_RUN returns EINTR and the next one starts the
  * access over, waiting again.
@@ -196,7 +128,7 @@ static int acquire_ctx(struct ref *ref, struct ref_vcpu *vs, struct ref_ctx *ctx
 	if (vs->wake_fd < 0)
 		return -errno;
 	ref_ctx_get(ref, ctx);
-	err = ref_ctx_acquire(ctx, vs->wake_fd, &ref->wait_mask);
+	err = ref_ctx_acquire(ref, ctx, vs->wake_fd);
 	if (err) {
 		ref_ctx_put(ref, ctx);
 		vs->state = REF_WAIT_CTX;
@@ -206,10 +138,15 @@ static int acquire_ctx(struct ref *ref, struct ref_vcpu *vs, struct ref_ctx *ctx
 	return 0;
 }
 
+/*
+ * One access of @len bytes at @offset in @rg.  @val holds the written value
+ * (low @len bytes significant) or receives the read one.  0 or -errno.
+ * REF_HOOK marks where the self-test's mutants may enter (mutant.h).
+ */
 static int ref_access(struct ref *ref, struct ref_vcpu *vs, struct ref_region *rg, bool write,
 		      uint64_t offset, unsigned int len, uint64_t *val)
 {
-	bool want_reply = !write || !rg->posted || ref_mutant == REF_MUTANT_POSTED_CONSUME;
+	bool want_reply = REF_HOOK(ref, reads_reply, !write || !rg->posted, rg, write);
 	struct wire_cmd cmd;
 	uint64_t data = 0, reply = 0;
 	int err = 0;
@@ -220,10 +157,10 @@ static int ref_access(struct ref *ref, struct ref_vcpu *vs, struct ref_region *r
 		if (write)
 			memcpy(&data, val, len); /* zero-extended: the rest stays 0 */
 		wire_make_cmd(&cmd, write, len, !write || !rg->posted, rg->user_data, offset, data);
-		mutate_cmd(&cmd, rg, write);
-		if (mutant_hold_posted(ref, rg, write, &cmd))
-			return 0;
+		REF_HOOK_DO(ref, command, &cmd, rg, write);
 		wire_encode_cmd(ref->rev, &cmd, vs->cmd);
+		if (REF_HOOK(ref, hold_command, false, ref, rg, write, vs->cmd))
+			return 0;
 		if (rg->ctx) {
 			err = acquire_ctx(ref, vs, rg->ctx);
 			if (err)
@@ -231,8 +168,7 @@ static int ref_access(struct ref *ref, struct ref_vcpu *vs, struct ref_region *r
 		}
 		vs->state = REF_SEND_CMD;
 	}
-	if (ref_mutant == REF_MUTANT_RESEND_ON_INTR && vs->state == REF_GET_REPLY)
-		vs->state = REF_SEND_CMD;
+	vs->state = REF_HOOK(ref, resume_from, vs->state, vs->state);
 	/* From SEND_CMD the whole command is sent again; from GET_REPLY only the reply is read. */
 	if (vs->state == REF_SEND_CMD) {
 		err = send_cmd(ref, rg->wfd, vs->cmd);
@@ -242,14 +178,14 @@ static int ref_access(struct ref *ref, struct ref_vcpu *vs, struct ref_region *r
 	/* A sizeless region has no read fd: nothing is ever read back (DISPATCH-9). */
 	if (!err && want_reply && rg->rfd >= 0)
 		err = get_reply(ref, rg->rfd, &reply);
-	if (err == -EIO && ref_mutant == REF_MUTANT_NO_EOF_FALLBACK)
-		err = 0, reply = 0;
+	if (err)
+		err = REF_HOOK(ref, reply_failed, err, err, &reply);
 	/* V1 has no resumption: an interrupted access fails and falls back (ERR-16). */
 	if (err == -EINTR && ref->rev != IORFD_V1)
 		return err;
 	finish(ref, vs);
 	if (!write)
-		mutant_flush_posted(ref);
+		REF_HOOK_DO(ref, read_done, ref);
 	if (!err && !write && rg->rfd >= 0)
 		memcpy(val, &reply, len); /* low-order len bytes (FIELD-5) */
 	return err;
@@ -317,8 +253,7 @@ static int dispatch_pio(struct ref *ref, struct ref_vcpu *vs, struct kvm_run *ru
 		if (err)
 			break;
 		if (!write)
-			memcpy(data + vs->elem * size, &val,
-			       ref_mutant == REF_MUTANT_REPLY_UNTRUNC ? 8 : size);
+			memcpy(data + vs->elem * size, &val, REF_HOOK(ref, reply_bytes, size, size));
 	}
 	pthread_rwlock_unlock(&ref->regions_lock);
 	return err;
@@ -332,27 +267,6 @@ static int dispatch(struct ref *ref, struct ref_vcpu *vs, struct kvm_run *run)
 	if (run->exit_reason == KVM_EXIT_IO)
 		return dispatch_pio(ref, vs, run);
 	return -ENOENT;
-}
-
-/*
- * REF_MUTANT_REPLY_UNTRUNC: KVM itself copies only len bytes from kvm_run
- * into the guest, so the reference's version of "the reply is not truncated"
- * is to put the whole reply into RAX before KVM completes an in, which then
- * replaces only AL/AX: the guest sees its upper RAX bits overwritten.
- */
-static void mutant_untruncated_in(struct kvm_vcpu *vcpu, struct kvm_run *run)
-{
-	struct kvm_regs regs;
-	uint64_t v = 0;
-
-	if (ref_mutant != REF_MUTANT_REPLY_UNTRUNC || run->exit_reason != KVM_EXIT_IO ||
-	    run->io.direction != KVM_EXIT_IO_IN || run->io.count != 1 || run->io.size > 2)
-		return;
-	memcpy(&v, (uint8_t *)run + run->io.data_offset, run->io.size);
-	if (ioctl(vcpu->fd, KVM_GET_REGS, &regs))
-		return;
-	regs.rax = v; /* the upper bytes of a reply that was never cut to size */
-	ioctl(vcpu->fd, KVM_SET_REGS, &regs);
 }
 
 static int ref_run(struct target *t, struct kvm_vcpu *vcpu)
@@ -374,7 +288,7 @@ static int ref_run(struct target *t, struct kvm_vcpu *vcpu)
 			return -errno;
 		err = dispatch(ref, vs, run);
 		if (!err) {
-			mutant_untruncated_in(vcpu, run);
+			REF_HOOK_DO(ref, exit_done, vcpu, run);
 			continue;
 		}
 		if (err == -EINTR && ref->rev != IORFD_V1) {
@@ -409,6 +323,7 @@ static int ref_attach(struct target *t, struct kvm_vm *vm, enum iorfd_rev rev)
 	if (!ref)
 		return -ENOMEM;
 	ref->rev = rev;
+	ref->mutant = t->config;
 	raise_fd_limit();
 	for (i = 0; i < REF_MAX_VCPUS; i++)
 		ref->vcpus[i].wake_fd = -1;
@@ -465,12 +380,20 @@ static void ref_probe(struct target_probe *p)
 	snprintf(p->how, sizeof(p->how), "userspace reference dispatcher (all revisions)");
 }
 
+/* The reference caps a bus at REF_BUS_DEVS, as an unaccounted kernel does. */
+static bool ref_bus_capped(void)
+{
+	return true;
+}
+
 const struct target_ops target_reference = {
 	.name = "reference",
+	.props = 0,
 	.probe = ref_probe,
 	.attach = ref_attach,
 	.set_ioregion = ref_set,
 	.ioeventfd = ref_ioev,
 	.run = ref_run,
 	.detach = ref_detach,
+	.bus_capped = ref_bus_capped,
 };

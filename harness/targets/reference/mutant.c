@@ -1,31 +1,199 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The self-test's mutants: each one fault of the protocol (or one RFC bug),
+ * written as the hooks it needs and nothing else.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "kvm_util.h"
+
 #include "targets/reference/mutant.h"
 
-enum ref_mutant ref_mutant = REF_MUTANT_NONE;
+/* ---- faults in a command's fields ------------------------------------- */
 
-static const char *const names[REF_NR_MUTANTS] = {
-	[REF_MUTANT_NONE] = "none",
-	[REF_MUTANT_POSTED_RESP] = "posted-write-resp-set",
-	[REF_MUTANT_READ_NO_RESP] = "read-resp-clear",
-	[REF_MUTANT_ABS_OFFSET] = "absolute-address-offset",
-	[REF_MUTANT_USER_DATA_ZERO] = "user-data-dropped",
-	[REF_MUTANT_USER_DATA_32] = "user-data-truncated-32",
-	[REF_MUTANT_WRITE_GARBAGE] = "write-data-not-zero-extended",
-	[REF_MUTANT_REPLY_UNTRUNC] = "read-reply-not-truncated",
-	[REF_MUTANT_SIZE_OFF_BY_ONE] = "size-off-by-one",
-	[REF_MUTANT_POSTED_REORDER] = "posted-write-after-read",
-	[REF_MUTANT_NO_SERIALIZE] = "two-commands-in-flight",
-	[REF_MUTANT_STRADDLE] = "straddling-access-dispatched",
-	[REF_MUTANT_OVERLAP_B1] = "overlap-off-by-one-b1",
-	[REF_MUTANT_NO_EOF_FALLBACK] = "no-fallback-on-eof",
-	[REF_MUTANT_RESEND_ON_INTR] = "resend-after-eintr",
-	[REF_MUTANT_POSTED_CONSUME] = "reply-read-for-posted-write",
-	[REF_MUTANT_WAIT_IGNORES_SIGNAL] = "signal-ignored-in-ctx-wait-b5",
-	[REF_MUTANT_SIGPIPE] = "sigpipe-in-vcpu-thread-b13",
-	[REF_MUTANT_CTX_PER_BUS] = "contexts-per-bus-b10",
-};
-
-const char *ref_mutant_name(enum ref_mutant m)
+static void posted_resp(struct wire_cmd *cmd, const struct ref_region *rg, bool write)
 {
-	return m < REF_NR_MUTANTS ? names[m] : "?";
+	if (write && rg->posted)
+		cmd->resp = true;
 }
+
+static void read_no_resp(struct wire_cmd *cmd, const struct ref_region *rg, bool write)
+{
+	if (!write)
+		cmd->resp = false;
+}
+
+static void abs_offset(struct wire_cmd *cmd, const struct ref_region *rg, bool write)
+{
+	cmd->offset += rg->gpa;
+}
+
+static void user_data_zero(struct wire_cmd *cmd, const struct ref_region *rg, bool write)
+{
+	cmd->user_data = 0;
+}
+
+static void user_data_32(struct wire_cmd *cmd, const struct ref_region *rg, bool write)
+{
+	cmd->user_data &= 0xffffffffu;
+}
+
+static void write_garbage(struct wire_cmd *cmd, const struct ref_region *rg, bool write)
+{
+	if (write && cmd->size_code < 3)
+		cmd->data |= 0xa5a5a5a5a5a5a5a5ull << (8 << cmd->size_code);
+}
+
+static void size_off_by_one(struct wire_cmd *cmd, const struct ref_region *rg, bool write)
+{
+	if (cmd->size_code < 3)
+		cmd->size_code++;
+}
+
+/* ---- faults in the order and the number of commands and replies -------- */
+
+/* A posted write held back and sent after the next read completes. */
+static bool hold_posted(struct ref *ref, const struct ref_region *rg, bool write,
+			const uint8_t *cmd)
+{
+	if (!write || !rg->posted || ref->held.full)
+		return false;
+	memcpy(ref->held.cmd, cmd, WIRE_MSG_SIZE);
+	ref->held.fd = rg->wfd;
+	ref->held.full = true;
+	return true;
+}
+
+static void send_held(struct ref *ref)
+{
+	if (ref->held.full && write(ref->held.fd, ref->held.cmd, WIRE_MSG_SIZE) < 0)
+		ref->held.full = false;
+	ref->held.full = false;
+}
+
+static bool reply_always(const struct ref_region *rg, bool write)
+{
+	return true;
+}
+
+static ssize_t plain_write(int fd, const void *buf, size_t len)
+{
+	return write(fd, buf, len); /* SIGPIPE in the vCPU thread (B13) */
+}
+
+static enum ref_state resend(enum ref_state state)
+{
+	return state == REF_GET_REPLY ? REF_SEND_CMD : state;
+}
+
+static int eof_is_zero(int err, uint64_t *reply)
+{
+	if (err != -EIO)
+		return err;
+	*reply = 0;
+	return 0;
+}
+
+/* ---- faults in what reaches the guest ---------------------------------- */
+
+static unsigned int whole_reply(unsigned int len)
+{
+	return 8;
+}
+
+/*
+ * KVM itself copies only len bytes from kvm_run into the guest, so "the
+ * reply is not truncated" is, for the reference, the whole reply put into
+ * RAX before KVM completes an in, which then replaces only AL/AX: the guest
+ * sees its upper RAX bits overwritten.
+ */
+static void untruncated_in(struct kvm_vcpu *vcpu, struct kvm_run *run)
+{
+	struct kvm_regs regs;
+	uint64_t v = 0;
+
+	if (run->exit_reason != KVM_EXIT_IO || run->io.direction != KVM_EXIT_IO_IN ||
+	    run->io.count != 1 || run->io.size > 2)
+		return;
+	memcpy(&v, (uint8_t *)run + run->io.data_offset, run->io.size);
+	if (ioctl(vcpu->fd, KVM_GET_REGS, &regs))
+		return;
+	regs.rax = v; /* the upper bytes of a reply that was never cut to size */
+	ioctl(vcpu->fd, KVM_SET_REGS, &regs);
+}
+
+/* ---- faults in registration, lookup and serialization ------------------- */
+
+/*
+ * The RFC's overlap test (B1), with a the registered range and b the new
+ * one: b starting on a's last byte slips through; b ending on a's first
+ * byte is still caught.
+ */
+static bool overlap_b1(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
+{
+	return !(b >= a_end || a > b_end);
+}
+
+static bool no_serialize(void)
+{
+	return false;
+}
+
+/* RFC v3 keeps contexts per bus (B10). */
+static bool ctx_per_bus(const struct ref_ctx *ctx, bool pio)
+{
+	return ctx->pio == pio;
+}
+
+static bool straddle(const struct ref_region *rg, uint64_t addr, unsigned int len)
+{
+	return addr >= rg->gpa && addr - rg->gpa < rg->size;
+}
+
+/*
+ * The RFC takes the context anyway when a signal ends the wait (B5), with
+ * the signal pending again for the next wait.
+ */
+static int ignore_signal(void)
+{
+	pthread_kill(pthread_self(), SIGUSR1);
+	return 0;
+}
+
+#define MUTANT(id, ...) static const struct ref_mutant id = { __VA_ARGS__ }
+
+MUTANT(m_posted_resp, .name = "posted-write-resp-set", .command = posted_resp);
+MUTANT(m_read_no_resp, .name = "read-resp-clear", .command = read_no_resp);
+MUTANT(m_abs_offset, .name = "absolute-address-offset", .command = abs_offset);
+MUTANT(m_user_data_zero, .name = "user-data-dropped", .command = user_data_zero);
+MUTANT(m_user_data_32, .name = "user-data-truncated-32", .command = user_data_32);
+MUTANT(m_write_garbage, .name = "write-data-not-zero-extended", .command = write_garbage);
+MUTANT(m_reply_untrunc, .name = "read-reply-not-truncated", .reply_bytes = whole_reply,
+       .exit_done = untruncated_in);
+MUTANT(m_size_off_by_one, .name = "size-off-by-one", .command = size_off_by_one);
+MUTANT(m_posted_reorder, .name = "posted-write-after-read", .hold_command = hold_posted,
+       .read_done = send_held);
+MUTANT(m_no_serialize, .name = "two-commands-in-flight", .serializes = no_serialize);
+MUTANT(m_straddle, .name = "straddling-access-dispatched", .contains = straddle);
+MUTANT(m_overlap_b1, .name = "overlap-off-by-one-b1", .overlaps = overlap_b1);
+MUTANT(m_no_eof_fallback, .name = "no-fallback-on-eof", .reply_failed = eof_is_zero);
+MUTANT(m_resend_on_intr, .name = "resend-after-eintr", .resume_from = resend);
+MUTANT(m_posted_consume, .name = "reply-read-for-posted-write", .reads_reply = reply_always);
+MUTANT(m_wait_ignores_signal, .name = "signal-ignored-in-ctx-wait-b5",
+       .signal_in_ctx_wait = ignore_signal);
+MUTANT(m_sigpipe, .name = "sigpipe-in-vcpu-thread-b13", .write_cmd = plain_write);
+MUTANT(m_ctx_per_bus, .name = "contexts-per-bus-b10", .shares_ctx = ctx_per_bus);
+
+const struct ref_mutant *const ref_mutants[] = {
+	&m_posted_resp,	    &m_read_no_resp,	 &m_abs_offset,		 &m_user_data_zero,
+	&m_user_data_32,    &m_write_garbage,	 &m_reply_untrunc,	 &m_size_off_by_one,
+	&m_posted_reorder,  &m_no_serialize,	 &m_straddle,		 &m_overlap_b1,
+	&m_no_eof_fallback, &m_resend_on_intr,	 &m_posted_consume,	 &m_wait_ignores_signal,
+	&m_sigpipe,	    &m_ctx_per_bus,
+};
+const int ref_nr_mutants = sizeof(ref_mutants) / sizeof(ref_mutants[0]);

@@ -1,39 +1,66 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Deliberate faults in the reference dispatcher, for 'iorfd-conform
- * selftest': a conformance suite is worth what it catches, so every
- * mutant must make at least one case fail.  REF_MUTANT_NONE is the
- * reference itself; the others are never used outside the self-test.
+ * selftest': a conformance suite is worth what it catches, so every mutant
+ * must make at least one case fail.
+ *
+ * A mutant is one fault.  It enters the reference through a named hook at
+ * the point of the protocol it breaks (REF_HOOK below); a reference instance
+ * carries the mutant it runs with (struct ref.mutant, from the target's
+ * config), NULL for none, so the reference reads as the protocol and no
+ * process-global state decides how it behaves.
  */
 #ifndef IORFD_MUTANT_H
 #define IORFD_MUTANT_H
 
-enum ref_mutant {
-	REF_MUTANT_NONE,
-	REF_MUTANT_POSTED_RESP,	     /* resp=1 on posted writes */
-	REF_MUTANT_READ_NO_RESP,     /* resp=0 on reads (and still waits) */
-	REF_MUTANT_ABS_OFFSET,	     /* the absolute address instead of the offset */
-	REF_MUTANT_USER_DATA_ZERO,   /* user_data dropped */
-	REF_MUTANT_USER_DATA_32,     /* user_data truncated to 32 bits */
-	REF_MUTANT_WRITE_GARBAGE,    /* write data not zero-extended */
-	REF_MUTANT_REPLY_UNTRUNC,    /* the whole 8-byte reply copied into the exit */
-	REF_MUTANT_SIZE_OFF_BY_ONE,  /* size code one too large */
-	REF_MUTANT_POSTED_REORDER,   /* posted writes held back until after the next read */
-	REF_MUTANT_NO_SERIALIZE,     /* V2/V3: several commands in flight on one read fd */
-	REF_MUTANT_STRADDLE,	     /* accesses that start in a region but end past it dispatched */
-	REF_MUTANT_OVERLAP_B1,	     /* overlap check off by one, as the RFC (B1) */
-	REF_MUTANT_NO_EOF_FALLBACK,  /* EOF on the read fd taken as a reply of 0 */
-	REF_MUTANT_RESEND_ON_INTR,   /* resumption from GET_REPLY sends the command again */
-	REF_MUTANT_POSTED_CONSUME,   /* a reply read for posted writes too */
-	REF_MUTANT_WAIT_IGNORES_SIGNAL, /* a signal ends the wait for a context, which is taken anyway (B5) */
-	REF_MUTANT_SIGPIPE,	     /* command writes raise SIGPIPE in the vCPU thread (B13) */
-	REF_MUTANT_CTX_PER_BUS,	     /* V2/V3: MMIO and PIO regions on one read fd not serialized (B10) */
-	REF_NR_MUTANTS,
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "proto/wire.h"
+#include "targets/reference/ref.h"
+
+struct kvm_vcpu;
+struct kvm_run;
+
+/* Every member but the name is optional: a hook the mutant leaves NULL is the reference's. */
+struct ref_mutant {
+	const char *name;
+	/* dispatch.c, one access */
+	void (*command)(struct wire_cmd *cmd, const struct ref_region *rg, bool write);
+	bool (*reads_reply)(const struct ref_region *rg, bool write);
+	bool (*hold_command)(struct ref *ref, const struct ref_region *rg, bool write,
+			     const uint8_t *cmd);
+	void (*read_done)(struct ref *ref);
+	ssize_t (*write_cmd)(int fd, const void *buf, size_t len);
+	enum ref_state (*resume_from)(enum ref_state state);
+	int (*reply_failed)(int err, uint64_t *reply);
+	unsigned int (*reply_bytes)(unsigned int len);
+	void (*exit_done)(struct kvm_vcpu *vcpu, struct kvm_run *run);
+	/* regions.c, registration and lookup */
+	bool (*overlaps)(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end);
+	bool (*serializes)(void);
+	bool (*shares_ctx)(const struct ref_ctx *ctx, bool pio);
+	bool (*contains)(const struct ref_region *rg, uint64_t addr, unsigned int len);
+	int (*signal_in_ctx_wait)(void);
 };
 
-/* Set before cases run; the case processes inherit it. */
-extern enum ref_mutant ref_mutant;
+/*
+ * The value of hook @hook for this access: the mutant's, if the instance
+ * runs one that hooks here, else @dflt, the reference's own.
+ */
+#define REF_HOOK(ref, hook, dflt, ...) \
+	((ref)->mutant && (ref)->mutant->hook ? (ref)->mutant->hook(__VA_ARGS__) : (dflt))
 
-const char *ref_mutant_name(enum ref_mutant m);
+/* A hook with nothing to return: the reference does nothing there. */
+#define REF_HOOK_DO(ref, hook, ...)                        \
+	do {                                               \
+		if ((ref)->mutant && (ref)->mutant->hook) \
+			(ref)->mutant->hook(__VA_ARGS__);  \
+	} while (0)
+
+/* The self-test's mutants, in the order it runs them. */
+extern const struct ref_mutant *const ref_mutants[];
+extern const int ref_nr_mutants;
 
 #endif /* IORFD_MUTANT_H */

@@ -40,7 +40,7 @@ struct ref_waiter {
 struct ref_ctx {
 	dev_t dev;
 	ino_t ino;
-	bool pio; /* only for REF_MUTANT_CTX_PER_BUS */
+	bool pio; /* only for the contexts-per-bus mutant (B10) */
 	int refs;
 	pthread_mutex_t lock;
 	bool busy;
@@ -84,8 +84,17 @@ struct ref_vcpu {
 	uint8_t cmd[WIRE_MSG_SIZE];
 };
 
+struct ref_mutant;
+
 struct ref {
 	enum iorfd_rev rev;
+	const struct ref_mutant *mutant; /* the self-test's fault, or NULL (mutant.h) */
+	/* The posted-write-after-read mutant's command, held back until the next read. */
+	struct {
+		bool full;
+		int fd;
+		uint8_t cmd[WIRE_MSG_SIZE];
+	} held;
 	struct ref_vcpu vcpus[REF_MAX_VCPUS];
 	sigset_t wait_mask; /* the vCPU threads' mask without SIGUSR1: waits can be interrupted */
 	struct ref_ioeventfd ioeventfds[REF_MAX_IOEVENTFDS];
@@ -106,10 +115,10 @@ void ref_release_all(struct ref *ref);
 int ref_ioeventfd(struct ref *ref, const struct kvm_ioeventfd *e, int vm_fd);
 
 /*
- * 0 with @ctx held, or -EINTR: SIGUSR1 (let through by @wait_mask) came
+ * 0 with @ctx held, or -EINTR: SIGUSR1 (let through by ref->wait_mask) came
  * while waiting and nothing was taken.  @wake_fd: the caller's eventfd.
  */
-int ref_ctx_acquire(struct ref_ctx *ctx, int wake_fd, const sigset_t *wait_mask);
+int ref_ctx_acquire(struct ref *ref, struct ref_ctx *ctx, int wake_fd);
 void ref_ctx_release(struct ref_ctx *ctx);
 /* An extra reference keeps an interrupted access's context alive if its region goes. */
 void ref_ctx_get(struct ref *ref, struct ref_ctx *ctx);

@@ -35,18 +35,12 @@ static uint64_t footprint(uint64_t size)
 	return size ? size : 8;
 }
 
-static bool overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+/* Whether [a, a + alen) and [b, b + blen) share a byte (REG-4; B1 is the RFC's off-by-one). */
+static bool overlap(const struct ref *ref, uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	uint64_t a_end = a + (alen - 1), b_end = b + (blen - 1);
 
-	/*
-	 * The RFC's test (B1), with a the registered range and b the new one:
-	 * b starting on a's last byte slips through; b ending on a's first
-	 * byte is still caught.
-	 */
-	if (ref_mutant == REF_MUTANT_OVERLAP_B1)
-		return !(b >= a_end || a > b_end);
-	return a <= b_end && b <= a_end;
+	return REF_HOOK(ref, overlaps, a <= b_end && b <= a_end, a, a_end, b, b_end);
 }
 
 static int fd_flags(int fd)
@@ -78,7 +72,7 @@ static struct ref_ctx *ctx_get(struct ref *ref, int rfd, bool pio)
 			continue;
 		}
 		if (c->dev == st.st_dev && c->ino == st.st_ino &&
-		    (ref_mutant != REF_MUTANT_CTX_PER_BUS || c->pio == pio)) {
+		    REF_HOOK(ref, shares_ctx, true, c, pio)) {
 			ctx = c;
 			break;
 		}
@@ -143,7 +137,7 @@ static void waiter_unlink(struct ref_ctx *ctx, struct ref_waiter *w)
 	}
 }
 
-int ref_ctx_acquire(struct ref_ctx *ctx, int wake_fd, const sigset_t *wait_mask)
+int ref_ctx_acquire(struct ref *ref, struct ref_ctx *ctx, int wake_fd)
 {
 	struct ref_waiter w = { .wake_fd = wake_fd };
 	struct pollfd p = { .fd = wake_fd, .events = POLLIN };
@@ -160,24 +154,15 @@ int ref_ctx_acquire(struct ref_ctx *ctx, int wake_fd, const sigset_t *wait_mask)
 	ctx->tail = &w.next;
 	pthread_mutex_unlock(&ctx->lock);
 	for (;;) {
-		n = ppoll(&p, 1, NULL, wait_mask);
+		n = ppoll(&p, 1, NULL, &ref->wait_mask);
 		pthread_mutex_lock(&ctx->lock);
 		if (w.granted)
 			break;
 		if (n < 0 && errno == EINTR) {
-			/*
-			 * The RFC ignores this and takes the context anyway (B5),
-			 * with the signal still pending for its next wait.
-			 */
-			if (ref_mutant == REF_MUTANT_WAIT_IGNORES_SIGNAL) {
-				waiter_unlink(ctx, &w);
-				pthread_mutex_unlock(&ctx->lock);
-				pthread_kill(pthread_self(), SIGUSR1);
-				return 0;
-			}
+			/* Nothing taken, nothing sent: the next KVM_RUN waits again (B5). */
 			waiter_unlink(ctx, &w);
 			pthread_mutex_unlock(&ctx->lock);
-			return -EINTR;
+			return REF_HOOK(ref, signal_in_ctx_wait, -EINTR);
 		}
 		pthread_mutex_unlock(&ctx->lock);
 	}
@@ -300,7 +285,7 @@ static bool collides(struct ref *ref, const struct kvm_ioregion *r)
 	for (i = 0; i < ref->nr_ioeventfds; i++) {
 		const struct ref_ioeventfd *e = &ref->ioeventfds[i];
 
-		if (e->pio == pio && overlap(e->addr, footprint(e->len), r->guest_paddr,
+		if (e->pio == pio && overlap(ref, e->addr, footprint(e->len), r->guest_paddr,
 					     footprint(r->memory_size)))
 			return true;
 	}
@@ -308,7 +293,7 @@ static bool collides(struct ref *ref, const struct kvm_ioregion *r)
 		const struct ref_region *rg = &ref->regions[i];
 
 		if (rg->used && rg->pio == pio &&
-		    overlap(rg->gpa, footprint(rg->size), r->guest_paddr,
+		    overlap(ref, rg->gpa, footprint(rg->size), r->guest_paddr,
 			    footprint(r->memory_size)))
 			return true;
 	}
@@ -343,7 +328,7 @@ static int ref_assign(struct ref *ref, const struct kvm_ioregion *r)
 		region_drop(ref, rg);
 		return -EMFILE;
 	}
-	if (ref->rev != IORFD_V1 && !sizeless && ref_mutant != REF_MUTANT_NO_SERIALIZE) {
+	if (ref->rev != IORFD_V1 && !sizeless && REF_HOOK(ref, serializes, true)) {
 		rg->ctx = ctx_get(ref, rg->rfd, pio);
 		if (!rg->ctx) {
 			region_drop(ref, rg);
@@ -402,9 +387,9 @@ struct ref_region *ref_lookup(struct ref *ref, bool pio, uint64_t addr, unsigned
 				return rg;
 			continue;
 		}
-		if (addr >= rg->gpa && len <= rg->size && addr - rg->gpa <= rg->size - len)
-			return rg;
-		if (ref_mutant == REF_MUTANT_STRADDLE && addr >= rg->gpa && addr - rg->gpa < rg->size)
+		if (REF_HOOK(ref, contains,
+			     addr >= rg->gpa && len <= rg->size && addr - rg->gpa <= rg->size - len, rg,
+			     addr, len))
 			return rg;
 	}
 	return NULL;
@@ -425,7 +410,7 @@ int ref_ioeventfd(struct ref *ref, const struct kvm_ioeventfd *e, int vm_fd)
 		const struct ref_region *rg = &ref->regions[i];
 
 		if (rg->used && rg->pio == pio &&
-		    overlap(rg->gpa, footprint(rg->size), e->addr, footprint(e->len)))
+		    overlap(ref, rg->gpa, footprint(rg->size), e->addr, footprint(e->len)))
 			err = -EEXIST;
 	}
 	if (!err && ref->nr_ioeventfds == REF_MAX_IOEVENTFDS)

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command line: iorfd-conform [options] [CASE|DIR...] runs the suite
+ * (run.c); iorfd-conform SUBCOMMAND ... runs one of the table in main.c,
+ * each in a file of its own here (bench's is harness/bench/bench.c).
+ * Each gets its arguments after the subcommand's name and returns the
+ * process's exit code (enum run_exit).
+ */
+#ifndef IORFD_CLI_H
+#define IORFD_CLI_H
+
+#include <stdio.h>
+
+#include "casefile/case_list.h"
+
+#define IORFD_VERSION "0.1"
+
+int cmd_run(int argc, char **argv); /* argv[0] is the program: getopt's convention */
+int cmd_lint(int argc, char **argv);
+int cmd_selftest(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
+int cmd_vm(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+/* The subcommands and what each does, for a usage text. */
+void cli_print_subcommands(FILE *f);
+
+/* The case files named by @argv (files, or directories of *.yaml); none: cases/. */
+int cli_collect(int argc, char **argv, struct case_list *l);
+
+#endif /* IORFD_CLI_H */

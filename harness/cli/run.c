@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iorfd-conform [options] [CASE|DIR...]: the suite itself.
+ *
+ * Parses the options, picks the target (the kernel's KVM_SET_IOREGION when
+ * it has one, else the reference), decides where the run happens (here, or
+ * in a VM where this host has no usable KVM: --vm), and hands the plan to
+ * the session (harness/run/session.c).
+ *
+ * Exit codes (enum run_exit): 0 every case passed, 1 a case failed or
+ * errored, 2 bad usage or case files, 4 nothing could run (kselftest's
+ * skip).  With --bisect: 0 good, 1 bad, 125 cannot test.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "casefile/case_list.h"
+#include "cli/cli.h"
+#include "model/case.h"
+#include "run/kvm_usable.h"
+#include "run/plan.h"
+#include "run/session.h"
+#include "targets/target.h"
+#include "vm/delegate.h"
+
+#define DEFAULT_TIMEOUT_MS 10000
+#define MAX_FILTERS	   16
+/* A whole suite run in a VM, boot included: nested KVM under TCG is slow. */
+#define DEFAULT_VM_TIMEOUT_S 1200
+
+struct opts {
+	const char *target;
+	unsigned int revs; /* 0: the target's choice */
+	const char *filters[MAX_FILTERS];
+	int nr_filters;
+	bool list;
+	bool bisect;
+	bool allow_crash; /* run crash_risk cases on the kernel target too */
+	int timeout_ms;
+	const char *json;
+	const char *junit;
+	const char *expect;
+	int kernel_log; /* -1 auto: on for the kernel target */
+	unsigned long long seed; /* --seed, else chosen at start and printed */
+	int repeat;		 /* --repeat: runs per case, seed varied; a changed verdict fails */
+	int jobs;		 /* -j: cases in flight at once (reference target) */
+	int vm;			 /* enum vm_mode: --vm */
+	const char *vm_kernel;	 /* --vm-kernel: what --vm boots (default: the runner kernel) */
+	const char *vm_out;	 /* --vm-out: vm-run.sh's files */
+	int vm_timeout_s;	 /* --vm-timeout */
+	const char *run_note;	 /* $IORFD_RUN_NOTE: where the run happens, for KTAP and JSON */
+	int argc;
+	char **argv;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: iorfd-conform [options] [CASE.yaml|DIR...]\n"
+		"       iorfd-conform SUBCOMMAND [options]   (listed below; SUBCOMMAND --help)\n"
+		"\n"
+		"  --target auto|reference|kernel  implementation under test (default auto:\n"
+		"                                  kernel when KVM_SET_IOREGION exists, else reference)\n"
+		"  --revision v1|v2|v3|all         protocol revision(s) (default: all on reference,\n"
+		"                                  the detected one on kernel)\n"
+		"  --filter GLOB                   run cases whose name or name.rev matches (repeatable)\n"
+		"  --list                          list case x revision combinations, run nothing\n"
+		"  --timeout SEC                   per-case time limit (default %d)\n"
+		"  --json FILE                     write results, transcripts included, as JSON\n"
+		"  --junit FILE                    write JUnit XML, made from those JSON results\n"
+		"  --expect FILE|DIR               known failures of the target: XFAIL / XPASS\n"
+		"  --kernel-log, --no-kernel-log   fail a case when the kernel logs a WARN/BUG/...\n"
+		"                                  while it runs (default: on for --target kernel)\n"
+		"  -j N, --jobs N                  run N cases at once (reference target; the kernel\n"
+		"                                  target runs one at a time to own the kernel log)\n"
+		"  --repeat N                      run every case N times (seed varied); a case whose\n"
+		"                                  verdict changes fails as flaky\n"
+		"  --seed N                        seed of the jitter in multi-vCPU cases (printed\n"
+		"                                  in the KTAP header; give it back to replay)\n"
+		"  --bisect                        exit 0 good, 1 bad, 125 cannot test\n"
+		"  --allow-crash                   run cases marked crash_risk on the kernel target\n"
+		"                                  (they may crash or wedge it; iorfd-conform vm\n"
+		"                                  passes this); they always run last, one at a time\n"
+		"  --vm never|auto|always          run the suite in a QEMU guest: never (default: no\n"
+		"                                  usable /dev/kvm is one SKIP line, exit 4), auto\n"
+		"                                  (when this host has no usable KVM), always\n"
+		"  --vm-kernel BZIMAGE             the kernel --vm boots (default: the runner kernel,\n"
+		"                                  %s; make runner-kernel)\n"
+		"  --vm-out DIR                    --vm's files: console log, QEMU command, results\n"
+		"  --vm-timeout SEC                --vm's limit for boot and suite (default %d)\n"
+		"\n",
+		DEFAULT_TIMEOUT_MS / 1000, vm_runner_kernel(), DEFAULT_VM_TIMEOUT_S);
+	cli_print_subcommands(f);
+}
+
+static int parse_revs(const char *s, unsigned int *revs)
+{
+	enum iorfd_rev r;
+
+	if (!strcmp(s, "all")) {
+		*revs = IORFD_ALL_REVS;
+		return 0;
+	}
+	if (rev_parse(s, &r))
+		return -1;
+	*revs = 1u << r;
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "revision", required_argument, NULL, 'r' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "bisect", no_argument, NULL, 'b' },
+		{ "json", required_argument, NULL, 1001 },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "expect", required_argument, NULL, 'e' },
+		{ "kernel-log", no_argument, NULL, 'k' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "repeat", required_argument, NULL, 'R' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "no-kernel-log", no_argument, NULL, 'K' },
+		{ "allow-crash", no_argument, NULL, 1002 },
+		{ "vm", required_argument, NULL, 1003 },
+		{ "vm-kernel", required_argument, NULL, 1004 },
+		{ "vm-out", required_argument, NULL, 1005 },
+		{ "vm-timeout", required_argument, NULL, 1006 },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->target = "auto";
+	o->timeout_ms = DEFAULT_TIMEOUT_MS;
+	o->kernel_log = -1;
+	o->repeat = 1;
+	o->jobs = 1;
+	o->vm = VM_NEVER;
+	o->vm_timeout_s = DEFAULT_VM_TIMEOUT_S;
+	/* The VM runner says so when the run is in one (harness/vm/init). */
+	o->run_note = getenv("IORFD_RUN_NOTE");
+	o->seed = (unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid();
+	o->argc = argc;
+	o->argv = argv;
+	while ((c = getopt_long(argc, argv, "t:r:f:lT:bhj:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			o->target = optarg;
+			break;
+		case 'r':
+			if (parse_revs(optarg, &o->revs)) {
+				fprintf(stderr, "--revision: '%s' is not v1, v2, v3 or all\n", optarg);
+				return -1;
+			}
+			break;
+		case 'f':
+			if (o->nr_filters == MAX_FILTERS) {
+				fprintf(stderr, "--filter: at most %d\n", MAX_FILTERS);
+				return -1;
+			}
+			o->filters[o->nr_filters++] = optarg;
+			break;
+		case 'l':
+			o->list = true;
+			break;
+		case 'T':
+			o->timeout_ms = (int)strtol(optarg, &end, 10) * 1000;
+			if (*end || o->timeout_ms <= 0) {
+				fprintf(stderr, "--timeout: '%s' is not a positive number of seconds\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'b':
+			o->bisect = true;
+			break;
+		case 1001:
+			o->json = optarg;
+			break;
+		case 1002:
+			o->allow_crash = true;
+			break;
+		case 1003:
+			o->vm = vm_mode_parse(optarg);
+			if (o->vm < 0) {
+				fprintf(stderr, "--vm: '%s' is not never, auto or always\n", optarg);
+				return -1;
+			}
+			break;
+		case 1004:
+			o->vm_kernel = optarg;
+			break;
+		case 1005:
+			o->vm_out = optarg;
+			break;
+		case 1006:
+			o->vm_timeout_s = (int)strtol(optarg, &end, 10);
+			if (*end || o->vm_timeout_s < 10) {
+				fprintf(stderr, "--vm-timeout: '%s' is not a number of seconds from 10\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'J':
+			o->junit = optarg;
+			break;
+		case 'e':
+			o->expect = optarg;
+			break;
+		case 'j':
+			o->jobs = (int)strtol(optarg, &end, 10);
+			if (*end || o->jobs < 1 || o->jobs > 64) {
+				fprintf(stderr, "-j: '%s' is not a count from 1 to 64\n", optarg);
+				return -1;
+			}
+			break;
+		case 'R':
+			o->repeat = (int)strtol(optarg, &end, 10);
+			if (*end || o->repeat < 1 || o->repeat > 100000) {
+				fprintf(stderr, "--repeat: '%s' is not a count from 1\n", optarg);
+				return -1;
+			}
+			break;
+		case 's':
+			errno = 0;
+			o->seed = strtoull(optarg, &end, 0);
+			if (*end || errno) {
+				fprintf(stderr, "--seed: '%s' is not a number\n", optarg);
+				return -1;
+			}
+			break;
+		case 'k':
+		case 'K':
+			o->kernel_log = c == 'k';
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_PASS);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct target_ops *pick_target(const struct opts *o, struct target_probe *probe)
+{
+	const struct target_ops *ops;
+
+	if (!strcmp(o->target, "auto")) {
+		struct target_probe kp;
+
+		target_kernel.probe(&kp);
+		if (kp.present) {
+			*probe = kp;
+			return &target_kernel;
+		}
+		target_reference.probe(probe);
+		snprintf(probe->how + strlen(probe->how), sizeof(probe->how) - strlen(probe->how),
+			 "; chosen by --target auto because the kernel has none: %.120s", kp.how);
+		return &target_reference;
+	}
+	ops = target_find(o->target);
+	if (!ops) {
+		fprintf(stderr, "--target: unknown target '%s' (auto, reference, kernel)\n",
+			o->target);
+		return NULL;
+	}
+	ops->probe(probe);
+	return ops;
+}
+
+static int finish(const struct opts *o, int code)
+{
+	if (!o->bisect)
+		return code;
+	return code == EXIT_PASS || code == EXIT_FAIL ? code : EXIT_BISECT_SKIP;
+}
+
+/*
+ * --bisect asks about a kernel, so it tests the kernel's own
+ * KVM_SET_IOREGION: our userspace model passing says nothing about the
+ * commit under test.  A kernel without one is "cannot test" (125).
+ */
+static int check_bisect_target(struct opts *o)
+{
+	if (!strcmp(o->target, "auto"))
+		o->target = "kernel";
+	if (strcmp(o->target, "kernel")) {
+		fprintf(stderr, "--bisect tests the kernel's own KVM_SET_IOREGION; "
+				"--target %s cannot tell a good commit from a bad one\n",
+			o->target);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *rev_arg(unsigned int revs)
+{
+	enum iorfd_rev r;
+
+	for_each_rev(r)
+		if (revs == 1u << r)
+			return rev_name(r);
+	return "all";
+}
+
+/*
+ * The same run in a VM: the options as parsed, written out again, so that
+ * a result file named here is written to the guest's /out and brought back
+ * by vm_delegate().  The seed is the one chosen here, printed by the guest.
+ * @kvm_why: why this host cannot run it, or NULL for --vm always.
+ */
+static int run_in_vm(const struct opts *o, const struct case_list *l, const char *kvm_why)
+{
+	char timeout[16], seed[24], repeat[16], jobs[16];
+	struct vm_request rq = {
+		.kvm_why = kvm_why,
+		.kernel = o->vm_kernel,
+		.out_dir = o->vm_out,
+		.timeout_s = o->vm_timeout_s,
+		.json = o->json,
+		.junit = o->junit,
+		.bisect = o->bisect,
+	};
+	char **args = calloc(40 + 2 * MAX_FILTERS + l->nr, sizeof(*args));
+	char **files = calloc(l->nr + 1, sizeof(*files));
+	int n = 0, i, code;
+
+	if (!args || !files) {
+		free(args);
+		free(files);
+		return EXIT_FAIL;
+	}
+	snprintf(timeout, sizeof(timeout), "%d", o->timeout_ms / 1000);
+	snprintf(seed, sizeof(seed), "%llu", o->seed);
+	snprintf(repeat, sizeof(repeat), "%d", o->repeat);
+	snprintf(jobs, sizeof(jobs), "%d", o->jobs);
+	args[n++] = "--target";
+	args[n++] = (char *)o->target;
+	if (o->revs) {
+		args[n++] = "--revision";
+		args[n++] = (char *)rev_arg(o->revs);
+	}
+	for (i = 0; i < o->nr_filters; i++) {
+		args[n++] = "--filter";
+		args[n++] = (char *)o->filters[i];
+	}
+	args[n++] = "--timeout";
+	args[n++] = timeout;
+	args[n++] = "--seed";
+	args[n++] = seed;
+	args[n++] = "--repeat";
+	args[n++] = repeat;
+	args[n++] = "-j";
+	args[n++] = jobs;
+	if (o->bisect)
+		args[n++] = "--bisect";
+	if (o->allow_crash)
+		args[n++] = "--allow-crash";
+	if (o->kernel_log >= 0)
+		args[n++] = o->kernel_log ? "--kernel-log" : "--no-kernel-log";
+	if (o->json) {
+		args[n++] = "--json";
+		args[n++] = "/out/results.json";
+	}
+	if (o->junit) {
+		args[n++] = "--junit";
+		args[n++] = "/out/results.xml";
+	}
+	if (o->expect) {
+		args[n++] = "--expect";
+		args[n++] = (char *)o->expect;
+		files[rq.nr_files++] = (char *)o->expect;
+	}
+	args[n++] = "--";
+	for (i = 0; i < l->nr; i++) {
+		args[n++] = l->paths[i];
+		files[rq.nr_files++] = l->paths[i];
+	}
+	rq.args = args;
+	rq.nr_args = n;
+	rq.files = files;
+	code = vm_delegate(&rq);
+	free(args);
+	free(files);
+	return code;
+}
+
+/*
+ * Where this host can run guests, the plan runs here (unless --vm always);
+ * where it cannot, in a VM with --vm, else one SKIP line says why.
+ */
+static int run_here_or_in_vm(struct opts *o, const struct case_list *l, struct iorfd_case *c)
+{
+	struct target_probe probe = { 0 };
+	const struct target_ops *ops;
+	struct plan p = { 0 };
+	unsigned int revs;
+	char kvm_why[256];
+	int code;
+
+	if (o->bisect && check_bisect_target(o))
+		return EXIT_USAGE;
+	if (!o->list && !kvm_usable(kvm_why, sizeof(kvm_why))) {
+		if (o->vm != VM_NEVER)
+			return run_in_vm(o, l, kvm_why);
+		printf("KTAP version 1\n1..0 # SKIP no usable /dev/kvm (%s); 'make run' or "
+		       "'iorfd-conform --vm auto' run the suite in a VM\n",
+		       kvm_why);
+		return EXIT_NOTHING_RAN;
+	}
+	if (!o->list && o->vm == VM_ALWAYS)
+		return run_in_vm(o, l, NULL);
+
+	ops = o->list ? &target_reference : pick_target(o, &probe);
+	if (!ops)
+		return EXIT_USAGE;
+	if (!o->list && !probe.present) {
+		printf("KTAP version 1\n1..0 # SKIP target %s: %s\n", ops->name, probe.how);
+		return EXIT_NOTHING_RAN;
+	}
+	revs = o->revs ? o->revs : probe.rev_known ? 1u << probe.rev : IORFD_ALL_REVS;
+	if (plan_build(l, revs, o->filters, o->nr_filters, c, &p)) {
+		plan_free(&p);
+		return EXIT_USAGE;
+	}
+	if (o->list) {
+		plan_list(&p, c);
+		code = EXIT_PASS;
+	} else {
+		struct session_opts so = {
+			.version = IORFD_VERSION,
+			.ops = ops,
+			.probe = &probe,
+			.timeout_ms = o->timeout_ms,
+			.seed = o->seed,
+			.repeat = o->repeat,
+			.jobs = o->jobs,
+			.kernel_log = o->kernel_log,
+			.allow_crash = o->allow_crash,
+			.expect = o->expect,
+			.json = o->json,
+			.junit = o->junit,
+			.run_note = o->run_note,
+			.argc = o->argc,
+			.argv = o->argv,
+		};
+
+		code = session_run(&so, l, &p, c);
+	}
+	plan_free(&p);
+	return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct iorfd_case *c;
+	struct case_list l;
+	struct opts o;
+	int code;
+
+	if (parse_opts(argc, argv, &o))
+		return EXIT_USAGE;
+	c = malloc(sizeof(*c));
+	if (!c || cli_collect(argc - optind, argv + optind, &l)) {
+		free(c);
+		return finish(&o, EXIT_USAGE);
+	}
+	code = run_here_or_in_vm(&o, &l, c);
+	case_list_free(&l);
+	free(c);
+	return finish(&o, code);
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run/plan.h"
+
+static bool selected(const char *const *filters, int nr_filters, const char *name,
+		     enum iorfd_rev rev)
+{
+	char full[CASE_NAME_MAX + 8];
+	int i;
+
+	if (!nr_filters)
+		return true;
+	snprintf(full, sizeof(full), "%s.%s", name, rev_name(rev));
+	for (i = 0; i < nr_filters; i++)
+		if (!fnmatch(filters[i], name, 0) || !fnmatch(filters[i], full, 0))
+			return true;
+	return false;
+}
+
+/* Moves the crash_risk items behind the others, each group in its order. */
+static int crash_risk_last(struct plan *p)
+{
+	struct plan_item *tmp = malloc((p->nr + 1) * sizeof(*tmp));
+	int i, n = 0;
+
+	if (!tmp)
+		return -1;
+	for (i = 0; i < p->nr; i++)
+		if (!p->items[i].crash_risk)
+			tmp[n++] = p->items[i];
+	p->nr_safe = n;
+	for (i = 0; i < p->nr; i++)
+		if (p->items[i].crash_risk)
+			tmp[n++] = p->items[i];
+	memcpy(p->items, tmp, p->nr * sizeof(*tmp));
+	free(tmp);
+	return 0;
+}
+
+int plan_build(const struct case_list *l, unsigned int revs, const char *const *filters,
+	       int nr_filters, struct iorfd_case *c, struct plan *p)
+{
+	struct case_error err;
+	int i;
+
+	p->items = calloc(l->nr * IORFD_NR_REVS + 1, sizeof(*p->items));
+	p->nr = 0;
+	if (!p->items)
+		return -1;
+	for (i = 0; i < l->nr; i++) {
+		enum iorfd_rev r;
+
+		if (case_load(l->paths[i], IORFD_V1, c, &err)) {
+			fprintf(stderr, "%s\n", err.msg);
+			return -1;
+		}
+		for_each_rev(r) {
+			if (!(revs & c->revisions & (1u << r)) || !selected(filters, nr_filters, c->name, r))
+				continue;
+			p->items[p->nr].path = l->paths[i];
+			p->items[p->nr].rev = r;
+			p->items[p->nr].crash_risk = c->crash_risk[0];
+			p->nr++;
+		}
+	}
+	return crash_risk_last(p);
+}
+
+void plan_list(const struct plan *p, struct iorfd_case *c)
+{
+	struct case_error err;
+	int i, j;
+
+	for (i = 0; i < p->nr; i++) {
+		if (case_load(p->items[i].path, p->items[i].rev, c, &err))
+			continue;
+		printf("%s.%s\t%s\t", c->name, rev_name(c->rev), c->file);
+		for (j = 0; j < c->nr_reqs; j++)
+			printf("%s%s", j ? "," : "", c->reqs[j]);
+		printf("\n");
+	}
+	fprintf(stderr, "%d case x revision combinations\n", p->nr);
+}
+
+void plan_free(struct plan *p)
+{
+	free(p->items);
+	p->items = NULL;
+	p->nr = p->nr_safe = 0;
+}

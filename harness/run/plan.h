@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A run's plan: which case files run at which revisions, in which order.
+ * Cases marked crash_risk come last, after every other verdict is in.
+ */
+#ifndef IORFD_PLAN_H
+#define IORFD_PLAN_H
+
+#include <stdbool.h>
+
+#include "casefile/case_list.h"
+#include "model/case.h"
+
+/* One case file at one revision, selected to run. */
+struct plan_item {
+	const char *path;
+	enum iorfd_rev rev;
+	bool crash_risk;
+};
+
+struct plan {
+	struct plan_item *items;
+	int nr;
+	int nr_safe; /* the first nr_safe items have no crash_risk */
+};
+
+/*
+ * Every file of @l at every revision in @revs it claims, whose name or
+ * name.rev matches one of @filters (none: all).  0, or -1 with the loader's
+ * message on stderr.  @c is scratch space.
+ */
+int plan_build(const struct case_list *l, unsigned int revs, const char *const *filters,
+	       int nr_filters, struct iorfd_case *c, struct plan *p);
+
+/* --list: "name.rev<TAB>file<TAB>REQ,REQ" a line. */
+void plan_list(const struct plan *p, struct iorfd_case *c);
+
+void plan_free(struct plan *p);
+
+#endif /* IORFD_PLAN_H */
