@@ -82,7 +82,7 @@ GUEST_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 TEST_NAMES := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_NAMES))
 
-.PHONY: need-runner-kernel all deps run check unit lint clean distclean check-vm-runner check-kernels runner-kernel \
+.PHONY: schema-doc need-runner-kernel all deps run check unit lint clean distclean check-vm-runner check-kernels runner-kernel \
 	check-vm-path
 all: iorfd-conform
 
@@ -158,8 +158,11 @@ test_deps = $(foreach r,$(shell cat tests/$(1).deps),$(call room_lib,$(r)))
 .SECONDEXPANSION:
 $(BUILD)/tests/%: tests/%.c tests/%.deps $$(call test_deps,$$*)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Itests $(LDFLAGS) -o $@ $< -Wl,--start-group $(call test_deps,$*) \
-		-Wl,--end-group -lcmocka $(LDLIBS)
+	$(CC) $(HOST_CFLAGS) -Itests -MMD -MP -MF $@.d $(LDFLAGS) -o $@ $< \
+		-Wl,--start-group $(call test_deps,$*) -Wl,--end-group -lcmocka $(LDLIBS)
+
+# What each test includes (the fuzz targets' sources, for one) rebuilds it.
+-include $(TEST_BINS:=.d)
 
 unit: $(TEST_BINS)
 	@set -e; for t in $(TEST_BINS); do echo "# $$t"; $$t; done
@@ -191,6 +194,7 @@ FIXTURE_KERNELS ?= ../shared/kernels
 check: deps
 	@$(MAKE) --no-print-directory all unit runner-kernel
 	tests/check-layers.sh
+	tests/check-schema-doc.sh
 	./iorfd-conform lint cases/
 	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
 	./iorfd-conform selftest --vm auto --quick cases/
@@ -226,6 +230,10 @@ include reports/reports.mk
 include harness/bench/bench.mk
 include tests/fuzz/fuzz.mk
 include tests/sanitize.mk
+
+# docs/case-format.md's schema block, rewritten from the schema itself.
+schema-doc: all
+	tests/check-schema-doc.sh --update
 
 # The VM runner's own tests, with a stand-in suite, on the runner kernel
 # (IORFD_VM_KERNEL=path picks another).

@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "casefile/case_schema.h"
 #include "model/case.h"
 #include "lib/errno_names.h"
 
@@ -487,9 +488,9 @@ static const struct err_case err_cases[] = {
 	{"sync with an address", IORFD_V1, STEP("{op: sync, mmio: 0}"),
 	 "8:20: sync takes no 'mmio'"},
 	{"value on a read", IORFD_V1, STEP("{op: read, mmio: 0, size: 4, value: 1}"),
-	 "8:38: 'value' is only for writes"},
+	 "8:38: 'value' is only for write, add, xchg and cmpxchg"},
 	{"expect on a write", IORFD_V1, STEP("{op: write, mmio: 0, size: 4, value: 1, expect: 1}"),
-	 "8:49: 'expect' is only for reads"},
+	 "8:49: 'expect' is only for read, ins, xchg, cmpxchg and load16"},
 	{"unknown op", IORFD_V1, STEP("{op: fence}"),
 	 "8:14: unknown op 'fence' (expected read, write, sync, host, outs, ins, add, xchg, cmpxchg, "
 	 "store16 or load16)"},
@@ -517,7 +518,7 @@ static const struct err_case err_cases[] = {
 	 "7:19: unknown outcome 'hang' (expected done)"},
 	{"pointer on a deassign", IORFD_V1,
 	 STEP("{op: host, action: deassign, region: bar0, pointer: unmapped}"),
-	 "8:61: 'pointer' is only for register"},
+	 "8:52: 'pointer' is only for register"},
 	{"unknown pointer", IORFD_V1, LATER_STEP("{op: host, action: register, region: r, pointer: nowhere}"),
 	 "9:58: unknown pointer 'nowhere' (expected readable, unmapped or page-end)"},
 	{"fill_bus without count", IORFD_V1, LATER_STEP("{op: host, action: fill_bus, region: r}"),
@@ -538,7 +539,7 @@ static const struct err_case err_cases[] = {
 	 "4:20: 17 copies of region 'p' do not fit in the pio address space"},
 	{"store16 with a size", IORFD_V1,
 	 STEP("{op: store16, region: bar0, offset: 0, size: 8, values: [1, 2]}"),
-	 "8:48: 'size': store16 and load16 move 16 bytes"},
+	 "8:48: 'size' is only for read, write, host steps, outs, ins, add, xchg and cmpxchg"},
 	{"store16 without values", IORFD_V1, STEP("{op: store16, region: bar0, offset: 0}"),
 	 "8:9: missing key 'values'"},
 	{"load16 with one value", IORFD_V1,
@@ -560,7 +561,7 @@ static const struct err_case err_cases[] = {
 	 "8:9: missing key 'channel'"},
 	{"errno on close_fds", IORFD_V1,
 	 STEP("{op: host, action: close_fds, channel: dev, errno: EBADF}"),
-	 "8:60: close_fds cannot fail"},
+	 "8:53: 'errno' is only for register, deassign, ioeventfd, fill_bus and device_write"},
 	{"timeout_ms too small", IORFD_V1, "case: t\ntimeout_ms: 10\n" SYNC_VCPU,
 	 "2:13: 10 is not in 500..600000"},
 	{"timeout_ms per revision", IORFD_V1,
@@ -743,6 +744,75 @@ static int group_teardown(void **state)
 
 #define NR_ERR_CASES (sizeof(err_cases) / sizeof(err_cases[0]))
 
+/* The schema's entries are in the order of the enums the loader keeps for them. */
+static void test_schema_matches_enums(void **state)
+{
+	static const struct {
+		const char *context, *name;
+		int value;
+	} want[] = {
+		{ "step", "read", STEP_READ },		 { "step", "write", STEP_WRITE },
+		{ "step", "sync", STEP_SYNC },		 { "step", "host", STEP_HOST },
+		{ "step", "outs", STEP_OUTS },		 { "step", "ins", STEP_INS },
+		{ "step", "add", STEP_ADD },		 { "step", "xchg", STEP_XCHG },
+		{ "step", "cmpxchg", STEP_CMPXCHG },	 { "step", "store16", STEP_STORE16 },
+		{ "step", "load16", STEP_LOAD16 },	 { "host step", "register", HOST_REGISTER },
+		{ "host step", "deassign", HOST_DEASSIGN }, { "host step", "ioeventfd", HOST_IOEVENTFD },
+		{ "host step", "close_fds", HOST_CLOSE_FDS }, { "host step", "fill_bus", HOST_FILL_BUS },
+		{ "host step", "device_write", HOST_DEVICE_WRITE },
+	};
+	char names[256];
+	size_t i;
+	int idx;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_non_null(schema_find(want[i].context, want[i].name, &idx));
+		assert_int_equal(idx, want[i].value);
+	}
+	assert_null(schema_find("step", "fence", &idx));
+	schema_names("host step", names, sizeof(names));
+	assert_string_equal(names, "register, deassign, ioeventfd, close_fds, fill_bus or device_write");
+}
+
+/* Every kind of complaint the schema makes, with the node it blames. */
+static void test_schema_messages(void **state)
+{
+	static const struct {
+		const char *context, *name, *yaml, *msg;
+		int line, col;
+	} t[] = {
+		{ "step", NULL, "{op: read, sise: 4}", "unknown key 'sise'", 1, 12 },
+		{ "step", "read", "{op: read, mmio: 0, size: 4, value: 1}",
+		  "'value' is only for write, add, xchg and cmpxchg", 1, 30 },
+		{ "step", "read", "{op: read, mmio: 0, size: 4, at_least: 1}",
+		  "'at_least' is only for host steps", 1, 30 },
+		{ "step", "sync", "{op: sync, mmio: 0}", "sync takes no 'mmio'", 1, 12 },
+		{ "step", "read", "{op: read, mmio: 0}", "missing key 'size'", 1, 1 },
+		{ "step", "read", "{op: read, size: 4}", "read needs one of 'region', 'mmio' or 'pio'", 1, 1 },
+		{ "step", "read", "{op: read, mmio: 0, pio: 0, size: 4}",
+		  "give only one of 'region', 'mmio' or 'pio'", 1, 21 },
+		{ "host step", "close_fds", "{op: host, action: close_fds, channel: c, count: 1}",
+		  "'count' is only for fill_bus", 1, 43 },
+		{ "timeline", "signal", "{signal: 0, errno: EINTR}", "'errno' is only for deassign", 1, 13 },
+		{ "wait_exits", "", "{}", "missing key 'count'", 1, 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct ydoc doc;
+		struct yerror yerr;
+		const struct ynode *at;
+		char msg[300];
+
+		assert_int_equal(ytree_parse(t[i].yaml, strlen(t[i].yaml), &doc, &yerr), 0);
+		assert_int_equal(schema_check(t[i].context, t[i].name, doc.root, &at, msg, sizeof(msg)), -1);
+		assert_string_equal(msg, t[i].msg);
+		assert_int_equal(at->line, t[i].line);
+		assert_int_equal(at->col, t[i].col);
+		ytree_free(&doc);
+	}
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -760,6 +830,8 @@ int main(void)
 		cmocka_unit_test(test_too_many_nodes),
 		cmocka_unit_test(test_find_and_names),
 		cmocka_unit_test(test_errno_names),
+		cmocka_unit_test(test_schema_matches_enums),
+		cmocka_unit_test(test_schema_messages),
 	};
 	static struct CMUnitTest tests[sizeof(fixed) / sizeof(fixed[0]) + NR_ERR_CASES];
 	size_t i, n = 0;

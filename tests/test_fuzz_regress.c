@@ -141,10 +141,53 @@ static void test_regress_inputs(void **state)
 	free(ents);
 }
 
+static int yaml_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 5 && !strcmp(d->d_name + n - 5, ".yaml");
+}
+
+/*
+ * The fuzz targets' seeds: the catalogue's cases and the expectation files.
+ * They load, so the targets' property checks run on every field of a real
+ * case; a check that a real case breaks would make every fuzz run "crash"
+ * at its first seed instead of fuzzing.
+ */
+static void replay_dir(const char *dir, int (*replay)(const uint8_t *, size_t))
+{
+	struct dirent **ents;
+	char path[512];
+	size_t len;
+	int i, n;
+
+	n = scandir(dir, &ents, yaml_file, alphasort);
+	if (n < 0)
+		fail_msg("%s: cannot list (run from the top of the tree)", dir);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		uint8_t *data;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
+		data = read_all(path, &len);
+		replay(data, len);
+		free(data);
+		free(ents[i]);
+	}
+	free(ents);
+}
+
+static void test_seeds(void **state)
+{
+	replay_dir("cases", fuzz_case_load_one);
+	replay_dir("expectations", fuzz_expectations_one);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_regress_inputs),
+		cmocka_unit_test(test_seeds),
 	};
 
 	return cmocka_run_group_tests_name("fuzz_regress", tests, NULL, NULL);

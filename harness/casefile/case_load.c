@@ -23,6 +23,7 @@
 #include "model/case.h"
 #include "lib/errno_names.h"
 #include "lib/file_read.h"
+#include "casefile/case_schema.h"
 #include "casefile/yaml_tree.h"
 
 /* Far above any real case, low enough that a stray binary is refused quickly. */
@@ -67,12 +68,17 @@ static int want_map(struct loader *l, const struct ynode *n)
 	return 0;
 }
 
-/* @allowed is NULL-terminated; the first key not in it is the error. */
-static int check_keys(struct loader *l, const struct ynode *map, const char *const *allowed)
+/*
+ * The keys of @map against the schema (case_schema.h): @name NULL checks
+ * only that each is a key of @context at all.
+ */
+static int check_schema(struct loader *l, const struct ynode *map, const char *context,
+			const char *name)
 {
-	const struct ynode *key = ymap_unknown_key(map, allowed);
+	const struct ynode *at;
+	char msg[300];
 
-	return key ? fail(l, key, "unknown key '%.64s'", key->str) : 0;
+	return schema_check(context, name, map, &at, msg, sizeof(msg)) ? fail(l, at, "%s", msg) : 0;
 }
 
 static const struct ynode *need_key(struct loader *l, const struct ynode *map, const char *key)
@@ -84,15 +90,6 @@ static const struct ynode *need_key(struct loader *l, const struct ynode *map, c
 	return v;
 }
 
-/* A key that must not be present; @fmt words the complaint, with %s for the key. */
-static int forbid_key(struct loader *l, const struct ynode *map, const char *key, const char *fmt)
-{
-	const struct ynode *k;
-
-	if (!ymap_find(map, key, &k))
-		return 0;
-	return fail(l, k, fmt, key);
-}
 
 /* ---- per-revision values ------------------------------------------------ */
 
@@ -346,6 +343,24 @@ static int get_enum(struct loader *l, const struct ynode *n, const char *const *
 	return fail(l, n, "unknown %s '%.64s' (expected %s)", what, n->str, list);
 }
 
+/*
+ * The entry of @context named by scalar @n (a step's op, a host step's
+ * action): its index among the context's entries, which is its enum.
+ */
+static int get_kind(struct loader *l, const struct ynode *n, const char *context,
+		    const char *what, int *idx)
+{
+	char names[256];
+
+	schema_names(context, names, sizeof(names));
+	n = scalar(l, n, names);
+	if (!n)
+		return -1;
+	if (schema_find(context, n->str, idx))
+		return 0;
+	return fail(l, n, "unknown %s '%.64s' (expected %s)", what, n->str, names);
+}
+
 /* A name node (a mapping key or a value) checked against [A-Za-z0-9_-]+. */
 static int check_name(struct loader *l, const struct ynode *n)
 {
@@ -357,7 +372,7 @@ static int check_name(struct loader *l, const struct ynode *n)
 			break;
 	}
 	if (*p || p == n->str)
-		return fail(l, n, "bad name '%.64s' (use A-Z a-z 0-9 _ -)", n->str);
+		return fail(l, n, "bad name '%.64s' (use %s)", n->str, SCHEMA_NAME_CHARS);
 	if (p - n->str >= CASE_NAME_MAX)
 		return fail(l, n, "name '%.64s' is longer than %d characters", n->str,
 			    CASE_NAME_MAX - 1);
@@ -665,14 +680,13 @@ static int get_int(struct loader *l, const struct ynode *n, int min, int max, in
 /* script: [{at: N, reply: V, delay_ms: M, hold: true, fault: F, bytes: B}] */
 static int load_rule(struct loader *l, const struct ynode *map, struct resp_rule *r)
 {
-	static const char *const keys[] = {"at", "reply", "delay_ms", "hold", "fault", "bytes", NULL};
 	static const char *const faults[] = {"none",	"close", "short", "long", "extra",
 					     "garbage", "never", "answer_posted", NULL};
 	const struct ynode *n;
 	int v;
 
 	r->loc = loc_of(l, map);
-	if (want_map(l, map) || check_keys(l, map, keys))
+	if (want_map(l, map) || check_schema(l, map, "script entry", ""))
 		return -1;
 	n = need_key(l, map, "at");
 	if (!n || get_int(l, n, 1, 1 << 20, &r->at))
@@ -722,7 +736,6 @@ static int load_script(struct loader *l, const struct ynode *n, struct case_chan
 
 static int load_channel(struct loader *l, const struct ynode *key, const struct ynode *map)
 {
-	static const char *const keys[] = {"kind", "responder", "reset", "nonblock", "script", NULL};
 	static const char *const models[] = {"registers", NULL};
 	struct iorfd_case *c = l->c;
 	struct case_channel *ch;
@@ -736,7 +749,7 @@ static int load_channel(struct loader *l, const struct ynode *key, const struct 
 	ch = &c->channels[c->nr_channels++];
 	strcpy(ch->name, key->str);
 	ch->loc = loc_of(l, key);
-	if (want_map(l, map) || check_keys(l, map, keys))
+	if (want_map(l, map) || check_schema(l, map, "channel", ""))
 		return -1;
 
 	n = need_key(l, map, "kind");
@@ -850,9 +863,6 @@ static int check_region_span(struct loader *l, const struct case_region *r,
 
 static int load_region(struct loader *l, const struct ynode *key, const struct ynode *map)
 {
-	static const char *const keys[] = {"channel", "space",	 "gpa",	     "size",
-					   "user_data", "posted", "errno",   "flags",
-					   "read_fd", "write_fd", "register", NULL};
 	struct iorfd_case *c = l->c;
 	const struct ynode *n, *size_at;
 	struct case_region *r;
@@ -865,7 +875,7 @@ static int load_region(struct loader *l, const struct ynode *key, const struct y
 	r = &c->regions[c->nr_regions++];
 	strcpy(r->name, key->str);
 	r->loc = loc_of(l, key);
-	if (want_map(l, map) || check_keys(l, map, keys))
+	if (want_map(l, map) || check_schema(l, map, "region", ""))
 		return -1;
 
 	n = need_key(l, map, "channel");
@@ -918,22 +928,19 @@ static int load_named(struct loader *l, const struct ynode *root, const char *se
 
 /* ---- programs ------------------------------------------------------------ */
 
-static const char *const step_ops[] = {"read", "write", "sync",    "host",    "outs",	"ins",
-					"add",	"xchg",	 "cmpxchg", "store16", "load16", NULL};
 static const char *const addr_keys[] = {"region", "mmio", "pio", NULL};
 
-/* A sync has nothing but its op. */
-static int check_sync(struct loader *l, const struct ynode *map)
+/* The op of step @s, as the schema names it. */
+static const char *op_name(const struct case_step *s)
 {
-	int i;
+	static const char *const names[] = {
+		[STEP_READ] = "read",	  [STEP_WRITE] = "write",     [STEP_SYNC] = "sync",
+		[STEP_HOST] = "host",	  [STEP_OUTS] = "outs",	      [STEP_INS] = "ins",
+		[STEP_ADD] = "add",	  [STEP_XCHG] = "xchg",	      [STEP_CMPXCHG] = "cmpxchg",
+		[STEP_STORE16] = "store16", [STEP_LOAD16] = "load16",
+	};
 
-	for (i = 0; i < ymap_len(map); i++) {
-		const struct ynode *key = ymap_key(map, i);
-
-		if (strcmp(key->str, "op"))
-			return fail(l, key, "sync takes no '%s'", key->str);
-	}
-	return 0;
+	return names[s->op];
 }
 
 /* region + offset: the address is the region's gpa plus the offset. */
@@ -961,22 +968,20 @@ static int step_region_addr(struct loader *l, const struct ynode *map, const str
 static int step_addr(struct loader *l, const struct ynode *map, struct case_step *s,
 		     const struct ynode **addr_at)
 {
-	const struct ynode *val;
+	const struct ynode *val, *offset;
 	int which;
 
-	if (pick_one(l, map, addr_keys, step_ops[s->op], "'region', 'mmio' or 'pio'", &which, &val))
+	if (pick_one(l, map, addr_keys, op_name(s), "'region', 'mmio' or 'pio'", &which, &val))
 		return -1;
 	if (which == 0)
 		return step_region_addr(l, map, val, s, addr_at);
-	if (forbid_key(l, map, "offset", "'%s' needs 'region'"))
-		return -1;
+	if (ymap_find(map, "offset", &offset))
+		return fail(l, offset, "'offset' needs 'region'");
 	s->region = -1;
 	s->space = which == 1 ? SPACE_MMIO : SPACE_PIO;
 	return get_u64(l, val, &s->addr, addr_at);
 }
 
-/* How many copies fill_bus may try: past the kernel's 1000 devices per bus. */
-#define FILL_MAX 2000
 
 /*
  * fill_bus: {count: N, at_least: M, uncapped_errno: E} and the region.
@@ -995,7 +1000,7 @@ static int load_fill_step(struct loader *l, const struct ynode *map, struct case
 		s->uncapped_errno = s->expect_errno;
 
 	n = need_key(l, map, "count");
-	if (!n || get_int(l, n, 1, FILL_MAX, &v))
+	if (!n || get_int(l, n, 1, CASE_MAX_FILL, &v))
 		return -1;
 	s->count = (unsigned int)v;
 	n = ymap_find(map, "at_least", NULL);
@@ -1027,42 +1032,26 @@ static int check_fill_span(struct loader *l, const struct ynode *map, const stru
  */
 static int load_host_step(struct loader *l, const struct ynode *map, struct case_step *s)
 {
-	static const char *const keys[] = {"op",    "action", "region", "mmio",	   "pio",
-					   "size",  "errno",  "channel", "flags",  "pointer",
-					   "count", "at_least", "uncapped_errno", NULL};
-	static const char *const actions[] = {"register", "deassign",	"ioeventfd",
-					      "close_fds", "fill_bus", "device_write", NULL};
 	static const char *const pointers[] = {"readable", "unmapped", "page-end", NULL};
 	const struct ynode *n, *at;
 	uint64_t size;
 	int v;
 
-	if (check_keys(l, map, keys))
-		return -1;
 	n = need_key(l, map, "action");
-	if (!n || get_enum(l, n, actions, "action",
-			   "register, deassign, ioeventfd, close_fds, fill_bus or device_write", &v))
+	if (!n || get_kind(l, n, "host step", "action", &v))
 		return -1;
 	s->action = v;
+	if (check_schema(l, map, "host step", n->str))
+		return -1;
 	n = ymap_find(map, "flags", NULL);
-	if (n && s->action != HOST_DEASSIGN)
-		return fail(l, n, "'flags' is only for deassign");
 	if (n && get_flags(l, n, &s->extra_flags))
 		return -1;
 	n = ymap_find(map, "pointer", NULL);
-	if (n && s->action != HOST_REGISTER)
-		return fail(l, n, "'pointer' is only for register");
 	if (n && get_enum(l, n, pointers, "pointer", "readable, unmapped or page-end", &v))
 		return -1;
 	s->pointer = n ? v : ARG_READABLE;
-	if (s->action != HOST_FILL_BUS &&
-	    (forbid_key(l, map, "count", "'%s' is only for fill_bus") ||
-	     forbid_key(l, map, "at_least", "'%s' is only for fill_bus") ||
-	     forbid_key(l, map, "uncapped_errno", "'%s' is only for fill_bus")))
-		return -1;
 	n = ymap_find(map, "errno", NULL);
-	if (n && (s->action == HOST_CLOSE_FDS ? fail(l, n, "close_fds cannot fail")
-					       : get_errno(l, n, &s->expect_errno)))
+	if (n && get_errno(l, n, &s->expect_errno))
 		return -1;
 	if (s->action == HOST_FILL_BUS && load_fill_step(l, map, s))
 		return -1;
@@ -1070,13 +1059,7 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 		n = need_key(l, map, "channel");
 		return n ? get_channel(l, n, &s->channel) : -1;
 	}
-	if (forbid_key(l, map, "channel", "'%s' is only for close_fds and device_write"))
-		return -1;
 	if (s->action != HOST_IOEVENTFD) {
-		if (forbid_key(l, map, "mmio", "'%s' is only for ioeventfd") ||
-		    forbid_key(l, map, "pio", "'%s' is only for ioeventfd") ||
-		    forbid_key(l, map, "size", "'%s' is only for ioeventfd"))
-			return -1;
 		n = need_key(l, map, "region");
 		if (!n || get_region(l, n, &s->region, NULL))
 			return -1;
@@ -1085,8 +1068,6 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 				    l->c->regions[s->region].name);
 		return s->action == HOST_FILL_BUS ? check_fill_span(l, map, s) : 0;
 	}
-	if (forbid_key(l, map, "region", "'%s' is not for ioeventfd; give mmio or pio"))
-		return -1;
 	n = ymap_find(map, "mmio", NULL);
 	s->space = n ? SPACE_MMIO : SPACE_PIO;
 	if (!n)
@@ -1111,10 +1092,7 @@ static int load_string_step(struct loader *l, const struct ynode *map, struct ca
 	int i;
 
 	if (s->space != SPACE_PIO)
-		return fail(l, map, "%s is port I/O: give 'pio' or a pio region", step_ops[s->op]);
-	if (forbid_key(l, map, s->op == STEP_OUTS ? "count" : "values",
-		       s->op == STEP_OUTS ? "'%s' is only for ins" : "'%s' is only for outs"))
-		return -1;
+		return fail(l, map, "%s is port I/O: give 'pio' or a pio region", op_name(s));
 	if (s->op == STEP_OUTS && !list)
 		return need_key(l, map, "values") ? 0 : -1;
 	if (list && !(list = sequence(l, list)))
@@ -1151,18 +1129,10 @@ static int load_wide_step(struct loader *l, const struct ynode *map, struct case
 	const struct ynode *list, *addr_at;
 	int i;
 
-	if (forbid_key(l, map, "size", "'%s': store16 and load16 move 16 bytes") ||
-	    forbid_key(l, map, "value", "'%s': give store16 two 'values'") ||
-	    forbid_key(l, map, "count", "'%s' is only for ins") ||
-	    forbid_key(l, map, "compare", "'%s' is only for cmpxchg") ||
-	    forbid_key(l, map, "keep_upper", "'%s' is only for pio reads") ||
-	    forbid_key(l, map, s->op == STEP_STORE16 ? "expect" : "values",
-		       s->op == STEP_STORE16 ? "'%s' is only for load16" : "'%s' is only for store16"))
-		return -1;
 	if (step_addr(l, map, s, &addr_at))
 		return -1;
 	if (s->space != SPACE_MMIO)
-		return fail(l, map, "%s is an MMIO instruction", step_ops[s->op]);
+		return fail(l, map, "%s is an MMIO instruction", op_name(s));
 	s->size = 16;
 	if (check_access(l, addr_at, s->space, s->addr, s->size))
 		return -1;
@@ -1186,19 +1156,15 @@ static int load_rmw_step(struct loader *l, const struct ynode *map, struct case_
 	const struct ynode *n;
 
 	if (s->space != SPACE_MMIO)
-		return fail(l, map, "%s is an MMIO instruction", step_ops[s->op]);
+		return fail(l, map, "%s is an MMIO instruction", op_name(s));
 	n = need_key(l, map, "value");
 	if (!n || get_value(l, n, s->size, &s->value))
-		return -1;
-	if (s->op != STEP_CMPXCHG && forbid_key(l, map, "compare", "'%s' is only for cmpxchg"))
 		return -1;
 	if (s->op == STEP_CMPXCHG) {
 		n = need_key(l, map, "compare");
 		if (!n || get_value(l, n, s->size, &s->compare))
 			return -1;
 	}
-	if (s->op == STEP_ADD && forbid_key(l, map, "expect", "add returns nothing to check"))
-		return -1;
 	n = ymap_find(map, "expect", NULL);
 	s->check = n != NULL;
 	return n ? get_value(l, n, s->size, &s->expect) : 0;
@@ -1206,35 +1172,23 @@ static int load_rmw_step(struct loader *l, const struct ynode *map, struct case_
 
 static int load_step(struct loader *l, const struct ynode *map, struct case_step *s)
 {
-	static const char *const keys[] = {"op",     "region", "offset", "mmio",	 "pio",
-					   "size",   "value",  "expect", "action", "errno",
-					   "values", "count",  "compare", "channel", "flags",
-					   "keep_upper", "pointer", "at_least", "uncapped_errno", NULL};
 	const struct ynode *n, *addr_at;
 	int op;
 
 	s->region = -1;
 	s->loc = loc_of(l, map);
-	if (want_map(l, map) || check_keys(l, map, keys))
+	if (want_map(l, map) || check_schema(l, map, "step", NULL))
 		return -1;
 	n = need_key(l, map, "op");
-	if (!n || get_enum(l, n, step_ops, "op",
-			   "read, write, sync, host, outs, ins, add, xchg, cmpxchg, store16 or load16",
-			   &op))
+	if (!n || get_kind(l, n, "step", "op", &op))
 		return -1;
 	s->op = op;
+	if (check_schema(l, map, "step", op_name(s)))
+		return -1;
 	if (s->op == STEP_SYNC)
-		return check_sync(l, map);
+		return 0;
 	if (s->op == STEP_HOST)
 		return load_host_step(l, map, s);
-	if (forbid_key(l, map, "action", "'%s' is only for host steps") ||
-	    forbid_key(l, map, "errno", "'%s' is only for host steps") ||
-	    forbid_key(l, map, "channel", "'%s' is only for host steps") ||
-	    forbid_key(l, map, "flags", "'%s' is only for host steps") ||
-	    forbid_key(l, map, "pointer", "'%s' is only for host steps") ||
-	    forbid_key(l, map, "at_least", "'%s' is only for host steps") ||
-	    forbid_key(l, map, "uncapped_errno", "'%s' is only for host steps"))
-		return -1;
 	if (s->op == STEP_STORE16 || s->op == STEP_LOAD16)
 		return load_wide_step(l, map, s);
 	if (s->op >= STEP_OUTS) {
@@ -1246,16 +1200,6 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 			return -1;
 		return s->op <= STEP_INS ? load_string_step(l, map, s) : load_rmw_step(l, map, s);
 	}
-	if (forbid_key(l, map, "values", "'%s' is only for outs") ||
-	    forbid_key(l, map, "count", "'%s' is only for ins") ||
-	    forbid_key(l, map, "compare", "'%s' is only for cmpxchg"))
-		return -1;
-
-	if (s->op != STEP_READ && forbid_key(l, map, "keep_upper", "'%s' is only for reads"))
-		return -1;
-	if (forbid_key(l, map, s->op == STEP_READ ? "value" : "expect",
-		       s->op == STEP_READ ? "'%s' is only for writes" : "'%s' is only for reads"))
-		return -1;
 	if (step_addr(l, map, s, &addr_at))
 		return -1;
 	n = need_key(l, map, "size");
@@ -1279,12 +1223,11 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 
 static int load_vcpu(struct loader *l, const struct ynode *map, struct case_vcpu *v)
 {
-	static const char *const keys[] = {"program", NULL};
 	const struct ynode *prog;
 	int i;
 
 	v->loc = loc_of(l, map);
-	if (want_map(l, map) || check_keys(l, map, keys))
+	if (want_map(l, map) || check_schema(l, map, "vcpu", ""))
 		return -1;
 	prog = need_key(l, map, "program");
 	if (!prog)
@@ -1345,8 +1288,6 @@ static int get_data(struct loader *l, const struct ynode *map, bool write, unsig
 
 static int load_cmd(struct loader *l, const struct ynode *map, int chan)
 {
-	static const char *const keys[] = {"cmd",  "region", "size", "offset",
-					   "data", "reply",  "id",   NULL};
 	struct iorfd_case *c = l->c;
 	const struct ynode *n, *rn;
 	const struct case_region *r;
@@ -1358,7 +1299,7 @@ static int load_cmd(struct loader *l, const struct ynode *map, int chan)
 	e = &c->expect.cmds[c->expect.nr_cmds++];
 	e->channel = chan;
 	e->loc = loc_of(l, map);
-	if (want_map(l, map) || check_keys(l, map, keys))
+	if (want_map(l, map) || check_schema(l, map, "command", ""))
 		return -1;
 	n = need_key(l, map, "cmd");
 	if (!n || get_enum(l, n, rw_ops, "cmd", "read or write", &cmd))
@@ -1422,7 +1363,6 @@ static int find_label(struct loader *l, const struct ynode *n, int *idx)
 /* order: [{first: LABEL | [LABEL...], then: LABEL}] */
 static int load_order(struct loader *l, const struct ynode *n)
 {
-	static const char *const keys[] = {"first", "then", NULL};
 	struct case_expect *e = &l->c->expect;
 	int i, j;
 
@@ -1436,7 +1376,7 @@ static int load_order(struct loader *l, const struct ynode *n)
 		if (e->nr_order == CASE_MAX_TIMELINE)
 			return fail(l, m, "too many order rules (max %d)", CASE_MAX_TIMELINE);
 		r->loc = loc_of(l, m);
-		if (want_map(l, m) || check_keys(l, m, keys))
+		if (want_map(l, m) || check_schema(l, m, "order rule", ""))
 			return -1;
 		f = need_key(l, m, "first");
 		t = need_key(l, m, "then");
@@ -1474,7 +1414,7 @@ static int load_transcript(struct loader *l, const struct ynode *map)
 		list = ymap_val(map, i);
 		/* {any_order: [...]}: the commands may arrive in any order (several vCPUs). */
 		if (list->type == YNODE_MAP && ymap_find(list, "any_order", NULL)) {
-			if (check_keys(l, list, (const char *const[]){"any_order", NULL}))
+			if (check_schema(l, list, "transcript channel", "any_order"))
 				return -1;
 			l->c->expect.any_order[chan] = true;
 			list = ymap_find(list, "any_order", NULL);
@@ -1505,7 +1445,6 @@ static int get_exit_size(struct loader *l, const struct ynode *n, unsigned int *
 
 static int load_exit(struct loader *l, const struct ynode *map)
 {
-	static const char *const keys[] = {"op", "mmio", "pio", "size", "data", NULL};
 	static const char *const exit_addr_keys[] = {"mmio", "pio", NULL};
 	struct iorfd_case *c = l->c;
 	const struct ynode *n, *addr_at;
@@ -1516,7 +1455,7 @@ static int load_exit(struct loader *l, const struct ynode *map)
 		return fail(l, map, "too many expected exits (max %d)", CASE_MAX_EXPECT);
 	x = &c->expect.exits[c->expect.nr_exits++];
 	x->loc = loc_of(l, map);
-	if (want_map(l, map) || check_keys(l, map, keys))
+	if (want_map(l, map) || check_schema(l, map, "exit", ""))
 		return -1;
 	n = need_key(l, map, "op");
 	if (!n || get_enum(l, n, rw_ops, "op", "read or write", &op))
@@ -1558,7 +1497,6 @@ static int load_exits(struct loader *l, const struct ynode *n)
 /* run_errors: [{vcpu: 0, errno: EINTR}] in the order each vCPU sees them */
 static int load_run_errors(struct loader *l, const struct ynode *n)
 {
-	static const char *const keys[] = {"vcpu", "errno", NULL};
 	struct case_expect *e = &l->c->expect;
 	int i;
 
@@ -1572,7 +1510,7 @@ static int load_run_errors(struct loader *l, const struct ynode *n)
 		if (e->nr_run_errors == CASE_MAX_TIMELINE)
 			return fail(l, m, "too many run errors (max %d)", CASE_MAX_TIMELINE);
 		r->loc = loc_of(l, m);
-		if (want_map(l, m) || check_keys(l, m, keys))
+		if (want_map(l, m) || check_schema(l, m, "run error", ""))
 			return -1;
 		v = ymap_find(m, "vcpu", NULL);
 		if (v && get_int(l, v, 0, l->c->nr_vcpus - 1, &r->vcpu))
@@ -1594,32 +1532,30 @@ static int load_run_errors(struct loader *l, const struct ynode *n)
  */
 static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step *t)
 {
-	static const char *const keys[] = {"wait_commands", "wait_intr", "signal",   "release",
-					   "deassign",	    "sleep_ms",	 "wait_exits", "resume",
-					   "set_exit_reason", "errno",	 NULL};
-	const struct ynode *v, *sub;
-	int which;
-
-	t->loc = loc_of(l, m);
-	if (want_map(l, m) || check_keys(l, m, keys))
-		return -1;
-	/* The same names, less "errno": exactly one of them is the step's action. */
+	/* The timeline's actions, in the schema's order: exactly one is the step's. */
 	static const char *const actions[] = {"wait_commands", "wait_intr",  "signal", "release",
 					      "deassign",      "sleep_ms",   "wait_exits", "resume",
 					      "set_exit_reason", NULL};
+	const struct ynode *v, *sub;
+	char names[256];
+	int which;
 
-	if (pick_one(l, m, actions, "host step",
-		     "'wait_commands', 'wait_intr', 'wait_exits', 'signal', 'release', 'resume', 'set_exit_reason', 'deassign' or 'sleep_ms'",
-		     &which, &v))
+	t->loc = loc_of(l, m);
+	if (want_map(l, m) || check_schema(l, m, "timeline", NULL))
+		return -1;
+	schema_names("timeline", names, sizeof(names));
+	if (pick_one(l, m, actions, "host step", names, &which, &v) ||
+	    check_schema(l, m, "timeline", actions[which]))
+		return -1;
+	/* Actions whose value is a map of their own: its keys are in the schema too. */
+	if ((which == 0 || which == 1 || which == 6 || which == 8) &&
+	    (want_map(l, v) || check_schema(l, v, actions[which], "")))
 		return -1;
 	t->count = 1;
 	switch (which) {
 	case 0:
 	case 1:
 		t->op = which == 0 ? TL_WAIT_COMMANDS : TL_WAIT_INTR;
-		if (want_map(l, v) || check_keys(l, v, (const char *const[]){"channel", "vcpu",
-									    "count", NULL}))
-			return -1;
 		sub = ymap_find(v, "count", NULL);
 		if (sub && get_int(l, sub, 0, 1 << 20, &t->count))
 			return -1;
@@ -1641,8 +1577,6 @@ static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step 
 	case 8:
 		/* {set_exit_reason: {vcpu: V, value: N}} */
 		t->op = TL_SET_EXIT;
-		if (want_map(l, v) || check_keys(l, v, (const char *const[]){"vcpu", "value", NULL}))
-			return -1;
 		sub = ymap_find(v, "vcpu", NULL);
 		if (sub && get_int(l, sub, 0, l->c->nr_vcpus - 1, &t->vcpu))
 			return -1;
@@ -1653,8 +1587,6 @@ static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step 
 		return 0;
 	case 6:
 		t->op = TL_WAIT_EXITS;
-		if (want_map(l, v) || check_keys(l, v, (const char *const[]){"count", NULL}))
-			return -1;
 		sub = need_key(l, v, "count");
 		return sub ? get_int(l, sub, 0, 1 << 20, &t->count) : -1;
 	case 4:
@@ -1685,9 +1617,6 @@ static int load_timeline(struct loader *l, const struct ynode *root)
 				    CASE_MAX_TIMELINE);
 		if (load_tl_step(l, n->kids[i], &l->c->timeline[i]))
 			return -1;
-		if (l->c->timeline[i].op != TL_DEASSIGN &&
-		    ymap_find(n->kids[i], "errno", NULL))
-			return fail(l, n->kids[i], "'errno' is only for deassign");
 		l->c->nr_timeline++;
 	}
 	return 0;
@@ -1695,8 +1624,6 @@ static int load_timeline(struct loader *l, const struct ynode *root)
 
 static int load_expect(struct loader *l, const struct ynode *root)
 {
-	static const char *const keys[] = {"outcome",	 "transcript", "exits",
-					   "run_errors", "order",      NULL};
 	static const char *const outcomes[] = {"done", NULL};
 	struct case_expect *e = &l->c->expect;
 	const struct ynode *map, *n;
@@ -1708,7 +1635,7 @@ static int load_expect(struct loader *l, const struct ynode *root)
 	if (!map)
 		return 0;
 	e->outcome_loc = loc_of(l, map);
-	if (want_map(l, map) || check_keys(l, map, keys))
+	if (want_map(l, map) || check_schema(l, map, "expect", ""))
 		return -1;
 	n = ymap_find(map, "outcome", NULL);
 	if (n) {
@@ -1735,15 +1662,11 @@ static int load_expect(struct loader *l, const struct ynode *root)
 
 static int load_root(struct loader *l, const struct ynode *root)
 {
-	static const char *const keys[] = {"case",	"summary",  "crash_risk", "requirements",
-					   "revisions", "channels", "regions",	  "vcpus",
-					   "expect",	"host",	    "timeout_ms", "vmm_sigpipe",
-					   NULL};
 	static const char *const sigpipe[] = {"ignore", "default", "handler", NULL};
 	const struct ynode *n;
 	int v;
 
-	if (want_map(l, root) || check_keys(l, root, keys))
+	if (want_map(l, root) || check_schema(l, root, "case", ""))
 		return -1;
 	n = ymap_find(root, "vmm_sigpipe", NULL);
 	if (n && (fixed(l, n, "vmm_sigpipe") ||

@@ -9,21 +9,54 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "casefile/case_list.h"
+#include "casefile/case_schema.h"
 #include "casefile/registry.h"
 #include "cli/cli.h"
 #include "model/case.h"
 #include "run/session.h"
 
 /*
- * Loads every file at every revision it claims, to report all errors at
- * once.  Returns the number of bad files; @seen collects case names so a
- * name used twice is caught.
+ * A group of the catalogue with one case says nothing a name would not:
+ * each case's name starts with a group other cases share.  Returns the
+ * number of cases alone in theirs.
  */
-static int lint_files(const struct case_list *l, struct iorfd_case *c, bool quiet)
+static int lint_groups(const struct case_list *l, char (*names)[CASE_NAME_MAX],
+		       const struct src_loc *locs)
+{
+	int alone = 0, i, j, same;
+
+	for (i = 0; i < l->nr; i++) {
+		int len = case_group_len(names[i]);
+
+		if (!names[i][0])
+			continue;
+		for (j = 0, same = 0; j < l->nr; j++)
+			same += j != i && case_group_len(names[j]) == len &&
+				!strncmp(names[i], names[j], len);
+		if (same)
+			continue;
+		fprintf(stderr,
+			"%s:%d:%d: case '%s' is alone in its group '%.*s': start its name with a "
+			"group other cases share (GROUP-WHAT)\n",
+			l->paths[i], locs[i].line, locs[i].col, names[i], len, names[i]);
+		alone++;
+	}
+	return alone;
+}
+
+/*
+ * Loads every file at every revision it claims, to report all errors at
+ * once, and checks that no name is used twice and (@catalogue: a whole
+ * directory of cases) that no case is alone in its group.  Returns the
+ * number of bad files.
+ */
+static int lint_files(const struct case_list *l, struct iorfd_case *c, bool catalogue)
 {
 	char (*names)[CASE_NAME_MAX] = calloc(l->nr ? l->nr : 1, CASE_NAME_MAX);
+	struct src_loc *locs = calloc(l->nr ? l->nr : 1, sizeof(*locs));
 	const char **where = calloc(l->nr ? l->nr : 1, sizeof(*where));
 	struct case_error err;
 	int bad = 0, i, j;
@@ -38,8 +71,10 @@ static int lint_files(const struct case_list *l, struct iorfd_case *c, bool quie
 				ok = false;
 				break;
 			}
-			if (r == IORFD_V1)
+			if (r == IORFD_V1) {
 				snprintf(names[i], CASE_NAME_MAX, "%s", c->name);
+				locs[i] = c->loc;
+			}
 		}
 		where[i] = l->paths[i];
 		for (j = 0; ok && j < i; j++) {
@@ -54,9 +89,11 @@ static int lint_files(const struct case_list *l, struct iorfd_case *c, bool quie
 			bad++;
 		}
 	}
-	if (!quiet)
-		fprintf(stderr, "lint: %d case files, %d with errors\n", l->nr, bad);
+	if (catalogue)
+		bad += lint_groups(l, names, locs);
+	fprintf(stderr, "lint: %d case files, %d with errors\n", l->nr, bad);
 	free(names);
+	free(locs);
 	free(where);
 	return bad;
 }
@@ -98,6 +135,13 @@ static int lint_requirements(const struct case_list *l, const struct registry *r
 	return unknown;
 }
 
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
 int cmd_lint(int argc, char **argv)
 {
 	const char *reg_path = REGISTRY_DEFAULT_PATH;
@@ -116,9 +160,16 @@ int cmd_lint(int argc, char **argv)
 		argc--;
 		argv++;
 	}
+	if (argc == 1 && !strcmp(argv[0], "--schema")) {
+		schema_print_markdown(stdout);
+		return EXIT_PASS;
+	}
 	if (argc >= 1 && argv[0][0] == '-') {
 		fprintf(stderr, "usage: iorfd-conform lint [--requirements FILE] [CASE.yaml|DIR...]\n"
-				"  --requirements FILE  the requirement registry (default %s)\n",
+				"       iorfd-conform lint --schema\n"
+				"  --requirements FILE  the requirement registry (default %s)\n"
+				"  --schema             print the case file schema (Markdown), as\n"
+				"                       docs/case-format.md has it\n",
 			REGISTRY_DEFAULT_PATH);
 		return strcmp(argv[0], "--help") ? EXIT_USAGE : EXIT_PASS;
 	}
@@ -132,7 +183,8 @@ int cmd_lint(int argc, char **argv)
 		registry_free(&reg);
 		return EXIT_USAGE;
 	}
-	bad = lint_files(&l, c, false);
+	/* The catalogue: the default cases/, or one directory. */
+	bad = lint_files(&l, c, argc == 0 || (argc == 1 && is_dir(argv[0])));
 	bad += lint_requirements(&l, &reg, c);
 	case_list_free(&l);
 	registry_free(&reg);

@@ -56,6 +56,11 @@ int errno_from_name(const char *name)
 	return -1;
 }
 
+const char *errno_name_nth(int i)
+{
+	return i >= 0 && (size_t)i < NR_ERRNO_ENTRIES ? errno_table[i].name : NULL;
+}
+
 const char *errno_name(int err)
 {
 	static __thread char buf[24];

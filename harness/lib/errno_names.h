@@ -15,4 +15,7 @@ int errno_from_name(const char *name);
  */
 const char *errno_name(int err);
 
+/* The names errno_from_name() knows, one by one: @i from 0; NULL past the last. */
+const char *errno_name_nth(int i);
+
 #endif /* IORFD_ERRNO_NAMES_H */

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "proto/wire.h"
 
@@ -133,6 +134,8 @@ enum step_op {
 };
 
 #define CASE_MAX_STRING 16
+/* How many copies fill_bus may try: past the kernel's 1000 devices per bus. */
+#define CASE_MAX_FILL 2000
 
 enum host_action {
 	HOST_REGISTER,	/* KVM_SET_IOREGION of a region marked 'register: later' */
@@ -341,5 +344,15 @@ int case_find_channel(const struct iorfd_case *c, const char *name);
 
 const char *space_name(enum addr_space space);
 const char *chan_kind_name(enum chan_kind kind);
+
+/*
+ * The group of a case: its name up to the first '-' ("reg" for
+ * reg-overlap).  Reports group by it, and lint wants every group of the
+ * catalogue to hold more than one case.
+ */
+static inline int case_group_len(const char *name)
+{
+	return (int)strcspn(name, "-");
+}
 
 #endif /* IORFD_CASE_H */

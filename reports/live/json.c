@@ -73,7 +73,7 @@ static void record_head(FILE *f, const char *name, const char *file, enum iorfd_
 	char group[CASE_NAME_MAX];
 
 	/* Reports group cases by the name's prefix before its first '-'. */
-	snprintf(group, sizeof(group), "%.*s", (int)strcspn(name, "-"), name);
+	snprintf(group, sizeof(group), "%.*s", case_group_len(name), name);
 	fputs(json_first ? "" : ",\n", f);
 	json_first = false;
 	fprintf(f, "{\"case\": ");

@@ -56,11 +56,13 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 # tests/fuzz/yaml.dict, plus every identifier-like string literal of the
 # two loaders: the case schema grows often, and a key the fuzzer cannot
 # guess is a part of the loader it never reaches.
-$(FUZZ_DIR)/yaml.dict: tests/fuzz/yaml.dict harness/casefile/case_load.c harness/casefile/expectations.c
+$(FUZZ_DIR)/yaml.dict: tests/fuzz/yaml.dict harness/casefile/case_load.c harness/casefile/expectations.c \
+		       harness/casefile/case_schema.c
 	@mkdir -p $(dir $@)
-	@{ cat tests/fuzz/yaml.dict; echo '# from the loaders'; \
-	   grep -ohE '"[A-Za-z_][A-Za-z0-9_+-]*"' harness/casefile/case_load.c harness/casefile/expectations.c | \
-	   sort -u; } >$@
+	@{ cat tests/fuzz/yaml.dict; echo '# from the loaders and the schema'; \
+	   { grep -ohE '"[A-Za-z_][A-Za-z0-9_+-]*"' harness/casefile/case_load.c harness/casefile/expectations.c; \
+	     grep -ohE '"[a-z_ |?]+"' harness/casefile/case_schema.c | tr -d '"?' | tr ' |' '\n\n' | \
+		grep -E '^[a-z_]+$$' | sed 's/.*/"&"/'; } | sort -u; } >$@
 
 fuzz-build: $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS)) $(FUZZ_DIR)/yaml.dict
 

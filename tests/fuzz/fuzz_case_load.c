@@ -43,7 +43,7 @@ static void check_step(const struct iorfd_case *c, const struct case_step *s)
 {
 	check_loc(c, &s->loc);
 	check(s->region >= -1 && s->region < c->nr_regions);
-	check(s->count <= CASE_MAX_STRING);
+	check(s->count <= (s->op == STEP_HOST ? CASE_MAX_FILL : CASE_MAX_STRING));
 	if (s->op == STEP_SYNC)
 		return;
 	if (s->op == STEP_HOST) {
@@ -55,7 +55,11 @@ static void check_step(const struct iorfd_case *c, const struct case_step *s)
 			check(!s->size || is_size(s->size));
 		return;
 	}
-	check(is_size(s->size));
+	/* movdqu moves 16 bytes; every other access 1 to 8. */
+	if (s->op == STEP_STORE16 || s->op == STEP_LOAD16)
+		check(s->size == 16 && s->space == SPACE_MMIO);
+	else
+		check(is_size(s->size));
 	if (s->space == SPACE_PIO)
 		check(s->size <= 4 && s->addr + s->size <= 0x10000);
 	/* The guest interpreter's access must not wrap. */
