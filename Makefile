@@ -195,7 +195,7 @@ check: deps
 	@$(MAKE) --no-print-directory all unit runner-kernel
 	tests/check-layers.sh
 	tests/check-schema-doc.sh
-	./iorfd-conform lint cases/
+	tests/test-lint.sh
 	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
 	./iorfd-conform selftest --vm auto --quick cases/
 	@$(MAKE) --no-print-directory check-vm-path
