@@ -82,7 +82,7 @@ GUEST_OBJS   := $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS))
 TEST_NAMES := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_NAMES))
 
-.PHONY: schema-doc need-runner-kernel all deps run check unit lint clean distclean check-vm-runner check-kernels runner-kernel \
+.PHONY: check-format format schema-doc need-runner-kernel all deps run check unit lint clean distclean check-vm-runner check-kernels runner-kernel \
 	check-vm-path
 all: iorfd-conform
 
@@ -194,6 +194,7 @@ FIXTURE_KERNELS ?= ../shared/kernels
 check: deps
 	@$(MAKE) --no-print-directory all unit runner-kernel
 	tests/check-layers.sh
+	@$(MAKE) --no-print-directory check-format
 	tests/check-schema-doc.sh
 	tests/test-lint.sh
 	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
@@ -230,6 +231,21 @@ include reports/reports.mk
 include harness/bench/bench.mk
 include tests/fuzz/fuzz.mk
 include tests/sanitize.mk
+
+# clang-format holds the tree: every C file as .clang-format (kernel style,
+# strings never broken) formats it.  'make format' applies it.
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || \
+		find harness responders reports guests tests -name '*.[ch]')
+check-format:
+	@bad=; for f in $(C_FILES); do \
+		clang-format --dry-run --Werror $$f >/dev/null 2>&1 || bad="$$bad $$f"; done; \
+	if [ -n "$$bad" ]; then \
+		echo "check-format: not formatted as .clang-format says (make format):$$bad" >&2; \
+		exit 1; fi; \
+	echo "check-format: $(words $(C_FILES)) files as .clang-format says"
+
+format:
+	clang-format -i $(C_FILES)
 
 # docs/case-format.md's schema block, rewritten from the schema itself.
 schema-doc: all

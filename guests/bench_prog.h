@@ -25,7 +25,7 @@ enum bench_op {
 };
 
 struct bench_prog {
-	uint32_t op;   /* enum bench_op; every access is 4 bytes wide */
+	uint32_t op; /* enum bench_op; every access is 4 bytes wide */
 	uint32_t reserved;
 	uint64_t addr; /* guest physical = virtual (identity mapped), or port */
 	uint64_t warmup;

@@ -97,27 +97,27 @@ static void pio_out(uint16_t port, uint8_t size, uint64_t v)
  * the old value followed by a write of the new one.  One macro per width
  * keeps the instruction's operand size explicit.
  */
-#define RMW_OPS(sfx, type)                                                                  \
-	static uint64_t add_##sfx(uint64_t addr, uint64_t v)                                \
-	{                                                                                    \
-		type val = (type)v;                                                          \
+#define RMW_OPS(sfx, type)                                                                     \
+	static uint64_t add_##sfx(uint64_t addr, uint64_t v)                                   \
+	{                                                                                      \
+		type val = (type)v;                                                            \
 		asm volatile("add" #sfx " %1, (%0)" : : "r"(addr), "r"(val) : "memory", "cc"); \
-		return 0;                                                                    \
-	}                                                                                    \
-	static uint64_t xchg_##sfx(uint64_t addr, uint64_t v)                               \
-	{                                                                                    \
-		type val = (type)v;                                                          \
-		asm volatile("xchg" #sfx " %0, (%1)" : "+r"(val) : "r"(addr) : "memory");    \
-		return val;                                                                  \
-	}                                                                                    \
-	static uint64_t cmpxchg_##sfx(uint64_t addr, uint64_t v, uint64_t cmp)              \
-	{                                                                                    \
-		type old = (type)cmp, val = (type)v;                                         \
-		asm volatile("lock cmpxchg" #sfx " %2, (%1)"                                 \
-			     : "+a"(old)                                                     \
-			     : "r"(addr), "r"(val)                                           \
-			     : "memory", "cc");                                              \
-		return old;                                                                  \
+		return 0;                                                                      \
+	}                                                                                      \
+	static uint64_t xchg_##sfx(uint64_t addr, uint64_t v)                                  \
+	{                                                                                      \
+		type val = (type)v;                                                            \
+		asm volatile("xchg" #sfx " %0, (%1)" : "+r"(val) : "r"(addr) : "memory");      \
+		return val;                                                                    \
+	}                                                                                      \
+	static uint64_t cmpxchg_##sfx(uint64_t addr, uint64_t v, uint64_t cmp)                 \
+	{                                                                                      \
+		type old = (type)cmp, val = (type)v;                                           \
+		asm volatile("lock cmpxchg" #sfx " %2, (%1)"                                   \
+			     : "+a"(old)                                                       \
+			     : "r"(addr), "r"(val)                                             \
+			     : "memory", "cc");                                                \
+		return old;                                                                    \
 	}
 
 RMW_OPS(b, uint8_t)
@@ -131,24 +131,36 @@ static uint64_t mmio_rmw(const struct gstep *s)
 	switch (s->op) {
 	case GOP_MMIO_ADD:
 		switch (s->size) {
-		case 1: return add_b(s->addr, s->value);
-		case 2: return add_w(s->addr, s->value);
-		case 4: return add_l(s->addr, s->value);
-		default: return add_q(s->addr, s->value);
+		case 1:
+			return add_b(s->addr, s->value);
+		case 2:
+			return add_w(s->addr, s->value);
+		case 4:
+			return add_l(s->addr, s->value);
+		default:
+			return add_q(s->addr, s->value);
 		}
 	case GOP_MMIO_XCHG:
 		switch (s->size) {
-		case 1: return xchg_b(s->addr, s->value);
-		case 2: return xchg_w(s->addr, s->value);
-		case 4: return xchg_l(s->addr, s->value);
-		default: return xchg_q(s->addr, s->value);
+		case 1:
+			return xchg_b(s->addr, s->value);
+		case 2:
+			return xchg_w(s->addr, s->value);
+		case 4:
+			return xchg_l(s->addr, s->value);
+		default:
+			return xchg_q(s->addr, s->value);
 		}
 	default:
 		switch (s->size) {
-		case 1: return cmpxchg_b(s->addr, s->value, s->compare);
-		case 2: return cmpxchg_w(s->addr, s->value, s->compare);
-		case 4: return cmpxchg_l(s->addr, s->value, s->compare);
-		default: return cmpxchg_q(s->addr, s->value, s->compare);
+		case 1:
+			return cmpxchg_b(s->addr, s->value, s->compare);
+		case 2:
+			return cmpxchg_w(s->addr, s->value, s->compare);
+		case 4:
+			return cmpxchg_l(s->addr, s->value, s->compare);
+		default:
+			return cmpxchg_q(s->addr, s->value, s->compare);
 		}
 	}
 }
@@ -191,7 +203,7 @@ static void wide_step(uint64_t i, const struct gstep *s)
 
 void guest_sse_probe(void)
 {
-	uint64_t a[2] = { 0x0123456789abcdefull, 0xfedcba9876543210ull }, b[2] = { 0, 0 };
+	uint64_t a[2] = {0x0123456789abcdefull, 0xfedcba9876543210ull}, b[2] = {0, 0};
 
 	move16((uint64_t)b, (uint64_t)a);
 	if (b[0] == a[0] && b[1] == a[1])

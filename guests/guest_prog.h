@@ -35,12 +35,12 @@ enum gop {
  * in of 1 or 2 bytes: RAX holds GUEST_RAX_PATTERN before the in, and bits
  * above the access must still hold it after (only AL/AX may change).
  */
-#define GSTEP_KEEP_UPPER (1u << 1)
+#define GSTEP_KEEP_UPPER  (1u << 1)
 #define GUEST_RAX_PATTERN 0x1122334455667788ull
 
 struct gstep {
-	uint8_t op;    /* enum gop */
-	uint8_t size;  /* 1, 2, 4, 8 */
+	uint8_t op;   /* enum gop */
+	uint8_t size; /* 1, 2, 4, 8 */
 	uint16_t flags;
 	uint32_t reserved;
 	uint64_t addr; /* guest physical = virtual (identity mapped), or port */
@@ -73,12 +73,12 @@ enum gsync_arg {
 };
 
 enum gsync_tag {
-	GSYNC_POINT = 0x5157,  /* the step is a sync point: the host acts, then the guest goes on */
-	GSYNC_LOADED,	       /* a load (read, in, read-modify-write) gave another value */
-	GSYNC_LOADED_ELEMENT,  /* rep ins: element ELEMENT differs */
-	GSYNC_LOADED_HALF,     /* movdqu load: the 8-byte half ELEMENT differs */
-	GSYNC_RAX_UPPER,       /* in al/ax changed RAX above the access (FIELD-5) */
-	GSYNC_BAD_STEP,	       /* an op or size the guest cannot execute */
+	GSYNC_POINT = 0x5157, /* the step is a sync point: the host acts, then the guest goes on */
+	GSYNC_LOADED,	      /* a load (read, in, read-modify-write) gave another value */
+	GSYNC_LOADED_ELEMENT, /* rep ins: element ELEMENT differs */
+	GSYNC_LOADED_HALF,    /* movdqu load: the 8-byte half ELEMENT differs */
+	GSYNC_RAX_UPPER,      /* in al/ax changed RAX above the access (FIELD-5) */
+	GSYNC_BAD_STEP,	      /* an op or size the guest cannot execute */
 };
 
 /* The entry point handed to the selftests library; arg: guest address of a gprog. */

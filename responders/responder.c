@@ -84,8 +84,8 @@ static void close_device(struct responder *r)
 static bool outstanding_wait(struct responder *r, bool until_release, int ms)
 {
 	struct pollfd p[2] = {
-		{ .fd = r->release_fd, .events = POLLIN },
-		{ .fd = r->rfd, .events = POLLIN },
+		{.fd = r->release_fd, .events = POLLIN},
+		{.fd = r->rfd, .events = POLLIN},
 	};
 	struct timespec t0, t1;
 	bool noted = false;
@@ -115,8 +115,9 @@ static void wait_release(struct responder *r, const struct resp_rule *rule)
 {
 	if (!outstanding_wait(r, true, 0))
 		result_fail_at(r->res, VERDICT_ERROR,
-			       &(struct fail_spec){ .kind = FAIL_HARNESS, .at = &rule->loc,
-						    .channel = r->cfg->name },
+			       &(struct fail_spec){.kind = FAIL_HARNESS,
+						   .at = &rule->loc,
+						   .channel = r->cfg->name},
 			       "channel %s: reply held for %d ms and never released", r->cfg->name,
 			       HOLD_MAX_MS);
 }
@@ -138,7 +139,7 @@ static void send_reply(struct responder *r, uint64_t reply, const struct resp_ru
 	n = write_nosignal(r->wfd, buf, len); /* the device's SIGPIPE is not the VMM's */
 	if (n != (ssize_t)len && !(rule && rule->fault))
 		result_fail_at(r->res, VERDICT_ERROR,
-			       &(struct fail_spec){ .kind = FAIL_HARNESS, .channel = r->cfg->name },
+			       &(struct fail_spec){.kind = FAIL_HARNESS, .channel = r->cfg->name},
 			       "channel %s: reply write: %s", r->cfg->name,
 			       n < 0 ? strerror(errno) : "short write");
 }
@@ -163,7 +164,7 @@ static int read_cmd(struct responder *r, uint8_t *buf)
 	}
 	while (got < WIRE_MSG_SIZE) {
 		if (got) {
-			struct pollfd p = { .fd = r->rfd, .events = POLLIN };
+			struct pollfd p = {.fd = r->rfd, .events = POLLIN};
 
 			if (poll(&p, 1, TORN_WAIT_MS) <= 0)
 				break;
@@ -197,7 +198,7 @@ static bool answer(struct responder *r, struct tx_entry *e, const struct wire_cm
 	if (cmd->cmd == WIRE_CMD_WRITE &&
 	    regmodel_write(&r->model, cmd->user_data, cmd->offset, cmd->data))
 		result_fail_at(r->res, VERDICT_ERROR,
-			       &(struct fail_spec){ .kind = FAIL_HARNESS, .channel = r->cfg->name },
+			       &(struct fail_spec){.kind = FAIL_HARNESS, .channel = r->cfg->name},
 			       "channel %s: register model full (%d registers)", r->cfg->name,
 			       REGMODEL_MAX);
 	/* hold + close: the device goes away only when the timeline says so. */
@@ -249,7 +250,8 @@ static bool handle(struct responder *r, const uint8_t *raw, int len)
 		e->len = len;
 		memcpy(e->raw, raw, WIRE_MSG_SIZE);
 		e->nr_viol = nv;
-		memcpy(e->viol, v, sizeof(v[0]) * (nv < TX_MAX_VIOLATIONS ? nv : TX_MAX_VIOLATIONS));
+		memcpy(e->viol, v,
+		       sizeof(v[0]) * (nv < TX_MAX_VIOLATIONS ? nv : TX_MAX_VIOLATIONS));
 	}
 	__atomic_store_n(&r->res->chan_cmds[r->index], r->count, __ATOMIC_SEQ_CST);
 	if (len != WIRE_MSG_SIZE)
@@ -270,8 +272,8 @@ static void *responder_main(void *arg)
 
 	for (;;) {
 		struct pollfd p[2] = {
-			{ .fd = r->rfd, .events = POLLIN },
-			{ .fd = r->stop_fd, .events = POLLIN },
+			{.fd = r->rfd, .events = POLLIN},
+			{.fd = r->stop_fd, .events = POLLIN},
 		};
 		int n;
 

@@ -18,9 +18,9 @@
 struct responder {
 	int index; /* channel index in the case */
 	int rfd, wfd;
-	int stop_fd;	/* eventfd: the harness asks the thread to finish */
-	int release_fd; /* eventfd: the host timeline lets a held reply go */
-	int count;	/* commands read so far */
+	int stop_fd;	     /* eventfd: the harness asks the thread to finish */
+	int release_fd;	     /* eventfd: the host timeline lets a held reply go */
+	int count;	     /* commands read so far */
 	unsigned int jitter; /* rand_r state; 0: no jitter (single vCPU) */
 	enum iorfd_rev rev;
 	const struct case_channel *cfg;

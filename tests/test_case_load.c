@@ -337,7 +337,7 @@ static void test_truncations(void **state)
 #define STEP(s)	  PROG "      - " s "\n"
 #define SYNC_VCPU "vcpus: [{program: [{op: sync}]}]\n"
 /* The same with region r (mmio 0x2000, 0x10 bytes) registered by a host step. */
-#define LATER_STEP(s)                                                              \
+#define LATER_STEP(s)                                                          \
 	HEAD "  r: {channel: dev, gpa: 0x2000, size: 0x10, register: later}\n" \
 	     "vcpus:\n  - program:\n      - " s "\n"
 
@@ -519,16 +519,20 @@ static const struct err_case err_cases[] = {
 	{"pointer on a deassign", IORFD_V1,
 	 STEP("{op: host, action: deassign, region: bar0, pointer: unmapped}"),
 	 "8:52: 'pointer' is only for register"},
-	{"unknown pointer", IORFD_V1, LATER_STEP("{op: host, action: register, region: r, pointer: nowhere}"),
+	{"unknown pointer", IORFD_V1,
+	 LATER_STEP("{op: host, action: register, region: r, pointer: nowhere}"),
 	 "9:58: unknown pointer 'nowhere' (expected readable, unmapped or page-end)"},
 	{"fill_bus without count", IORFD_V1, LATER_STEP("{op: host, action: fill_bus, region: r}"),
 	 "9:9: missing key 'count'"},
 	{"at_least above count", IORFD_V1,
-	 LATER_STEP("{op: host, action: fill_bus, region: r, count: 10, at_least: 11}"), "9:70: 11 is not in 0..10"},
+	 LATER_STEP("{op: host, action: fill_bus, region: r, count: 10, at_least: 11}"),
+	 "9:70: 11 is not in 0..10"},
 	{"count on a register", IORFD_V1,
-	 LATER_STEP("{op: host, action: register, region: r, count: 10}"), "9:49: 'count' is only for fill_bus"},
+	 LATER_STEP("{op: host, action: register, region: r, count: 10}"),
+	 "9:49: 'count' is only for fill_bus"},
 	{"at_least on a read", IORFD_V1,
-	 LATER_STEP("{op: read, region: r, offset: 0, size: 1, at_least: 1}"), "9:51: 'at_least' is only for host steps"},
+	 LATER_STEP("{op: read, region: r, offset: 0, size: 1, at_least: 1}"),
+	 "9:51: 'at_least' is only for host steps"},
 	{"fill_bus of a region registered at start", IORFD_V1,
 	 STEP("{op: host, action: fill_bus, region: bar0, count: 2}"),
 	 "8:46: region 'bar0' is registered at start; add 'register: later'"},
@@ -547,7 +551,8 @@ static const struct err_case err_cases[] = {
 	 "8:55: 'expect' needs two 8-byte values, low then high"},
 	{"load16 on a port", IORFD_V1, STEP("{op: load16, pio: 0x10}"),
 	 "8:9: load16 is an MMIO instruction"},
-	{"store16 past the end", IORFD_V1, STEP("{op: store16, mmio: 0xfffffffffffffff8, values: [1, 2]}"),
+	{"store16 past the end", IORFD_V1,
+	 STEP("{op: store16, mmio: 0xfffffffffffffff8, values: [1, 2]}"),
 	 "8:29: access of 16 bytes at 0xfffffffffffffff8 wraps past the end of the address space"},
 	{"reopened stream", IORFD_V1,
 	 "case: t\nchannels: {dev: {kind: stream}}\n"
@@ -581,13 +586,15 @@ static void test_host_register_forms(void **state)
 	struct case_error err = {{0}};
 	const struct case_step *s;
 
-	assert_int_equal(load_text(LATER_STEP("{op: host, action: register, region: r, "
-					      "pointer: page-end, errno: EFAULT}")
-				   "      - {op: host, action: fill_bus, region: r, count: 1001, "
-				   "at_least: 990, errno: ENOSPC}\n"
-				   "      - {op: host, action: fill_bus, region: r, count: 3}\n",
-				   IORFD_V3, &err),
-			 0);
+	assert_int_equal(
+		load_text(
+			LATER_STEP(
+				"{op: host, action: register, region: r, "
+				"pointer: page-end, errno: EFAULT}") "      - {op: host, action: fill_bus, region: r, count: 1001, "
+								     "at_least: 990, errno: ENOSPC}\n"
+								     "      - {op: host, action: fill_bus, region: r, count: 3}\n",
+			IORFD_V3, &err),
+		0);
 	s = cs->vcpus[0].steps;
 	assert_int_equal(s[0].action, HOST_REGISTER);
 	assert_int_equal(s[0].pointer, ARG_PAGE_END);
@@ -608,11 +615,12 @@ static void test_wide_steps(void **state)
 	struct case_error err = {{0}};
 	const struct case_step *s;
 
-	assert_int_equal(load_text(STEP("{op: store16, region: bar0, offset: 0x10, values: [1, 2]}")
-				   "      - {op: load16, mmio: 0x1010, expect: [3, 0xffffffffffffffff]}\n"
-				   "      - {op: load16, region: bar0, offset: 0x20}\n",
-				   IORFD_V1, &err),
-			 0);
+	assert_int_equal(
+		load_text(
+			STEP("{op: store16, region: bar0, offset: 0x10, values: [1, 2]}") "      - {op: load16, mmio: 0x1010, expect: [3, 0xffffffffffffffff]}\n"
+											  "      - {op: load16, region: bar0, offset: 0x20}\n",
+			IORFD_V1, &err),
+		0);
 	s = cs->vcpus[0].steps;
 	assert_step(&s[0], STEP_STORE16, SPACE_MMIO, 0, 0x1010, 16);
 	assert_int_equal(s[0].values[0], 1);
@@ -751,15 +759,23 @@ static void test_schema_matches_enums(void **state)
 		const char *context, *name;
 		int value;
 	} want[] = {
-		{ "step", "read", STEP_READ },		 { "step", "write", STEP_WRITE },
-		{ "step", "sync", STEP_SYNC },		 { "step", "host", STEP_HOST },
-		{ "step", "outs", STEP_OUTS },		 { "step", "ins", STEP_INS },
-		{ "step", "add", STEP_ADD },		 { "step", "xchg", STEP_XCHG },
-		{ "step", "cmpxchg", STEP_CMPXCHG },	 { "step", "store16", STEP_STORE16 },
-		{ "step", "load16", STEP_LOAD16 },	 { "host step", "register", HOST_REGISTER },
-		{ "host step", "deassign", HOST_DEASSIGN }, { "host step", "ioeventfd", HOST_IOEVENTFD },
-		{ "host step", "close_fds", HOST_CLOSE_FDS }, { "host step", "fill_bus", HOST_FILL_BUS },
-		{ "host step", "device_write", HOST_DEVICE_WRITE },
+		{"step", "read", STEP_READ},
+		{"step", "write", STEP_WRITE},
+		{"step", "sync", STEP_SYNC},
+		{"step", "host", STEP_HOST},
+		{"step", "outs", STEP_OUTS},
+		{"step", "ins", STEP_INS},
+		{"step", "add", STEP_ADD},
+		{"step", "xchg", STEP_XCHG},
+		{"step", "cmpxchg", STEP_CMPXCHG},
+		{"step", "store16", STEP_STORE16},
+		{"step", "load16", STEP_LOAD16},
+		{"host step", "register", HOST_REGISTER},
+		{"host step", "deassign", HOST_DEASSIGN},
+		{"host step", "ioeventfd", HOST_IOEVENTFD},
+		{"host step", "close_fds", HOST_CLOSE_FDS},
+		{"host step", "fill_bus", HOST_FILL_BUS},
+		{"host step", "device_write", HOST_DEVICE_WRITE},
 	};
 	char names[256];
 	size_t i;
@@ -771,7 +787,8 @@ static void test_schema_matches_enums(void **state)
 	}
 	assert_null(schema_find("step", "fence", &idx));
 	schema_names("host step", names, sizeof(names));
-	assert_string_equal(names, "register, deassign, ioeventfd, close_fds, fill_bus or device_write");
+	assert_string_equal(names,
+			    "register, deassign, ioeventfd, close_fds, fill_bus or device_write");
 }
 
 /* Every kind of complaint the schema makes, with the node it blames. */
@@ -781,20 +798,22 @@ static void test_schema_messages(void **state)
 		const char *context, *name, *yaml, *msg;
 		int line, col;
 	} t[] = {
-		{ "step", NULL, "{op: read, sise: 4}", "unknown key 'sise'", 1, 12 },
-		{ "step", "read", "{op: read, mmio: 0, size: 4, value: 1}",
-		  "'value' is only for write, add, xchg and cmpxchg", 1, 30 },
-		{ "step", "read", "{op: read, mmio: 0, size: 4, at_least: 1}",
-		  "'at_least' is only for host steps", 1, 30 },
-		{ "step", "sync", "{op: sync, mmio: 0}", "sync takes no 'mmio'", 1, 12 },
-		{ "step", "read", "{op: read, mmio: 0}", "missing key 'size'", 1, 1 },
-		{ "step", "read", "{op: read, size: 4}", "read needs one of 'region', 'mmio' or 'pio'", 1, 1 },
-		{ "step", "read", "{op: read, mmio: 0, pio: 0, size: 4}",
-		  "give only one of 'region', 'mmio' or 'pio'", 1, 21 },
-		{ "host step", "close_fds", "{op: host, action: close_fds, channel: c, count: 1}",
-		  "'count' is only for fill_bus", 1, 43 },
-		{ "timeline", "signal", "{signal: 0, errno: EINTR}", "'errno' is only for deassign", 1, 13 },
-		{ "wait_exits", "", "{}", "missing key 'count'", 1, 1 },
+		{"step", NULL, "{op: read, sise: 4}", "unknown key 'sise'", 1, 12},
+		{"step", "read", "{op: read, mmio: 0, size: 4, value: 1}",
+		 "'value' is only for write, add, xchg and cmpxchg", 1, 30},
+		{"step", "read", "{op: read, mmio: 0, size: 4, at_least: 1}",
+		 "'at_least' is only for host steps", 1, 30},
+		{"step", "sync", "{op: sync, mmio: 0}", "sync takes no 'mmio'", 1, 12},
+		{"step", "read", "{op: read, mmio: 0}", "missing key 'size'", 1, 1},
+		{"step", "read", "{op: read, size: 4}",
+		 "read needs one of 'region', 'mmio' or 'pio'", 1, 1},
+		{"step", "read", "{op: read, mmio: 0, pio: 0, size: 4}",
+		 "give only one of 'region', 'mmio' or 'pio'", 1, 21},
+		{"host step", "close_fds", "{op: host, action: close_fds, channel: c, count: 1}",
+		 "'count' is only for fill_bus", 1, 43},
+		{"timeline", "signal", "{signal: 0, errno: EINTR}", "'errno' is only for deassign",
+		 1, 13},
+		{"wait_exits", "", "{}", "missing key 'count'", 1, 1},
 	};
 	size_t i;
 
@@ -805,7 +824,8 @@ static void test_schema_messages(void **state)
 		char msg[300];
 
 		assert_int_equal(ytree_parse(t[i].yaml, strlen(t[i].yaml), &doc, &yerr), 0);
-		assert_int_equal(schema_check(t[i].context, t[i].name, doc.root, &at, msg, sizeof(msg)), -1);
+		assert_int_equal(
+			schema_check(t[i].context, t[i].name, doc.root, &at, msg, sizeof(msg)), -1);
 		assert_string_equal(msg, t[i].msg);
 		assert_int_equal(at->line, t[i].line);
 		assert_int_equal(at->col, t[i].col);

@@ -31,9 +31,9 @@ static void test_worked_encodings(void **state)
 		bool resp;
 		uint32_t v12, v3;
 	} t[] = {
-		{ false, 1, true, 0x40, 0x1000 }, { false, 4, true, 0x60, 0x1200 },
-		{ false, 8, true, 0x70, 0x1300 }, { true, 2, true, 0x51, 0x1101 },
-		{ true, 4, false, 0x21, 0x0201 }, { true, 8, true, 0x71, 0x1301 },
+		{false, 1, true, 0x40, 0x1000}, {false, 4, true, 0x60, 0x1200},
+		{false, 8, true, 0x70, 0x1300}, {true, 2, true, 0x51, 0x1101},
+		{true, 4, false, 0x21, 0x0201}, {true, 8, true, 0x71, 0x1301},
 	};
 	size_t i;
 
@@ -52,7 +52,8 @@ static void test_field_offsets(void **state)
 		struct wire_cmd c, d;
 		uint8_t raw[WIRE_MSG_SIZE];
 
-		wire_make_cmd(&c, true, 8, true, 0x1122334455667788ull, 0x10, 0xdeadbeefcafef00dull);
+		wire_make_cmd(&c, true, 8, true, 0x1122334455667788ull, 0x10,
+			      0xdeadbeefcafef00dull);
 		wire_encode_cmd(rev, &c, raw);
 		assert_int_equal(raw[8], 0x88);
 		assert_int_equal(raw[15], 0x11);
@@ -103,8 +104,8 @@ static void encode(enum iorfd_rev rev, const struct wire_cmd *c, uint8_t *raw)
 	wire_encode_cmd(rev, c, raw);
 }
 
-static const struct wire_region np_region = { .user_data = 7, .size = 0x100, .posted = false };
-static const struct wire_region p_region = { .user_data = 9, .size = 0x100, .posted = true };
+static const struct wire_region np_region = {.user_data = 7, .size = 0x100, .posted = false};
+static const struct wire_region p_region = {.user_data = 9, .size = 0x100, .posted = true};
 
 static void test_valid_commands_pass(void **state)
 {

@@ -93,14 +93,14 @@ static int pin_cpus(struct bench_opts *o)
 static int parse_bench_opts(int argc, char **argv, struct bench_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "warmup", required_argument, NULL, 'w' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "target", required_argument, NULL, 't' },
-		{ "revision", required_argument, NULL, 'r' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"iterations", required_argument, NULL, 'n'},
+		{"warmup", required_argument, NULL, 'w'},
+		{"out", required_argument, NULL, 'o'},
+		{"target", required_argument, NULL, 't'},
+		{"revision", required_argument, NULL, 'r'},
+		{"pin", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	char **args = calloc(argc + 2, sizeof(*args));
 	int c, ret = -1;
@@ -265,7 +265,7 @@ static void build_rows(struct row_list *l, const struct target_ops *const *targe
 static int pick_targets(const struct bench_opts *o, const struct target_ops **t,
 			enum iorfd_rev *revs, int *nr, char *note, size_t len)
 {
-	struct target_probe kp = { 0 };
+	struct target_probe kp = {0};
 
 	*nr = 0;
 	if (strcmp(o->target, "kernel")) {
@@ -310,8 +310,7 @@ static double us(double ns)
 	return ns / 1000.0;
 }
 
-static void row_notes(const struct bench_opts *o, const struct bench_row *r, char *buf,
-		      size_t len)
+static void row_notes(const struct bench_opts *o, const struct bench_row *r, char *buf, size_t len)
 {
 	uint64_t accesses = o->cfg.warmup + o->cfg.iterations;
 	size_t n = 0;
@@ -327,8 +326,8 @@ static void row_notes(const struct bench_opts *o, const struct bench_row *r, cha
 			      (unsigned long long)r->cmds, (unsigned long long)accesses);
 	if (r->how == BENCH_IOEVENTFD && !r->no_reader && n < len)
 		n += snprintf(buf + n, len - n, "host: %llu eventfd reads, count %llu/%llu ",
-			      (unsigned long long)r->efd_wakeups,
-			      (unsigned long long)r->efd_total, (unsigned long long)accesses);
+			      (unsigned long long)r->efd_wakeups, (unsigned long long)r->efd_total,
+			      (unsigned long long)accesses);
 	/* The TSC and the host clock should agree; say so when they do not. */
 	if (r->ran && r->wall_ns > 0 && n < len &&
 	    (r->loop_ns / r->wall_ns < 0.9 || r->loop_ns / r->wall_ns > 1.1))
@@ -359,16 +358,18 @@ static void read_load(char *buf, size_t len)
 
 static void print_header(FILE *f, const struct bench_opts *o, const char *note)
 {
-	fprintf(f, "# iorfd-conform bench: %llu timed 4-byte accesses per row after %llu untimed, "
-		   "one vCPU, back to back, a VM per row\n",
+	fprintf(f,
+		"# iorfd-conform bench: %llu timed 4-byte accesses per row after %llu untimed, "
+		"one vCPU, back to back, a VM per row\n",
 		(unsigned long long)o->cfg.iterations, (unsigned long long)o->cfg.warmup);
-	fprintf(f, "# per-access time (us) is the interval from one access to the next, as timed "
-		   "where it is seen:\n"
-		   "#   exit    host CLOCK_MONOTONIC at each KVM_RUN return in the VMM loop\n"
-		   "#   device  host CLOCK_MONOTONIC at each command the device thread reads\n"
-		   "#   guest/B guest TSC (%u kHz) read every B accesses, divided by B: "
-		   "min/median/p99 of batch means;\n"
-		   "#           the TSC read costs what the first row says, once per batch\n",
+	fprintf(f,
+		"# per-access time (us) is the interval from one access to the next, as timed "
+		"where it is seen:\n"
+		"#   exit    host CLOCK_MONOTONIC at each KVM_RUN return in the VMM loop\n"
+		"#   device  host CLOCK_MONOTONIC at each command the device thread reads\n"
+		"#   guest/B guest TSC (%u kHz) read every B accesses, divided by B: "
+		"min/median/p99 of batch means;\n"
+		"#           the TSC read costs what the first row says, once per batch\n",
 		o->cfg.tsc_khz);
 	fprintf(f, "# kacc/s: timed accesses / host time from re-entry after the start ucall to "
 		   "the done ucall\n");
@@ -460,8 +461,9 @@ static int write_tsv(const char *path, const struct row_list *l)
 		const struct bench_row *r = &l->rows[i];
 		const struct bench_row *fl = r->floor >= 0 ? &l->rows[r->floor] : NULL;
 
-		fprintf(f, "%s\t%s\t%llu\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%.3f"
-			   "\t%llu\t%llu\t%llu\t%llu\t%s\n",
+		fprintf(f,
+			"%s\t%s\t%llu\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%.3f"
+			"\t%llu\t%llu\t%llu\t%llu\t%s\n",
 			r->name, bench_src_name(r, src, sizeof(src)), (unsigned long long)r->n,
 			r->st.min, r->st.median, r->st.p99, r->st.max, r->st.mean, r->wall_ns,
 			r->loop_ns, fl ? fl->name : "",
@@ -476,7 +478,7 @@ static int write_tsv(const char *path, const struct row_list *l)
 static void emit(FILE *out, FILE *copy, const struct bench_opts *o, const char *note,
 		 const struct row_list *l, const struct bench_micro *m, int nr_micro, int nr_case)
 {
-	FILE *fs[2] = { out, copy };
+	FILE *fs[2] = {out, copy};
 	int i;
 
 	for (i = 0; i < 2; i++) {
@@ -484,7 +486,8 @@ static void emit(FILE *out, FILE *copy, const struct bench_opts *o, const char *
 			continue;
 		print_header(fs[i], o, note);
 		print_table(fs[i], o, l);
-		fprintf(fs[i], "# host-only pieces of the reference dispatcher (no VM; best of 3):\n");
+		fprintf(fs[i],
+			"# host-only pieces of the reference dispatcher (no VM; best of 3):\n");
 		print_micro(fs[i], m, nr_micro);
 		fprintf(fs[i], "# per-case costs of the suite's runner outside a case's phases "
 			       "(best of 3):\n");

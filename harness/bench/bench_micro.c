@@ -130,7 +130,7 @@ static double m_fcntl_ppoll(void *arg, long ops)
 		goto out;
 	t0 = now_ns();
 	for (i = 0; i < ops; i++) {
-		struct pollfd p = { .fd = sv[0], .events = POLLIN };
+		struct pollfd p = {.fd = sv[0], .events = POLLIN};
 
 		if (fcntl(sv[0], F_GETFL) < 0 || ppoll(&p, 1, NULL, &mask) != 1)
 			goto out;
@@ -156,7 +156,7 @@ static void *echo_main(void *arg)
 	bench_pin(p->cpu[1]);
 	for (;;) {
 		if (p->poll) {
-			struct pollfd pf = { .fd = p->sv[1], .events = POLLIN };
+			struct pollfd pf = {.fd = p->sv[1], .events = POLLIN};
 
 			if (poll(&pf, 1, MICRO_IPC_IDLE_S * 1000) <= 0)
 				break;
@@ -172,9 +172,9 @@ static void *echo_main(void *arg)
 /* 32 bytes to a device thread and 32 back, over a stream socketpair. */
 static double m_ipc(void *arg, long ops)
 {
-	struct timeval tv = { .tv_sec = MICRO_IPC_IDLE_S };
+	struct timeval tv = {.tv_sec = MICRO_IPC_IDLE_S};
 	struct ipc *p = arg;
-	uint8_t buf[WIRE_MSG_SIZE] = { 0 };
+	uint8_t buf[WIRE_MSG_SIZE] = {0};
 	cpu_set_t saved;
 	pthread_t th;
 	double t0, ns = -1;
@@ -266,7 +266,7 @@ static double m_fork(void *arg, long ops)
 int bench_micro_case(struct bench_micro *m, int max, long iterations)
 {
 	long ops = iterations / 1000 > 10 ? iterations / 1000 : 10;
-	enum child_work w[3] = { CHILD_NOTHING, CHILD_VM_FREE, CHILD_VM_EXIT };
+	enum child_work w[3] = {CHILD_NOTHING, CHILD_VM_FREE, CHILD_VM_EXIT};
 	double free_ns = 0;
 	int n = 0;
 
@@ -293,7 +293,7 @@ int bench_micro_run(struct bench_micro *m, int max, long iterations)
 	struct ref_ctx ctx = {
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 	};
-	struct ipc ipc = { .cpu = { -1, -1 } };
+	struct ipc ipc = {.cpu = {-1, -1}};
 	struct ref *ref = calloc(1, sizeof(*ref));
 	struct ref_region *last;
 	int n = 0;

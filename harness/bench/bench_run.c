@@ -68,7 +68,7 @@ struct row_run {
 	bool attached;
 	int sv[2];
 	struct dev_thread dev;
-	int efd; /* the ioeventfd */
+	int efd;	  /* the ioeventfd */
 	uint64_t *stamps; /* SRC_VMM, SRC_DEVICE: host clock at each access */
 	uint64_t cap;	  /* warm-up and timed accesses */
 	uint64_t seen;	  /* SRC_VMM: accesses stamped */
@@ -184,8 +184,8 @@ static ssize_t dev_spin_read(struct dev_thread *d, void *buf, size_t len)
 			return n;
 		if (now_ns() > until) {
 			struct pollfd p[2] = {
-				{ .fd = d->fd, .events = POLLIN },
-				{ .fd = d->stop_fd, .events = POLLIN },
+				{.fd = d->fd, .events = POLLIN},
+				{.fd = d->stop_fd, .events = POLLIN},
 			};
 
 			if (poll(p, 2, DEV_IDLE_MS) <= 0 || !(p[0].revents & (POLLIN | POLLHUP)))
@@ -212,8 +212,8 @@ static void *dev_fast_main(void *arg)
 	for (;;) {
 		if (d->kind == DEV_POLL) {
 			struct pollfd p[2] = {
-				{ .fd = d->fd, .events = POLLIN },
-				{ .fd = d->stop_fd, .events = POLLIN },
+				{.fd = d->fd, .events = POLLIN},
+				{.fd = d->stop_fd, .events = POLLIN},
 			};
 
 			if (poll(p, 2, DEV_IDLE_MS) <= 0)
@@ -266,7 +266,7 @@ static int dev_suite_init(struct dev_thread *d, const struct bench_row *row)
 static int dev_start(struct dev_thread *d, const struct bench_row *row, int fd, int cpu,
 		     uint64_t *x_stamps, uint64_t cap)
 {
-	struct timeval tv = { .tv_sec = DEV_IDLE_MS / 1000 };
+	struct timeval tv = {.tv_sec = DEV_IDLE_MS / 1000};
 	int err;
 
 	d->kind = row->dev;
@@ -346,8 +346,8 @@ static void *efd_reader_main(void *arg)
 	bench_pin(x->cfg->dev_cpu);
 	for (;;) {
 		struct pollfd p[2] = {
-			{ .fd = x->efd, .events = POLLIN },
-			{ .fd = x->dev.stop_fd, .events = POLLIN },
+			{.fd = x->efd, .events = POLLIN},
+			{.fd = x->dev.stop_fd, .events = POLLIN},
 		};
 
 		if (poll(p, 2, DEV_IDLE_MS) <= 0)
@@ -661,9 +661,9 @@ int bench_run_row(struct bench_cfg *cfg, struct bench_row *row)
 	struct row_run x = {
 		.cfg = cfg,
 		.row = row,
-		.sv = { -1, -1 },
+		.sv = {-1, -1},
 		.efd = -1,
-		.dev = { .stop_fd = -1 },
+		.dev = {.stop_fd = -1},
 	};
 	pthread_t reader = 0;
 	struct watchdog w;

@@ -75,7 +75,7 @@ static void put_text(FILE *f, const char *s)
 
 static void panel(FILE *f, const struct axis *a, const struct bench_row *r, int y)
 {
-	unsigned int bins[SVG_BINS] = { 0 }, top = 1;
+	unsigned int bins[SVG_BINS] = {0}, top = 1;
 	char src[16];
 	double bw = (double)PLOT_W / SVG_BINS;
 	uint64_t i;
@@ -91,8 +91,9 @@ static void panel(FILE *f, const struct axis *a, const struct bench_row *r, int 
 	fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"l\">", SVG_LEFT, y - 4);
 	put_text(f, r->name);
 	fprintf(f, " (timed: %s)", bench_src_name(r, src, sizeof(src)));
-	fprintf(f, "</text>\n<text x=\"%d\" y=\"%d\" class=\"l\" text-anchor=\"end\">"
-		   "median %.2f us, p99 %.2f us, max %.1f us</text>\n",
+	fprintf(f,
+		"</text>\n<text x=\"%d\" y=\"%d\" class=\"l\" text-anchor=\"end\">"
+		"median %.2f us, p99 %.2f us, max %.1f us</text>\n",
 		SVG_W - SVG_RIGHT, y - 4, r->st.median / 1000, r->st.p99 / 1000, r->st.max / 1000);
 	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"p\"/>\n", SVG_LEFT,
 		y, PLOT_W, PANEL_H);
@@ -126,7 +127,7 @@ static void time_label(char *buf, size_t len, double ns)
 /* Grid lines at 1, 2 and 5 of each decade, labelled. */
 static void time_axis(FILE *f, const struct axis *a, int y0, int y1)
 {
-	static const int step[] = { 1, 2, 5 };
+	static const int step[] = {1, 2, 5};
 	char label[32];
 	int d, k;
 
@@ -142,8 +143,9 @@ static void time_axis(FILE *f, const struct axis *a, int y0, int y1)
 			fprintf(f,
 				"<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" class=\"g\"/>\n",
 				x, x, y0, y1);
-			fprintf(f, "<text x=\"%.1f\" y=\"%d\" class=\"l\" text-anchor=\"middle\">%s"
-				   "</text>\n",
+			fprintf(f,
+				"<text x=\"%.1f\" y=\"%d\" class=\"l\" text-anchor=\"middle\">%s"
+				"</text>\n",
 				x, y1 + 16, label);
 		}
 	}
@@ -151,7 +153,7 @@ static void time_axis(FILE *f, const struct axis *a, int y0, int y1)
 
 int bench_svg_write(const char *path, const struct bench_row *rows, int nr)
 {
-	struct axis a = { .lo = 9, .hi = 0 };
+	struct axis a = {.lo = 9, .hi = 0};
 	int i, shown = 0, y, h;
 	FILE *f;
 
@@ -169,17 +171,19 @@ int bench_svg_write(const char *path, const struct bench_row *rows, int nr)
 	f = fopen(path, "w");
 	if (!f)
 		return -errno;
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		   "viewBox=\"0 0 %d %d\">\n",
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\">\n",
 		SVG_W, h, SVG_W, h);
 	fprintf(f, "<style>.l{font:11px sans-serif;fill:#222}.t{font:bold 13px sans-serif}"
 		   ".p{fill:#f6f6f6;stroke:#ccc}.g{stroke:#ddd}"
 		   ".med{stroke:#000;stroke-width:1.5}.p99{stroke:#c00;stroke-dasharray:4 3}"
 		   "</style>\n");
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	fprintf(f, "<text x=\"%d\" y=\"20\" class=\"t\">iorfd-conform bench: time per access, "
-		   "log scale (black: median, red dashed: p99; slower samples in the last bin)"
-		   "</text>\n",
+	fprintf(f,
+		"<text x=\"%d\" y=\"20\" class=\"t\">iorfd-conform bench: time per access, "
+		"log scale (black: median, red dashed: p99; slower samples in the last bin)"
+		"</text>\n",
 		SVG_LEFT);
 	time_axis(f, &a, SVG_TOP - 8, h - AXIS_H + 4);
 	y = SVG_TOP + PANEL_GAP - 8;

@@ -90,7 +90,6 @@ static const struct ynode *need_key(struct loader *l, const struct ynode *map, c
 	return v;
 }
 
-
 /* ---- per-revision values ------------------------------------------------ */
 
 /* Revision named by @len bytes at @s ("v2"), or -1. */
@@ -347,8 +346,8 @@ static int get_enum(struct loader *l, const struct ynode *n, const char *const *
  * The entry of @context named by scalar @n (a step's op, a host step's
  * action): its index among the context's entries, which is its enum.
  */
-static int get_kind(struct loader *l, const struct ynode *n, const char *context,
-		    const char *what, int *idx)
+static int get_kind(struct loader *l, const struct ynode *n, const char *context, const char *what,
+		    int *idx)
 {
 	char names[256];
 
@@ -680,7 +679,7 @@ static int get_int(struct loader *l, const struct ynode *n, int min, int max, in
 /* script: [{at: N, reply: V, delay_ms: M, hold: true, fault: F, bytes: B}] */
 static int load_rule(struct loader *l, const struct ynode *map, struct resp_rule *r)
 {
-	static const char *const faults[] = {"none",	"close", "short", "long", "extra",
+	static const char *const faults[] = {"none",	"close", "short",	  "long", "extra",
 					     "garbage", "never", "answer_posted", NULL};
 	const struct ynode *n;
 	int v;
@@ -710,8 +709,8 @@ static int load_rule(struct loader *l, const struct ynode *map, struct resp_rule
 	n = ymap_find(map, "bytes", NULL);
 	if (n && r->fault != RF_SHORT && r->fault != RF_LONG)
 		return fail(l, n, "'bytes' is only for fault short or long");
-	if (n && get_int(l, n, r->fault == RF_SHORT ? 0 : 33, r->fault == RF_SHORT ? 31 : 64,
-			 &r->bytes))
+	if (n &&
+	    get_int(l, n, r->fault == RF_SHORT ? 0 : 33, r->fault == RF_SHORT ? 31 : 64, &r->bytes))
 		return -1;
 	return 0;
 }
@@ -779,7 +778,8 @@ static int load_channel(struct loader *l, const struct ynode *key, const struct 
 static int get_fd(struct loader *l, const struct ynode *n, const struct case_region *r,
 		  struct fd_override *fd)
 {
-	const struct ynode *v = scalar(l, n, "an fd: channel, closed, reopened, swapped or a number");
+	const struct ynode *v =
+		scalar(l, n, "an fd: channel, closed, reopened, swapped or a number");
 	enum chan_kind kind = l->c->channels[r->channel].kind;
 	const char *s;
 	char *end;
@@ -803,9 +803,10 @@ static int get_fd(struct loader *l, const struct ynode *n, const struct case_reg
 	errno = 0;
 	num = strtol(s, &end, 10);
 	if (!*s || *end || errno || num < INT32_MIN || num > INT32_MAX)
-		return fail(l, v,
-			    "bad fd '%s': expected channel, closed, reopened, swapped or a 32-bit number",
-			    s);
+		return fail(
+			l, v,
+			"bad fd '%s': expected channel, closed, reopened, swapped or a 32-bit number",
+			s);
 	fd->how = FD_NUMBER;
 	fd->number = (int)num;
 	return 0;
@@ -934,9 +935,9 @@ static const char *const addr_keys[] = {"region", "mmio", "pio", NULL};
 static const char *op_name(const struct case_step *s)
 {
 	static const char *const names[] = {
-		[STEP_READ] = "read",	  [STEP_WRITE] = "write",     [STEP_SYNC] = "sync",
-		[STEP_HOST] = "host",	  [STEP_OUTS] = "outs",	      [STEP_INS] = "ins",
-		[STEP_ADD] = "add",	  [STEP_XCHG] = "xchg",	      [STEP_CMPXCHG] = "cmpxchg",
+		[STEP_READ] = "read",	    [STEP_WRITE] = "write",   [STEP_SYNC] = "sync",
+		[STEP_HOST] = "host",	    [STEP_OUTS] = "outs",     [STEP_INS] = "ins",
+		[STEP_ADD] = "add",	    [STEP_XCHG] = "xchg",     [STEP_CMPXCHG] = "cmpxchg",
 		[STEP_STORE16] = "store16", [STEP_LOAD16] = "load16",
 	};
 
@@ -981,7 +982,6 @@ static int step_addr(struct loader *l, const struct ynode *map, struct case_step
 	s->space = which == 1 ? SPACE_MMIO : SPACE_PIO;
 	return get_u64(l, val, &s->addr, addr_at);
 }
-
 
 /*
  * fill_bus: {count: N, at_least: M, uncapped_errno: E} and the region.
@@ -1064,7 +1064,8 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 		if (!n || get_region(l, n, &s->region, NULL))
 			return -1;
 		if (s->action != HOST_DEASSIGN && !l->c->regions[s->region].later)
-			return fail(l, n, "region '%s' is registered at start; add 'register: later'",
+			return fail(l, n,
+				    "region '%s' is registered at start; add 'register: later'",
 				    l->c->regions[s->region].name);
 		return s->action == HOST_FILL_BUS ? check_fill_span(l, map, s) : 0;
 	}
@@ -1105,8 +1106,8 @@ static int load_string_step(struct loader *l, const struct ynode *map, struct ca
 			return fail(l, n, "count must be 1 to %d", CASE_MAX_STRING);
 		s->count = (unsigned int)count;
 		if (list && list->nr_kids != (int)count)
-			return fail(l, list, "expect has %d values for a count of %u", list->nr_kids,
-				    s->count);
+			return fail(l, list, "expect has %d values for a count of %u",
+				    list->nr_kids, s->count);
 		s->check = list != NULL;
 	} else {
 		if (!list->nr_kids || list->nr_kids > CASE_MAX_STRING)
@@ -1215,7 +1216,8 @@ static int load_step(struct loader *l, const struct ynode *map, struct case_step
 	n = ymap_find(map, "keep_upper", NULL);
 	if (n && (get_bool(l, n, &s->keep_upper) ||
 		  (s->keep_upper && (s->space != SPACE_PIO || s->size > 2))))
-		return s->keep_upper ? fail(l, n, "keep_upper is for pio reads of 1 or 2 bytes") : -1;
+		return s->keep_upper ? fail(l, n, "keep_upper is for pio reads of 1 or 2 bytes")
+				     : -1;
 	n = ymap_find(map, "expect", NULL);
 	s->check = n != NULL;
 	return n ? get_value(l, n, s->size, &s->expect) : 0;
@@ -1471,8 +1473,8 @@ static int load_exit(struct loader *l, const struct ynode *map)
 	 * access leaves fragments of 3, 5, 6 or 7 bytes (DISPATCH-4, -6).
 	 */
 	n = need_key(l, map, "size");
-	if (!n || (x->space == SPACE_PIO ? get_size(l, n, x->space, &x->size) :
-					    get_exit_size(l, n, &x->size)))
+	if (!n || (x->space == SPACE_PIO ? get_size(l, n, x->space, &x->size)
+					 : get_exit_size(l, n, &x->size)))
 		return -1;
 	if (check_access(l, addr_at, x->space, x->addr, x->size))
 		return -1;
@@ -1533,9 +1535,9 @@ static int load_run_errors(struct loader *l, const struct ynode *n)
 static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step *t)
 {
 	/* The timeline's actions, in the schema's order: exactly one is the step's. */
-	static const char *const actions[] = {"wait_commands", "wait_intr",  "signal", "release",
-					      "deassign",      "sleep_ms",   "wait_exits", "resume",
-					      "set_exit_reason", NULL};
+	static const char *const actions[] = {
+		"wait_commands", "wait_intr",  "signal", "release",	    "deassign",
+		"sleep_ms",	 "wait_exits", "resume", "set_exit_reason", NULL};
 	const struct ynode *v, *sub;
 	char names[256];
 	int which;
@@ -1722,7 +1724,6 @@ int case_load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev 
 	c->rev = rev;
 	return load_buf(c->file, buf, len, rev, c, err);
 }
-
 
 int case_load(const char *path, enum iorfd_rev rev, struct iorfd_case *c, struct case_error *err)
 {

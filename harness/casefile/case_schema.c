@@ -15,81 +15,80 @@
  * actions), which tests/test_case_load.c checks.
  */
 static const struct schema_entry schema[] = {
-	{ "case", "",
-	  "case summary? requirements? revisions? crash_risk? timeout_ms? vmm_sigpipe? "
-	  "channels? regions? vcpus host? expect?",
-	  "the file: its name, what it shows, what it needs, and the parts below" },
-	{ "channel", "", "kind responder? reset? nonblock? script?",
-	  "a channel, under channels: NAME" },
-	{ "script entry", "", "at reply? delay_ms? hold? fault? bytes?",
-	  "how the responder answers command #at of its channel" },
-	{ "region", "",
-	  "channel space? gpa size user_data? posted? errno? flags? read_fd? write_fd? register?",
-	  "a region, under regions: NAME" },
-	{ "vcpu", "", "program", "a vCPU, under vcpus: a list of these" },
+	{"case", "",
+	 "case summary? requirements? revisions? crash_risk? timeout_ms? vmm_sigpipe? "
+	 "channels? regions? vcpus host? expect?",
+	 "the file: its name, what it shows, what it needs, and the parts below"},
+	{"channel", "", "kind responder? reset? nonblock? script?",
+	 "a channel, under channels: NAME"},
+	{"script entry", "", "at reply? delay_ms? hold? fault? bytes?",
+	 "how the responder answers command #at of its channel"},
+	{"region", "",
+	 "channel space? gpa size user_data? posted? errno? flags? read_fd? write_fd? register?",
+	 "a region, under regions: NAME"},
+	{"vcpu", "", "program", "a vCPU, under vcpus: a list of these"},
 
-	{ "step", "read", "op region|mmio|pio offset? size expect? keep_upper?",
-	  "a load of 1-8 bytes (MMIO) or an in (PIO)" },
-	{ "step", "write", "op region|mmio|pio offset? size value",
-	  "a store of 1-8 bytes (MMIO) or an out (PIO)" },
-	{ "step", "sync", "op", "a point where the guest waits for the host's timeline" },
-	{ "step", "host",
-	  "op action region|mmio|pio? size? errno? channel? flags? pointer? count? at_least? "
-	  "uncapped_errno?",
-	  "the VMM acts at this point of the program (keys by action: host step)" },
-	{ "step", "outs", "op region|mmio|pio offset? size values",
-	  "rep outs: one instruction, one port, 1-16 elements" },
-	{ "step", "ins", "op region|mmio|pio offset? size count expect?",
-	  "rep ins: count elements from one port" },
-	{ "step", "add", "op region|mmio|pio offset? size value",
-	  "add to memory: a read, then a write (MMIO)" },
-	{ "step", "xchg", "op region|mmio|pio offset? size value expect?",
-	  "xchg with memory: a read, then a write (MMIO)" },
-	{ "step", "cmpxchg", "op region|mmio|pio offset? size value compare expect?",
-	  "lock cmpxchg: a read, then a write if it equals compare (MMIO)" },
-	{ "step", "store16", "op region|mmio|pio offset? values",
-	  "movdqu store: 16 bytes from two 8-byte values (MMIO)" },
-	{ "step", "load16", "op region|mmio|pio offset? expect?",
-	  "movdqu load: 16 bytes, checked as two 8-byte values (MMIO)" },
+	{"step", "read", "op region|mmio|pio offset? size expect? keep_upper?",
+	 "a load of 1-8 bytes (MMIO) or an in (PIO)"},
+	{"step", "write", "op region|mmio|pio offset? size value",
+	 "a store of 1-8 bytes (MMIO) or an out (PIO)"},
+	{"step", "sync", "op", "a point where the guest waits for the host's timeline"},
+	{"step", "host",
+	 "op action region|mmio|pio? size? errno? channel? flags? pointer? count? at_least? "
+	 "uncapped_errno?",
+	 "the VMM acts at this point of the program (keys by action: host step)"},
+	{"step", "outs", "op region|mmio|pio offset? size values",
+	 "rep outs: one instruction, one port, 1-16 elements"},
+	{"step", "ins", "op region|mmio|pio offset? size count expect?",
+	 "rep ins: count elements from one port"},
+	{"step", "add", "op region|mmio|pio offset? size value",
+	 "add to memory: a read, then a write (MMIO)"},
+	{"step", "xchg", "op region|mmio|pio offset? size value expect?",
+	 "xchg with memory: a read, then a write (MMIO)"},
+	{"step", "cmpxchg", "op region|mmio|pio offset? size value compare expect?",
+	 "lock cmpxchg: a read, then a write if it equals compare (MMIO)"},
+	{"step", "store16", "op region|mmio|pio offset? values",
+	 "movdqu store: 16 bytes from two 8-byte values (MMIO)"},
+	{"step", "load16", "op region|mmio|pio offset? expect?",
+	 "movdqu load: 16 bytes, checked as two 8-byte values (MMIO)"},
 
-	{ "host step", "register", "op action region errno? pointer?",
-	  "KVM_SET_IOREGION of a region marked register: later" },
-	{ "host step", "deassign", "op action region errno? flags?",
-	  "the removal request of the case's revision" },
-	{ "host step", "ioeventfd", "op action mmio|pio size errno?",
-	  "KVM_IOEVENTFD at an address, against regions" },
-	{ "host step", "close_fds", "op action channel", "the VMM closes its ends of a channel" },
-	{ "host step", "fill_bus", "op action region count at_least? errno? uncapped_errno?",
-	  "copies of a region side by side until one fails" },
-	{ "host step", "device_write", "op action channel errno?",
-	  "the device end writes one byte where it sends replies" },
+	{"host step", "register", "op action region errno? pointer?",
+	 "KVM_SET_IOREGION of a region marked register: later"},
+	{"host step", "deassign", "op action region errno? flags?",
+	 "the removal request of the case's revision"},
+	{"host step", "ioeventfd", "op action mmio|pio size errno?",
+	 "KVM_IOEVENTFD at an address, against regions"},
+	{"host step", "close_fds", "op action channel", "the VMM closes its ends of a channel"},
+	{"host step", "fill_bus", "op action region count at_least? errno? uncapped_errno?",
+	 "copies of a region side by side until one fails"},
+	{"host step", "device_write", "op action channel errno?",
+	 "the device end writes one byte where it sends replies"},
 
-	{ "timeline", "wait_commands", "wait_commands",
-	  "wait until a channel has seen count commands" },
-	{ "timeline", "wait_intr", "wait_intr",
-	  "wait until a vCPU's KVM_RUN returned EINTR count times" },
-	{ "timeline", "signal", "signal", "SIGUSR1 to a vCPU's thread" },
-	{ "timeline", "release", "release", "a channel's held reply goes out" },
-	{ "timeline", "deassign", "deassign errno?", "remove a region while vCPUs run" },
-	{ "timeline", "sleep_ms", "sleep_ms", "wait 1-5000 ms" },
-	{ "timeline", "wait_exits", "wait_exits", "wait until count ordinary exits were seen" },
-	{ "timeline", "resume", "resume", "let a vCPU parked after EINTR run again" },
-	{ "timeline", "set_exit_reason", "set_exit_reason",
-	  "write kvm_run.exit_reason of a parked vCPU" },
-	{ "wait_commands", "", "channel count?", "the value of wait_commands" },
-	{ "wait_intr", "", "vcpu? count?", "the value of wait_intr" },
-	{ "wait_exits", "", "count", "the value of wait_exits" },
-	{ "set_exit_reason", "", "vcpu? value", "the value of set_exit_reason" },
+	{"timeline", "wait_commands", "wait_commands",
+	 "wait until a channel has seen count commands"},
+	{"timeline", "wait_intr", "wait_intr",
+	 "wait until a vCPU's KVM_RUN returned EINTR count times"},
+	{"timeline", "signal", "signal", "SIGUSR1 to a vCPU's thread"},
+	{"timeline", "release", "release", "a channel's held reply goes out"},
+	{"timeline", "deassign", "deassign errno?", "remove a region while vCPUs run"},
+	{"timeline", "sleep_ms", "sleep_ms", "wait 1-5000 ms"},
+	{"timeline", "wait_exits", "wait_exits", "wait until count ordinary exits were seen"},
+	{"timeline", "resume", "resume", "let a vCPU parked after EINTR run again"},
+	{"timeline", "set_exit_reason", "set_exit_reason",
+	 "write kvm_run.exit_reason of a parked vCPU"},
+	{"wait_commands", "", "channel count?", "the value of wait_commands"},
+	{"wait_intr", "", "vcpu? count?", "the value of wait_intr"},
+	{"wait_exits", "", "count", "the value of wait_exits"},
+	{"set_exit_reason", "", "vcpu? value", "the value of set_exit_reason"},
 
-	{ "expect", "", "outcome? transcript? exits? run_errors? order?",
-	  "what the run must show" },
-	{ "transcript channel", "any_order", "any_order",
-	  "a channel's commands in any order (several vCPUs), instead of a list" },
-	{ "command", "", "cmd region size offset data? reply? id?",
-	  "one expected command, in a channel's transcript" },
-	{ "exit", "", "op mmio|pio size data?", "one expected ordinary exit" },
-	{ "run error", "", "vcpu? errno", "one expected KVM_RUN error" },
-	{ "order rule", "", "first then", "expected commands that reach the device in this order" },
+	{"expect", "", "outcome? transcript? exits? run_errors? order?", "what the run must show"},
+	{"transcript channel", "any_order", "any_order",
+	 "a channel's commands in any order (several vCPUs), instead of a list"},
+	{"command", "", "cmd region size offset data? reply? id?",
+	 "one expected command, in a channel's transcript"},
+	{"exit", "", "op mmio|pio size data?", "one expected ordinary exit"},
+	{"run error", "", "vcpu? errno", "one expected KVM_RUN error"},
+	{"order rule", "", "first then", "expected commands that reach the device in this order"},
 };
 
 #define NR_ENTRIES (sizeof(schema) / sizeof(schema[0]))
@@ -148,7 +147,10 @@ static void join_names(const char *context, bool (*take)(const struct schema_ent
 		if (!strcmp(schema[i].context, context) && take(&schema[i], arg))
 			hits[n++] = &schema[i];
 	for (i = 0; i < n; i++)
-		add(buf, len, "%s%s", i == 0 ? "" : i + 1 == n ? last : ", ",
+		add(buf, len, "%s%s",
+		    i == 0	 ? ""
+		    : i + 1 == n ? last
+				 : ", ",
 		    people ? display(hits[i]) : hits[i]->name);
 }
 
@@ -204,8 +206,7 @@ static bool selector_only(const struct schema_entry *e)
 #define MAX_ALTS 8
 
 /* Splits token @tok ("key", "key?", "a|b|c" or "a|b|c?") into its keys. */
-static size_t split_token(const char *tok, size_t toklen, char alts[][CASE_KEY_LEN],
-			  bool *optional)
+static size_t split_token(const char *tok, size_t toklen, char alts[][CASE_KEY_LEN], bool *optional)
 {
 	const char *p = tok, *end;
 	size_t n = 0;
@@ -233,7 +234,10 @@ static int check_token(const struct schema_entry *e, const char *tok, size_t tok
 	size_t n = split_token(tok, toklen, alts, &optional), i;
 
 	for (i = 0; i < n; i++)
-		add(list, sizeof(list), "%s'%s'", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+		add(list, sizeof(list), "%s'%s'",
+		    i == 0	 ? ""
+		    : i + 1 == n ? " or "
+				 : ", ",
 		    alts[i]);
 	for (i = 0; i < n; i++) {
 		if (!ymap_find(map, alts[i], &keyp))
@@ -310,7 +314,7 @@ static void print_keys(FILE *f, const char *keys)
 		first = false;
 		fputc('`', f);
 		for (i = 0; i < n - optional; i++)
-			fputs(p[i] == '|' ? "` \\| `" : (char[]){ p[i], 0 }, f);
+			fputs(p[i] == '|' ? "` \\| `" : (char[]){p[i], 0}, f);
 		fputc('`', f);
 		if (optional)
 			fputc('?', f);
@@ -341,6 +345,7 @@ void schema_print_markdown(FILE *f)
 	fprintf(f, "\nValues that name something: an `errno` is `0` or one of");
 	for (k = 0; (name = errno_name_nth(k)); k++)
 		fprintf(f, "%s `%s`", k ? "," : "", name);
-	fprintf(f, ";\na case, channel, region or label name is made of %s, at most %d characters.\n",
+	fprintf(f,
+		";\na case, channel, region or label name is made of %s, at most %d characters.\n",
 		SCHEMA_NAME_CHARS, CASE_NAME_MAX - 1);
 }

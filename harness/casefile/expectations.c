@@ -75,7 +75,7 @@ static int parse_revs(struct eload *l, const struct ynode *n, unsigned int *revs
 static int matches(struct eload *l, const struct ynode *when, const char *target,
 		   const struct target_probe *probe)
 {
-	static const char *const keys[] = { "target", "revision", "kernel", NULL };
+	static const char *const keys[] = {"target", "revision", "kernel", NULL};
 	const struct ynode *t, *r, *k;
 	struct utsname u;
 	enum iorfd_rev rev;
@@ -87,7 +87,8 @@ static int matches(struct eload *l, const struct ynode *when, const char *target
 	k = ymap_find(when, "kernel", NULL);
 	if (!t)
 		return fail(l, when, "missing key 'target'");
-	if (want(l, t, YNODE_SCALAR, "a target name") || (r && want(l, r, YNODE_SCALAR, "a revision")) ||
+	if (want(l, t, YNODE_SCALAR, "a target name") ||
+	    (r && want(l, r, YNODE_SCALAR, "a revision")) ||
 	    (k && want(l, k, YNODE_SCALAR, "a glob on uname -r")))
 		return -1;
 	if (r && rev_parse(r->str, &rev))
@@ -103,7 +104,7 @@ static int matches(struct eload *l, const struct ynode *when, const char *target
 
 static int add_entry(struct eload *l, const struct ynode *e, struct expectations *x)
 {
-	static const char *const keys[] = { "case", "revisions", "reason", NULL };
+	static const char *const keys[] = {"case", "revisions", "reason", NULL};
 	const struct ynode *c, *r, *why;
 	struct expectation *it, *grown;
 
@@ -136,7 +137,7 @@ static int add_entry(struct eload *l, const struct ynode *e, struct expectations
 
 static int add_log(struct eload *l, const struct ynode *e, struct expectations *x)
 {
-	static const char *const keys[] = { "pattern", "reason", "shown_by", NULL };
+	static const char *const keys[] = {"pattern", "reason", "shown_by", NULL};
 	const char *vals[3];
 	struct known_log *k, *grown;
 	int i;
@@ -168,8 +169,8 @@ static int add_log(struct eload *l, const struct ynode *e, struct expectations *
 static int load_doc(struct eload *l, const struct ynode *root, const char *target,
 		    const struct target_probe *probe, struct expectations *x)
 {
-	static const char *const keys[] = { "description", "when", "known_failures",
-					    "known_kernel_log", NULL };
+	static const char *const keys[] = {"description", "when", "known_failures",
+					   "known_kernel_log", NULL};
 	const struct ynode *when, *list, *logs;
 	int i, m;
 
@@ -203,7 +204,7 @@ static int load_doc(struct eload *l, const struct ynode *root, const char *targe
 static int load_file(const char *path, const char *target, const struct target_probe *probe,
 		     struct expectations *x, char *err, size_t errlen)
 {
-	struct eload l = { .path = path, .err = err, .errlen = errlen };
+	struct eload l = {.path = path, .err = err, .errlen = errlen};
 	struct yerror ye;
 	struct ydoc doc;
 	size_t n;

@@ -63,7 +63,6 @@ const char *req_level_name(enum req_level level)
 	return (int)level >= 0 && (int)level < NR_LEVELS ? level_names[level] : "?";
 }
 
-
 /* Syntax and length as a case accepts them, so that every entry can be cited. */
 bool registry_id_ok(const char *id)
 {
@@ -268,7 +267,6 @@ static int load_root(struct rloader *l, const struct ynode *root)
 }
 
 /* ---- file ------------------------------------------------------------------ */
-
 
 static int parse_text(struct rloader *l, const char *buf, size_t len)
 {

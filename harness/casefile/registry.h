@@ -41,7 +41,7 @@ struct requirement {
 	char *notes; /* or NULL */
 	/* Why no case here can show it (needs another architecture, say), or NULL. */
 	char *untestable;
-	int line;    /* of the entry's id, 1-based */
+	int line; /* of the entry's id, 1-based */
 	int col;
 };
 

@@ -55,7 +55,7 @@ static int lint_groups(const struct case_list *l, char (*names)[CASE_NAME_MAX],
  */
 static int lint_files(const struct case_list *l, struct iorfd_case *c, bool catalogue)
 {
-	char (*names)[CASE_NAME_MAX] = calloc(l->nr ? l->nr : 1, CASE_NAME_MAX);
+	char(*names)[CASE_NAME_MAX] = calloc(l->nr ? l->nr : 1, CASE_NAME_MAX);
 	struct src_loc *locs = calloc(l->nr ? l->nr : 1, sizeof(*locs));
 	const char **where = calloc(l->nr ? l->nr : 1, sizeof(*where));
 	struct case_error err;
@@ -165,11 +165,12 @@ int cmd_lint(int argc, char **argv)
 		return EXIT_PASS;
 	}
 	if (argc >= 1 && argv[0][0] == '-') {
-		fprintf(stderr, "usage: iorfd-conform lint [--requirements FILE] [CASE.yaml|DIR...]\n"
-				"       iorfd-conform lint --schema\n"
-				"  --requirements FILE  the requirement registry (default %s)\n"
-				"  --schema             print the case file schema (Markdown), as\n"
-				"                       docs/case-format.md has it\n",
+		fprintf(stderr,
+			"usage: iorfd-conform lint [--requirements FILE] [CASE.yaml|DIR...]\n"
+			"       iorfd-conform lint --schema\n"
+			"  --requirements FILE  the requirement registry (default %s)\n"
+			"  --schema             print the case file schema (Markdown), as\n"
+			"                       docs/case-format.md has it\n",
 			REGISTRY_DEFAULT_PATH);
 		return strcmp(argv[0], "--help") ? EXIT_USAGE : EXIT_PASS;
 	}

@@ -17,18 +17,18 @@ static const struct subcommand {
 	const char *args;
 	const char *what;
 } subcommands[] = {
-	{ "lint", cmd_lint, "[--requirements FILE] [CASE|DIR...]",
-	  "check case files and the requirements they cite, without running them" },
-	{ "selftest", cmd_selftest, "[--quick] [--vm MODE] [CASE|DIR...]",
-	  "the reference passes every case; each of its mutants fails one" },
-	{ "report", cmd_report, "[--requirements FILE] -o DIR RESULTS.json...",
-	  "static HTML from results files (also --diff BASE NEW, --junit FILE)" },
-	{ "probe", cmd_probe, "[--quiet]",
-	  "what this host offers: KVM, the kernel target, the runner kernel, QEMU" },
-	{ "vm", cmd_vm, "--kernel BZIMAGE | --build [KSRC] [vm-run options] [-- suite options]",
-	  "boot a kernel under test in QEMU and run the suite inside on its kernel target" },
-	{ "bench", cmd_bench, "[--iterations N] [--out DIR] [--target T]",
-	  "per-access latency of exits, ioeventfd and ioregionfd" },
+	{"lint", cmd_lint, "[--requirements FILE] [CASE|DIR...]",
+	 "check case files and the requirements they cite, without running them"},
+	{"selftest", cmd_selftest, "[--quick] [--vm MODE] [CASE|DIR...]",
+	 "the reference passes every case; each of its mutants fails one"},
+	{"report", cmd_report, "[--requirements FILE] -o DIR RESULTS.json...",
+	 "static HTML from results files (also --diff BASE NEW, --junit FILE)"},
+	{"probe", cmd_probe, "[--quiet]",
+	 "what this host offers: KVM, the kernel target, the runner kernel, QEMU"},
+	{"vm", cmd_vm, "--kernel BZIMAGE | --build [KSRC] [vm-run options] [-- suite options]",
+	 "boot a kernel under test in QEMU and run the suite inside on its kernel target"},
+	{"bench", cmd_bench, "[--iterations N] [--out DIR] [--target T]",
+	 "per-access latency of exits, ioeventfd and ioregionfd"},
 };
 
 #define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -45,7 +45,7 @@ void cli_print_subcommands(FILE *f)
 
 int cli_collect(int argc, char **argv, struct case_list *l)
 {
-	static char *const def[] = { "cases/" };
+	static char *const def[] = {"cases/"};
 
 	return argc ? case_list_collect(l, argv, argc) : case_list_collect(l, def, 1);
 }

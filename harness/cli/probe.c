@@ -64,10 +64,11 @@ int cmd_probe(int argc, char **argv)
 		 access(kernel, R_OK) ? "not built: make runner-kernel" : "built");
 	say(quiet, "runner kernel:", buf);
 	if (!on_path("qemu-system-x86_64", buf, sizeof(buf)))
-		snprintf(buf, sizeof(buf), "qemu-system-x86_64 not found (apt-get install qemu-system-x86)");
+		snprintf(buf, sizeof(buf),
+			 "qemu-system-x86_64 not found (apt-get install qemu-system-x86)");
 	say(quiet, "qemu:", buf);
 	say(quiet, "suite runs:",
-	    usable ? "on this host's KVM (--vm always: in a VM too)" :
-		     "only in a VM here (--vm auto or always)");
+	    usable ? "on this host's KVM (--vm always: in a VM too)"
+		   : "only in a VM here (--vm auto or always)");
 	return usable ? 0 : 1;
 }

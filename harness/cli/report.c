@@ -22,7 +22,7 @@
 #include "reports/offline/junit.h"
 #include "casefile/registry.h"
 
-#define MAX_RUNS	 64
+#define MAX_RUNS 64
 
 enum { REPORT_OK = 0, REPORT_NEWLY_FAILING = 1, REPORT_USAGE = 2 };
 

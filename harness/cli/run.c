@@ -45,7 +45,7 @@ struct opts {
 	const char *json;
 	const char *junit;
 	const char *expect;
-	int kernel_log; /* -1 auto: on for the kernel target */
+	int kernel_log;		 /* -1 auto: on for the kernel target */
 	unsigned long long seed; /* --seed, else chosen at start and printed */
 	int repeat;		 /* --repeat: runs per case, seed varied; a changed verdict fails */
 	int jobs;		 /* -j: cases in flight at once (reference target) */
@@ -115,27 +115,27 @@ static int parse_revs(const char *s, unsigned int *revs)
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{ "target", required_argument, NULL, 't' },
-		{ "revision", required_argument, NULL, 'r' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "bisect", no_argument, NULL, 'b' },
-		{ "json", required_argument, NULL, 1001 },
-		{ "junit", required_argument, NULL, 'J' },
-		{ "expect", required_argument, NULL, 'e' },
-		{ "kernel-log", no_argument, NULL, 'k' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "repeat", required_argument, NULL, 'R' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "no-kernel-log", no_argument, NULL, 'K' },
-		{ "allow-crash", no_argument, NULL, 1002 },
-		{ "vm", required_argument, NULL, 1003 },
-		{ "vm-kernel", required_argument, NULL, 1004 },
-		{ "vm-out", required_argument, NULL, 1005 },
-		{ "vm-timeout", required_argument, NULL, 1006 },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"target", required_argument, NULL, 't'},
+		{"revision", required_argument, NULL, 'r'},
+		{"filter", required_argument, NULL, 'f'},
+		{"list", no_argument, NULL, 'l'},
+		{"timeout", required_argument, NULL, 'T'},
+		{"bisect", no_argument, NULL, 'b'},
+		{"json", required_argument, NULL, 1001},
+		{"junit", required_argument, NULL, 'J'},
+		{"expect", required_argument, NULL, 'e'},
+		{"kernel-log", no_argument, NULL, 'k'},
+		{"seed", required_argument, NULL, 's'},
+		{"repeat", required_argument, NULL, 'R'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"no-kernel-log", no_argument, NULL, 'K'},
+		{"allow-crash", no_argument, NULL, 1002},
+		{"vm", required_argument, NULL, 1003},
+		{"vm-kernel", required_argument, NULL, 1004},
+		{"vm-out", required_argument, NULL, 1005},
+		{"vm-timeout", required_argument, NULL, 1006},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	char *end;
 	int c;
@@ -160,7 +160,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'r':
 			if (parse_revs(optarg, &o->revs)) {
-				fprintf(stderr, "--revision: '%s' is not v1, v2, v3 or all\n", optarg);
+				fprintf(stderr, "--revision: '%s' is not v1, v2, v3 or all\n",
+					optarg);
 				return -1;
 			}
 			break;
@@ -177,7 +178,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'T':
 			o->timeout_ms = (int)strtol(optarg, &end, 10) * 1000;
 			if (*end || o->timeout_ms <= 0) {
-				fprintf(stderr, "--timeout: '%s' is not a positive number of seconds\n",
+				fprintf(stderr,
+					"--timeout: '%s' is not a positive number of seconds\n",
 					optarg);
 				return -1;
 			}
@@ -194,7 +196,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 1003:
 			o->vm = vm_mode_parse(optarg);
 			if (o->vm < 0) {
-				fprintf(stderr, "--vm: '%s' is not never, auto or always\n", optarg);
+				fprintf(stderr, "--vm: '%s' is not never, auto or always\n",
+					optarg);
 				return -1;
 			}
 			break;
@@ -207,7 +210,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 1006:
 			o->vm_timeout_s = (int)strtol(optarg, &end, 10);
 			if (*end || o->vm_timeout_s < 10) {
-				fprintf(stderr, "--vm-timeout: '%s' is not a number of seconds from 10\n",
+				fprintf(stderr,
+					"--vm-timeout: '%s' is not a number of seconds from 10\n",
 					optarg);
 				return -1;
 			}
@@ -299,8 +303,9 @@ static int check_bisect_target(struct opts *o)
 	if (!strcmp(o->target, "auto"))
 		o->target = "kernel";
 	if (strcmp(o->target, "kernel")) {
-		fprintf(stderr, "--bisect tests the kernel's own KVM_SET_IOREGION; "
-				"--target %s cannot tell a good commit from a bad one\n",
+		fprintf(stderr,
+			"--bisect tests the kernel's own KVM_SET_IOREGION; "
+			"--target %s cannot tell a good commit from a bad one\n",
 			o->target);
 		return -1;
 	}
@@ -405,9 +410,9 @@ static int run_in_vm(const struct opts *o, const struct case_list *l, const char
  */
 static int run_here_or_in_vm(struct opts *o, const struct case_list *l, struct iorfd_case *c)
 {
-	struct target_probe probe = { 0 };
+	struct target_probe probe = {0};
 	const struct target_ops *ops;
-	struct plan p = { 0 };
+	struct plan p = {0};
 	unsigned int revs;
 	char kvm_why[256];
 	int code;

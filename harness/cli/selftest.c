@@ -66,9 +66,10 @@ static void run_all(struct runner *rn, const struct case_list *l, struct iorfd_c
 
 				failure_text(&rn->res->failures[0], text, sizeof(text));
 				fprintf(stderr, "%s: %s.%s: %s\n",
-					rn->target_config ?
-						((const struct ref_mutant *)rn->target_config)->name :
-						"reference",
+					rn->target_config
+						? ((const struct ref_mutant *)rn->target_config)
+							  ->name
+						: "reference",
 					c->name, rev_name(r), text);
 			}
 			t->timeouts += rn->res->verdict == VERDICT_TIMEOUT;
@@ -152,8 +153,9 @@ int cmd_selftest(int argc, char **argv)
 		rn.target_config = mutant;
 		run_all(&rn, &l, c, &t, quick && mutant);
 		if (!mutant) {
-			printf("%-32s %d/%d runs pass%s\n", "reference (no mutant)", t.runs - t.killed,
-			       t.runs, t.killed ? ": THE REFERENCE FAILS, fix that first" : "");
+			printf("%-32s %d/%d runs pass%s\n", "reference (no mutant)",
+			       t.runs - t.killed, t.runs,
+			       t.killed ? ": THE REFERENCE FAILS, fix that first" : "");
 			bad += t.killed != 0;
 			continue;
 		}

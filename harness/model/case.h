@@ -20,13 +20,13 @@
 
 #include "proto/wire.h"
 
-#define CASE_NAME_MAX	 48
+#define CASE_NAME_MAX	  48
 #define CASE_MAX_CHANNELS 8
-#define CASE_MAX_REGIONS 16
-#define CASE_MAX_VCPUS	 4
-#define CASE_MAX_STEPS	 256
-#define CASE_MAX_EXPECT	 512
-#define CASE_MAX_REQS	 16
+#define CASE_MAX_REGIONS  16
+#define CASE_MAX_VCPUS	  4
+#define CASE_MAX_STEPS	  256
+#define CASE_MAX_EXPECT	  512
+#define CASE_MAX_REQS	  16
 /* timeout_ms bounds: long enough for a slow TCG guest, short of the run's default. */
 #define CASE_MIN_TIMEOUT_MS 500
 #define CASE_MAX_TIMEOUT_MS 600000
@@ -92,9 +92,9 @@ enum addr_space {
 
 /* Which fd number a registration passes, to test how bad ones are refused. */
 enum fd_choice {
-	FD_CHANNEL, /* the channel's own end (default) */
-	FD_NUMBER,  /* this number, e.g. -1 or -2 */
-	FD_CLOSED,  /* a number that is not an open fd */
+	FD_CHANNEL,  /* the channel's own end (default) */
+	FD_NUMBER,   /* this number, e.g. -1 or -2 */
+	FD_CLOSED,   /* a number that is not an open fd */
 	FD_REOPENED, /* the channel's end opened anew: another open file of the same pipe */
 	FD_SWAPPED,  /* the channel's other end: the write fd as read fd, or the reverse */
 };
@@ -112,22 +112,22 @@ struct case_region {
 	uint64_t size;
 	uint64_t user_data;
 	bool posted;
-	uint32_t extra_flags;		/* OR-ed into flags: unknown bits, DEASSIGN, ... */
+	uint32_t extra_flags; /* OR-ed into flags: unknown bits, DEASSIGN, ... */
 	struct fd_override rfd, wfd;
-	bool later;			/* registered by a host step, not before the run */
+	bool later;	  /* registered by a host step, not before the run */
 	int expect_errno; /* KVM_SET_IOREGION result: 0 or a positive errno */
 	struct src_loc loc;
 };
 
 enum step_op {
-	STEP_READ,  /* MMIO load or PIO in */
-	STEP_WRITE, /* MMIO store or PIO out */
-	STEP_SYNC,  /* a ucall to the harness; nothing on any channel */
-	STEP_HOST,  /* the VMM acts while the vCPU waits at this step */
-	STEP_OUTS,  /* rep outs: count elements through one port */
-	STEP_INS,   /* rep ins */
-	STEP_ADD,   /* add to MMIO: a read, then a write */
-	STEP_XCHG,  /* xchg with MMIO: a read, then a write */
+	STEP_READ,    /* MMIO load or PIO in */
+	STEP_WRITE,   /* MMIO store or PIO out */
+	STEP_SYNC,    /* a ucall to the harness; nothing on any channel */
+	STEP_HOST,    /* the VMM acts while the vCPU waits at this step */
+	STEP_OUTS,    /* rep outs: count elements through one port */
+	STEP_INS,     /* rep ins */
+	STEP_ADD,     /* add to MMIO: a read, then a write */
+	STEP_XCHG,    /* xchg with MMIO: a read, then a write */
 	STEP_CMPXCHG, /* lock cmpxchg on MMIO: a read, then a write if equal */
 	STEP_STORE16, /* movdqu to MMIO: a 16-byte SSE store, values[0..1] */
 	STEP_LOAD16,  /* movdqu from MMIO: a 16-byte SSE load, checked against values[0..1] */
@@ -138,11 +138,11 @@ enum step_op {
 #define CASE_MAX_FILL 2000
 
 enum host_action {
-	HOST_REGISTER,	/* KVM_SET_IOREGION of a region marked 'register: later' */
-	HOST_DEASSIGN,	/* remove a region, the way the revision removes */
-	HOST_IOEVENTFD, /* KVM_IOEVENTFD at mmio/pio + size (size 0: any length) */
-	HOST_CLOSE_FDS, /* the VMM closes its own copies of a channel's fds */
-	HOST_FILL_BUS,	/* register copies of a region side by side until one fails */
+	HOST_REGISTER,	   /* KVM_SET_IOREGION of a region marked 'register: later' */
+	HOST_DEASSIGN,	   /* remove a region, the way the revision removes */
+	HOST_IOEVENTFD,	   /* KVM_IOEVENTFD at mmio/pio + size (size 0: any length) */
+	HOST_CLOSE_FDS,	   /* the VMM closes its own copies of a channel's fds */
+	HOST_FILL_BUS,	   /* register copies of a region side by side until one fails */
 	HOST_DEVICE_WRITE, /* the device writes a byte where it sends replies */
 };
 
@@ -156,23 +156,23 @@ enum arg_pointer {
 struct case_step {
 	enum step_op op;
 	enum addr_space space;
-	int region;    /* region the address was given against, or -1 */
-	uint64_t addr; /* absolute guest physical address or port */
+	int region;	   /* region the address was given against, or -1 */
+	uint64_t addr;	   /* absolute guest physical address or port */
 	unsigned int size; /* 1, 2, 4 or 8 (PIO: 1, 2, 4) */
 	uint64_t value;	   /* write: the value stored */
 	bool check;	   /* read: compare with expect */
 	bool keep_upper;   /* pio read of 1/2 bytes: RAX bits above must survive */
 	uint64_t expect;
-	uint64_t compare;	 /* cmpxchg */
-	unsigned int count;	 /* outs/ins: elements; fill_bus: most registrations tried */
+	uint64_t compare;   /* cmpxchg */
+	unsigned int count; /* outs/ins: elements; fill_bus: most registrations tried */
 	uint64_t values[CASE_MAX_STRING]; /* outs: values; ins: expected values */
-	enum host_action action; /* host */
-	int channel;		 /* host close_fds, device_write */
-	uint32_t extra_flags;	 /* host deassign: OR-ed into its flags */
-	int expect_errno;	 /* host: the ioctl's expected result */
-	enum arg_pointer pointer; /* host register */
-	unsigned int at_least;	 /* host fill_bus: registrations that must succeed first */
-	int uncapped_errno;	 /* host fill_bus: the result where a bus has no cap (memcg) */
+	enum host_action action;	  /* host */
+	int channel;			  /* host close_fds, device_write */
+	uint32_t extra_flags;		  /* host deassign: OR-ed into its flags */
+	int expect_errno;		  /* host: the ioctl's expected result */
+	enum arg_pointer pointer;	  /* host register */
+	unsigned int at_least;		  /* host fill_bus: registrations that must succeed first */
+	int uncapped_errno; /* host fill_bus: the result where a bus has no cap (memcg) */
 	struct src_loc loc;
 };
 
@@ -215,8 +215,8 @@ struct case_vcpu {
 struct expect_cmd {
 	char id[16]; /* optional label for happens-before rules */
 	int channel;
-	int region;	 /* region whose user_data the command must carry */
-	uint8_t cmd;	 /* WIRE_CMD_READ or WIRE_CMD_WRITE */
+	int region;  /* region whose user_data the command must carry */
+	uint8_t cmd; /* WIRE_CMD_READ or WIRE_CMD_WRITE */
 	unsigned int size;
 	uint64_t offset;
 	uint64_t data;
@@ -231,7 +231,7 @@ struct expect_exit {
 	bool write;
 	uint64_t addr;
 	unsigned int size;
-	uint64_t data;	/* write: value; read: what the VMM answers */
+	uint64_t data; /* write: value; read: what the VMM answers */
 	struct src_loc loc;
 };
 

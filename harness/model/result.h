@@ -74,22 +74,22 @@ enum fail_kind {
 	FAIL_EXIT_DIFFERS,   /* ordinary exit #index is not the expected one */
 	FAIL_EXIT_MISSING,
 	FAIL_EXIT_UNEXPECTED,
-	FAIL_ORDER,	    /* a happens-before rule of the case */
-	FAIL_OVERLAP,	    /* commands in flight together on one read fd */
-	FAIL_GUEST_VALUE,   /* the guest loaded another value than expected */
-	FAIL_ERRNO,	    /* an ioctl or KVM_RUN ended with another error than expected */
-	FAIL_WAIT,	    /* the host's timeline waited for something that never came */
-	FAIL_VCPU,	    /* a vCPU did not finish, or left KVM_RUN with an exit it must not see */
-	FAIL_KERNEL_LOG,    /* the kernel logged a problem while the case ran */
-	FAIL_FLAKY,	    /* the verdict changed between runs (--repeat) */
-	FAIL_TIMEOUT,	    /* no verdict within the case's time limit */
-	FAIL_HARNESS,	    /* the harness or the environment failed: says nothing of the target */
+	FAIL_ORDER,	  /* a happens-before rule of the case */
+	FAIL_OVERLAP,	  /* commands in flight together on one read fd */
+	FAIL_GUEST_VALUE, /* the guest loaded another value than expected */
+	FAIL_ERRNO,	  /* an ioctl or KVM_RUN ended with another error than expected */
+	FAIL_WAIT,	  /* the host's timeline waited for something that never came */
+	FAIL_VCPU,	  /* a vCPU did not finish, or left KVM_RUN with an exit it must not see */
+	FAIL_KERNEL_LOG,  /* the kernel logged a problem while the case ran */
+	FAIL_FLAKY,	  /* the verdict changed between runs (--repeat) */
+	FAIL_TIMEOUT,	  /* no verdict within the case's time limit */
+	FAIL_HARNESS,	  /* the harness or the environment failed: says nothing of the target */
 	FAIL_NR_KINDS,
 };
 
-#define FAIL_FILE_LEN	  256
-#define FAIL_TEXT_LEN	  320
-#define FAIL_DETAIL_LEN	  768
+#define FAIL_FILE_LEN	256
+#define FAIL_TEXT_LEN	320
+#define FAIL_DETAIL_LEN 768
 
 /*
  * One failed expectation, as data: every report (KTAP, JSON, JUnit, HTML)
@@ -97,12 +97,12 @@ enum fail_kind {
  */
 struct failure {
 	enum fail_kind kind;
-	const char *req; /* requirement that did not hold, or NULL; a string constant */
+	const char *req;	  /* requirement that did not hold, or NULL; a string constant */
 	char file[FAIL_FILE_LEN]; /* the case file line that asked for it; "" for none */
 	int line, col;
-	char channel[CASE_NAME_MAX]; /* the channel it is about, or "" */
-	int index;		     /* 1-based command # on the channel, or exit #; 0: none */
-	uint64_t seq;		     /* the command or exit it is about, as its seq + 1; 0: none */
+	char channel[CASE_NAME_MAX];  /* the channel it is about, or "" */
+	int index;		      /* 1-based command # on the channel, or exit #; 0: none */
+	uint64_t seq;		      /* the command or exit it is about, as its seq + 1; 0: none */
 	char headline[FAIL_TEXT_LEN]; /* what did not hold, in words */
 	char expected[FAIL_TEXT_LEN]; /* decoded, or "" */
 	char observed[FAIL_TEXT_LEN];
@@ -127,7 +127,7 @@ struct fail_spec {
 struct run_event {
 	uint64_t seq;
 	int vcpu;
-	int err;		/* positive errno */
+	int err;	      /* positive errno */
 	uint32_t exit_reason; /* run->exit_reason as left (EINTR: KVM_EXIT_INTR) */
 	int64_t step;
 };
@@ -136,7 +136,7 @@ struct run_event {
 
 struct vcpu_status {
 	bool done;
-	int64_t step; /* guest's current step, -1 before the first */
+	int64_t step;	   /* guest's current step, -1 before the first */
 	char waiting[128]; /* what the vCPU thread is blocked on, for timeouts */
 };
 
@@ -144,7 +144,7 @@ struct case_result {
 	enum verdict verdict;
 	char skip_reason[256];
 	char xfail_reason[320]; /* XFAIL/XPASS: the expectation's reason and place */
-	int nr_failures; /* may exceed RESULT_MAX_FAILURES; the rest are counted only */
+	int nr_failures;	/* may exceed RESULT_MAX_FAILURES; the rest are counted only */
 	struct failure failures[RESULT_MAX_FAILURES];
 	/* What a reader of a passing result should know too (how far a bus filled, say). */
 	int nr_notes;
@@ -168,7 +168,7 @@ struct case_result {
 };
 
 /* A failure of the harness or the environment that points at nothing in the case. */
-#define FAIL_SPEC_HARNESS (&(const struct fail_spec){ .kind = FAIL_HARNESS })
+#define FAIL_SPEC_HARNESS (&(const struct fail_spec){.kind = FAIL_HARNESS})
 
 /*
  * Records a failure: @v (the worst verdict wins), the fields of @s, and the

@@ -12,18 +12,18 @@
 #include "proto/wire.h"
 
 /* V1/V2 u32 info */
-#define V12_CMD_MASK	0xfu
-#define V12_SIZE_SHIFT	4
-#define V12_SIZE_MASK	0x3u
-#define V12_RESP_BIT	(1u << 6)
-#define V12_RSV_SHIFT	7
+#define V12_CMD_MASK   0xfu
+#define V12_SIZE_SHIFT 4
+#define V12_SIZE_MASK  0x3u
+#define V12_RESP_BIT   (1u << 6)
+#define V12_RSV_SHIFT  7
 
 /* V3 byte 1 */
-#define V3_SIZE_MASK	0xfu
-#define V3_RESP_BIT	(1u << 4)
-#define V3_RSV_SHIFT	5
+#define V3_SIZE_MASK 0xfu
+#define V3_RESP_BIT  (1u << 4)
+#define V3_RSV_SHIFT 5
 
-static const char *const rev_names[IORFD_NR_REVS] = { "v1", "v2", "v3" };
+static const char *const rev_names[IORFD_NR_REVS] = {"v1", "v2", "v3"};
 
 const char *rev_name(enum iorfd_rev rev)
 {
@@ -180,9 +180,8 @@ int wire_format_cmd(char *buf, size_t len, const struct wire_cmd *cmd)
 		snprintf(sbuf, sizeof(sbuf), "code%u?", cmd->size_code);
 
 	return snprintf(buf, len, "cmd=%s size=%s off=%#llx data=%#llx resp=%d user_data=%#llx%s",
-			name, sbuf, (unsigned long long)cmd->offset,
-			(unsigned long long)cmd->data, cmd->resp,
-			(unsigned long long)cmd->user_data,
+			name, sbuf, (unsigned long long)cmd->offset, (unsigned long long)cmd->data,
+			cmd->resp, (unsigned long long)cmd->user_data,
 			cmd->rsv_hdr || cmd->rsv_pad ? " reserved!=0" : "");
 }
 
@@ -194,7 +193,8 @@ int wire_format_raw(char *buf, size_t len, const uint8_t raw[WIRE_MSG_SIZE])
 	if (len)
 		buf[0] = '\0';
 	for (i = 0; i < WIRE_MSG_SIZE && used < len; i++) {
-		int n = snprintf(buf + used, len - used, "%s%02x", i && !(i % 8) ? " " : "", raw[i]);
+		int n = snprintf(buf + used, len - used, "%s%02x", i && !(i % 8) ? " " : "",
+				 raw[i]);
 
 		if (n < 0)
 			break;
@@ -233,8 +233,8 @@ static void check_layout(struct checker *ck, enum iorfd_rev rev, const struct wi
 			  c->size_code);
 	if (rev_has_v3_layout(rev)) {
 		if (c->rsv_hdr)
-			violation(ck, "WIRE-4",
-				  "byte 1 bits 7..5: expected 0, observed %#x", c->rsv_hdr);
+			violation(ck, "WIRE-4", "byte 1 bits 7..5: expected 0, observed %#x",
+				  c->rsv_hdr);
 		if (c->rsv_pad)
 			violation(ck, "WIRE-4", "padding bytes 2..7: expected 0, observed %#llx",
 				  (unsigned long long)c->rsv_pad);
@@ -254,8 +254,7 @@ static void check_layout(struct checker *ck, enum iorfd_rev rev, const struct wi
 				  (unsigned long long)c->data);
 	}
 	if (c->cmd == WIRE_CMD_WRITE && wire_size_bytes(c->size_code) &&
-	    wire_size_bytes(c->size_code) < 8 &&
-	    c->data >> (8 * wire_size_bytes(c->size_code)))
+	    wire_size_bytes(c->size_code) < 8 && c->data >> (8 * wire_size_bytes(c->size_code)))
 		violation(ck, "FIELD-3",
 			  "WRITE size=%u: expected data zero-extended, observed data=%#llx",
 			  wire_size_bytes(c->size_code), (unsigned long long)c->data);
@@ -284,9 +283,10 @@ static void check_region(struct checker *ck, const struct wire_cmd *c,
 		return;
 	}
 	if (r->size && size && (c->offset >= r->size || size > r->size - c->offset))
-		violation(ck, "DISPATCH-2",
-			  "offset: expected off+size <= region size %#llx, observed off=%#llx size=%u",
-			  (unsigned long long)r->size, (unsigned long long)c->offset, size);
+		violation(
+			ck, "DISPATCH-2",
+			"offset: expected off+size <= region size %#llx, observed off=%#llx size=%u",
+			(unsigned long long)r->size, (unsigned long long)c->offset, size);
 	if (c->cmd == WIRE_CMD_WRITE && c->resp == r->posted)
 		violation(ck, r->posted ? "POST-1" : "WIRE-5",
 			  "WRITE to a %s region: expected resp=%d, observed resp=%d",
@@ -297,7 +297,7 @@ int wire_check_cmd(enum iorfd_rev rev, const uint8_t raw[WIRE_MSG_SIZE],
 		   const struct wire_region *regions, int nr_regions, struct wire_violation *v,
 		   int max)
 {
-	struct checker ck = { .v = v, .max = max };
+	struct checker ck = {.v = v, .max = max};
 	struct wire_cmd c;
 
 	wire_decode_cmd(rev, raw, &c);

@@ -79,17 +79,22 @@ static void check_violations(const struct iorfd_case *c, struct case_result *res
 		wire_format_raw(raw, sizeof(raw), t->raw);
 		snprintf(detail, sizeof(detail), "  raw: %s", raw);
 		if (t->len != WIRE_MSG_SIZE)
-			result_fail_at(res, VERDICT_FAIL,
-				       &(struct fail_spec){ .kind = FAIL_CMD_VIOLATION, .req = "WIRE-1",
-							    .channel = name, .seq = t->seq + 1 },
-				       "channel %s: a command of %d bytes, expected exactly %d (raw %s)",
-				       name, t->len, WIRE_MSG_SIZE, raw);
+			result_fail_at(
+				res, VERDICT_FAIL,
+				&(struct fail_spec){.kind = FAIL_CMD_VIOLATION,
+						    .req = "WIRE-1",
+						    .channel = name,
+						    .seq = t->seq + 1},
+				"channel %s: a command of %d bytes, expected exactly %d (raw %s)",
+				name, t->len, WIRE_MSG_SIZE, raw);
 		for (j = 0; j < t->nr_viol && j < TX_MAX_VIOLATIONS; j++)
 			result_fail_at(res, VERDICT_FAIL,
-				       &(struct fail_spec){ .kind = FAIL_CMD_VIOLATION,
-							    .req = t->viol[j].req, .channel = name,
-							    .seq = t->seq + 1, .observed = obs,
-							    .detail = detail },
+				       &(struct fail_spec){.kind = FAIL_CMD_VIOLATION,
+							   .req = t->viol[j].req,
+							   .channel = name,
+							   .seq = t->seq + 1,
+							   .observed = obs,
+							   .detail = detail},
 				       "channel %s: %s: %s", name, t->viol[j].req, t->viol[j].msg);
 	}
 }
@@ -101,11 +106,11 @@ static void check_violations(const struct iorfd_case *c, struct case_result *res
 static uint64_t matched[CASE_MAX_EXPECT];
 
 /* Any-order channel: each expected command takes the first equal one not yet taken. */
-static void check_channel_any_order(const struct iorfd_case *c, struct case_result *res,
-				    int ch, const struct expect_cmd **want, int nw,
+static void check_channel_any_order(const struct iorfd_case *c, struct case_result *res, int ch,
+				    const struct expect_cmd **want, int nw,
 				    const struct tx_entry **got, int ng)
 {
-	bool taken[RESULT_MAX_TX] = { false };
+	bool taken[RESULT_MAX_TX] = {false};
 	char exp[256], obs[256];
 	int i, j, missing = 0;
 
@@ -122,9 +127,10 @@ static void check_channel_any_order(const struct iorfd_case *c, struct case_resu
 			continue;
 		fmt_expect_cmd(exp, sizeof(exp), c, want[i]);
 		result_fail_at(res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_CMD_MISSING, .at = &want[i]->loc,
-						    .channel = c->channels[ch].name,
-						    .expected = exp },
+			       &(struct fail_spec){.kind = FAIL_CMD_MISSING,
+						   .at = &want[i]->loc,
+						   .channel = c->channels[ch].name,
+						   .expected = exp},
 			       "channel %s (any order): expected command not observed:",
 			       c->channels[ch].name);
 	}
@@ -133,10 +139,12 @@ static void check_channel_any_order(const struct iorfd_case *c, struct case_resu
 			continue;
 		fmt_observed(obs, sizeof(obs), c->rev, got[j]);
 		result_fail_at(res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_CMD_UNEXPECTED,
-						    .at = &c->channels[ch].loc,
-						    .channel = c->channels[ch].name, .index = j + 1,
-						    .seq = got[j]->seq + 1, .observed = obs },
+			       &(struct fail_spec){.kind = FAIL_CMD_UNEXPECTED,
+						   .at = &c->channels[ch].loc,
+						   .channel = c->channels[ch].name,
+						   .index = j + 1,
+						   .seq = got[j]->seq + 1,
+						   .observed = obs},
 			       "channel %s (any order): %d expected, %d observed; unexpected:",
 			       c->channels[ch].name, nw, ng);
 		break;
@@ -171,19 +179,24 @@ static void check_channel(const struct iorfd_case *c, struct case_result *res, i
 		fmt_expect_cmd(exp, sizeof(exp), c, want[i]);
 		fmt_observed(obs, sizeof(obs), c->rev, got[i]);
 		result_fail_at(res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_CMD_DIFFERS, .at = &want[i]->loc,
-						    .channel = c->channels[ch].name, .index = i + 1,
-						    .seq = got[i]->seq + 1, .expected = exp,
-						    .observed = obs },
+			       &(struct fail_spec){.kind = FAIL_CMD_DIFFERS,
+						   .at = &want[i]->loc,
+						   .channel = c->channels[ch].name,
+						   .index = i + 1,
+						   .seq = got[i]->seq + 1,
+						   .expected = exp,
+						   .observed = obs},
 			       "channel %s, command #%d differs", c->channels[ch].name, i + 1);
 		return;
 	}
 	if (nw > ng) {
 		fmt_expect_cmd(exp, sizeof(exp), c, want[ng]);
 		result_fail_at(res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_CMD_MISSING, .at = &want[ng]->loc,
-						    .channel = c->channels[ch].name, .index = ng + 1,
-						    .expected = exp },
+			       &(struct fail_spec){.kind = FAIL_CMD_MISSING,
+						   .at = &want[ng]->loc,
+						   .channel = c->channels[ch].name,
+						   .index = ng + 1,
+						   .expected = exp},
 			       "channel %s: expected %d commands, observed %d; first missing:",
 			       c->channels[ch].name, nw, ng);
 	} else if (ng > nw) {
@@ -191,9 +204,12 @@ static void check_channel(const struct iorfd_case *c, struct case_result *res, i
 
 		fmt_observed(obs, sizeof(obs), c->rev, got[nw]);
 		result_fail_at(res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_CMD_UNEXPECTED, .at = l,
-						    .channel = c->channels[ch].name, .index = nw + 1,
-						    .seq = got[nw]->seq + 1, .observed = obs },
+			       &(struct fail_spec){.kind = FAIL_CMD_UNEXPECTED,
+						   .at = l,
+						   .channel = c->channels[ch].name,
+						   .index = nw + 1,
+						   .seq = got[nw]->seq + 1,
+						   .observed = obs},
 			       "channel %s: expected %d commands, observed %d; first unexpected:",
 			       c->channels[ch].name, nw, ng);
 	}
@@ -205,7 +221,7 @@ static void check_transcripts(const struct iorfd_case *c, struct case_result *re
 	int n = res->nr_tx < RESULT_MAX_TX ? res->nr_tx : RESULT_MAX_TX, i;
 
 	if (res->nr_tx > RESULT_MAX_TX)
-		result_fail_at(res, VERDICT_ERROR, &(struct fail_spec){ .kind = FAIL_HARNESS },
+		result_fail_at(res, VERDICT_ERROR, &(struct fail_spec){.kind = FAIL_HARNESS},
 			       "%d commands observed; only the first %d were kept", res->nr_tx,
 			       RESULT_MAX_TX);
 	for (i = 0; i < n; i++)
@@ -230,12 +246,15 @@ static void check_order(const struct iorfd_case *c, struct case_result *res)
 
 			if (!first || first < then)
 				continue;
-			result_fail_at(res, VERDICT_FAIL,
-				       &(struct fail_spec){ .kind = FAIL_ORDER, .req = "ORD-1",
-							    .at = &r->loc, .seq = first },
-				       "expected '%s' to reach the device before '%s'; observed it after (order %llu vs %llu)",
-				       c->expect.cmds[r->first[j]].id, c->expect.cmds[r->then].id,
-				       (unsigned long long)first - 1, (unsigned long long)then - 1);
+			result_fail_at(
+				res, VERDICT_FAIL,
+				&(struct fail_spec){.kind = FAIL_ORDER,
+						    .req = "ORD-1",
+						    .at = &r->loc,
+						    .seq = first},
+				"expected '%s' to reach the device before '%s'; observed it after (order %llu vs %llu)",
+				c->expect.cmds[r->first[j]].id, c->expect.cmds[r->then].id,
+				(unsigned long long)first - 1, (unsigned long long)then - 1);
 		}
 	}
 }
@@ -265,12 +284,14 @@ static void check_serialized(const struct iorfd_case *c, struct case_result *res
 		return; /* V1 does not serialize (ORD-4) */
 	for (i = 0; i < c->nr_channels; i++)
 		if (res->chan_overlap[i] && !mixed_buses(c, i))
-			result_fail_at(res, VERDICT_FAIL,
-				       &(struct fail_spec){ .kind = FAIL_OVERLAP, .req = "ORD-2",
-							    .at = &c->channels[i].loc,
-							    .channel = c->channels[i].name },
-				       "channel %s: %d command(s) arrived while an earlier one was still unanswered",
-				       c->channels[i].name, res->chan_overlap[i]);
+			result_fail_at(
+				res, VERDICT_FAIL,
+				&(struct fail_spec){.kind = FAIL_OVERLAP,
+						    .req = "ORD-2",
+						    .at = &c->channels[i].loc,
+						    .channel = c->channels[i].name},
+				"channel %s: %d command(s) arrived while an earlier one was still unanswered",
+				c->channels[i].name, res->chan_overlap[i]);
 }
 
 /* An ordinary exit, decoded; @vcpu < 0: an expected one, which names none. */
@@ -279,8 +300,8 @@ static void fmt_exit(char *buf, size_t len, enum addr_space sp, bool write, uint
 {
 	int n = snprintf(buf, len, "%s %s %#llx size=%u data=%#llx",
 			 sp == SPACE_PIO ? "KVM_EXIT_IO" : "KVM_EXIT_MMIO",
-			 write ? (sp == SPACE_PIO ? "out" : "write") :
-				 (sp == SPACE_PIO ? "in" : "read"),
+			 write ? (sp == SPACE_PIO ? "out" : "write")
+			       : (sp == SPACE_PIO ? "in" : "read"),
 			 (unsigned long long)addr, size, (unsigned long long)data);
 
 	if (vcpu >= 0 && n > 0 && (size_t)n < len)
@@ -303,9 +324,12 @@ static void check_exits(const struct iorfd_case *c, struct case_result *res)
 		fmt_exit(exp, sizeof(exp), w->space, w->write, w->addr, w->size, w->data, -1);
 		fmt_exit(obs, sizeof(obs), g->space, g->write, g->addr, g->size, g->data, g->vcpu);
 		result_fail_at(res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_EXIT_DIFFERS, .at = &w->loc,
-						    .index = i + 1, .seq = g->seq + 1,
-						    .expected = exp, .observed = obs },
+			       &(struct fail_spec){.kind = FAIL_EXIT_DIFFERS,
+						   .at = &w->loc,
+						   .index = i + 1,
+						   .seq = g->seq + 1,
+						   .expected = exp,
+						   .observed = obs},
 			       "ordinary exit #%d differs", i + 1);
 		return;
 	}
@@ -313,21 +337,26 @@ static void check_exits(const struct iorfd_case *c, struct case_result *res)
 		const struct expect_exit *w = &e->exits[n];
 
 		fmt_exit(exp, sizeof(exp), w->space, w->write, w->addr, w->size, w->data, -1);
-		result_fail_at(res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_EXIT_MISSING, .at = &w->loc,
-						    .index = n + 1, .expected = exp },
-			       "expected %d ordinary exits, observed %d; first missing:", e->nr_exits,
-			       n);
+		result_fail_at(
+			res, VERDICT_FAIL,
+			&(struct fail_spec){.kind = FAIL_EXIT_MISSING,
+					    .at = &w->loc,
+					    .index = n + 1,
+					    .expected = exp},
+			"expected %d ordinary exits, observed %d; first missing:", e->nr_exits, n);
 	} else if (n > e->nr_exits) {
 		const struct exit_entry *g = &res->exits[e->nr_exits];
 
 		fmt_exit(obs, sizeof(obs), g->space, g->write, g->addr, g->size, g->data, g->vcpu);
-		result_fail_at(res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_EXIT_UNEXPECTED, .at = &c->loc,
-						    .index = e->nr_exits + 1, .seq = g->seq + 1,
-						    .observed = obs },
-			       "expected %d ordinary exits, observed %d; first unexpected (the access was not dispatched to a region):",
-			       e->nr_exits, n);
+		result_fail_at(
+			res, VERDICT_FAIL,
+			&(struct fail_spec){.kind = FAIL_EXIT_UNEXPECTED,
+					    .at = &c->loc,
+					    .index = e->nr_exits + 1,
+					    .seq = g->seq + 1,
+					    .observed = obs},
+			"expected %d ordinary exits, observed %d; first unexpected (the access was not dispatched to a region):",
+			e->nr_exits, n);
 	}
 }
 
@@ -340,18 +369,18 @@ static void check_outcome(const struct iorfd_case *c, struct case_result *res)
 		const struct vcpu_status *st = &res->vcpu[i];
 
 		if (!st->done && res->verdict != VERDICT_ERROR)
-			result_fail_at(res, VERDICT_FAIL,
-				       &(struct fail_spec){ .kind = FAIL_VCPU, .at = l },
-				       "outcome: expected every vCPU done, vCPU%d stopped at step %lld", i,
-				       (long long)st->step);
+			result_fail_at(
+				res, VERDICT_FAIL, &(struct fail_spec){.kind = FAIL_VCPU, .at = l},
+				"outcome: expected every vCPU done, vCPU%d stopped at step %lld", i,
+				(long long)st->step);
 	}
 }
 
 /* KVM_RUN errors per vCPU, in order, against the expected ones (ERR-9, ERR-14). */
 static void check_run_errors(const struct iorfd_case *c, struct case_result *res)
 {
-	int n = res->nr_run_events < RESULT_MAX_RUN_EVENTS ? res->nr_run_events :
-							       RESULT_MAX_RUN_EVENTS;
+	int n = res->nr_run_events < RESULT_MAX_RUN_EVENTS ? res->nr_run_events
+							   : RESULT_MAX_RUN_EVENTS;
 	int v, i, j, k;
 
 	for (v = 0; v < c->nr_vcpus; v++) {
@@ -366,32 +395,36 @@ static void check_run_errors(const struct iorfd_case *c, struct case_result *res
 			if (res->run_events[j].vcpu == v)
 				got[ng++] = &res->run_events[j];
 		for (k = 0; k < ng; k++) {
-			const struct case_step *s = got[k]->step >= 0 &&
-							    got[k]->step < c->vcpus[v].nr_steps ?
-							    &c->vcpus[v].steps[got[k]->step] : NULL;
+			const struct case_step *s =
+				got[k]->step >= 0 && got[k]->step < c->vcpus[v].nr_steps
+					? &c->vcpus[v].steps[got[k]->step]
+					: NULL;
 			const struct src_loc *l = k < nw ? &want[k]->loc : s ? &s->loc : &c->loc;
 
 			if (k < nw && got[k]->err == want[k]->err) {
 				if (got[k]->err == EINTR && got[k]->exit_reason != KVM_EXIT_INTR)
-					result_fail_at(res, VERDICT_FAIL,
-						       &(struct fail_spec){ .kind = FAIL_ERRNO,
-									    .req = "ERR-9", .at = l },
-						       "vCPU%d: KVM_RUN failed with EINTR but exit_reason is %u, expected KVM_EXIT_INTR (10)",
-						       v, got[k]->exit_reason);
+					result_fail_at(
+						res, VERDICT_FAIL,
+						&(struct fail_spec){.kind = FAIL_ERRNO,
+								    .req = "ERR-9",
+								    .at = l},
+						"vCPU%d: KVM_RUN failed with EINTR but exit_reason is %u, expected KVM_EXIT_INTR (10)",
+						v, got[k]->exit_reason);
 				continue;
 			}
-			result_fail_at(res, VERDICT_FAIL,
-				       &(struct fail_spec){ .kind = FAIL_ERRNO, .at = l },
-				       "vCPU%d: KVM_RUN #%d error: expected %s, observed %s at step %lld", v,
-				       k + 1, k < nw ? strerrorname_np(want[k]->err) : "none",
-				       strerrorname_np(got[k]->err), (long long)got[k]->step);
+			result_fail_at(
+				res, VERDICT_FAIL, &(struct fail_spec){.kind = FAIL_ERRNO, .at = l},
+				"vCPU%d: KVM_RUN #%d error: expected %s, observed %s at step %lld",
+				v, k + 1, k < nw ? strerrorname_np(want[k]->err) : "none",
+				strerrorname_np(got[k]->err), (long long)got[k]->step);
 			break;
 		}
 		if (ng < nw)
-			result_fail_at(res, VERDICT_FAIL,
-				       &(struct fail_spec){ .kind = FAIL_ERRNO, .at = &want[ng]->loc },
-				       "vCPU%d: expected KVM_RUN to fail with %s, it did not", v,
-				       strerrorname_np(want[ng]->err));
+			result_fail_at(
+				res, VERDICT_FAIL,
+				&(struct fail_spec){.kind = FAIL_ERRNO, .at = &want[ng]->loc},
+				"vCPU%d: expected KVM_RUN to fail with %s, it did not", v,
+				strerrorname_np(want[ng]->err));
 	}
 }
 

@@ -70,13 +70,13 @@ static bool timeline_resumes(const struct iorfd_case *c, int vcpu)
 
 static void park(struct vcpu_thread *vt)
 {
-	struct pollfd p = { .fd = vt->resume_fd, .events = POLLIN };
+	struct pollfd p = {.fd = vt->resume_fd, .events = POLLIN};
 	uint64_t v;
 
 	snprintf(vt->x->res->vcpu[vt->index].waiting, sizeof(vt->x->res->vcpu[0].waiting),
 		 "parked after EINTR, waiting for the timeline's resume");
 	if (poll(&p, 1, PARK_MAX_MS) <= 0 || read(vt->resume_fd, &v, sizeof(v)) != sizeof(v))
-		result_fail_at(vt->x->res, VERDICT_ERROR, &(struct fail_spec){ .kind = FAIL_HARNESS },
+		result_fail_at(vt->x->res, VERDICT_ERROR, &(struct fail_spec){.kind = FAIL_HARNESS},
 			       "vCPU%d parked for %d ms and never resumed", vt->index, PARK_MAX_MS);
 }
 
@@ -103,7 +103,7 @@ static void on_sigpipe(int sig)
  */
 static void set_sigpipe(enum vmm_sigpipe how)
 {
-	struct sigaction sa = { .sa_handler = on_sigpipe }; /* no SA_RESTART */
+	struct sigaction sa = {.sa_handler = on_sigpipe}; /* no SA_RESTART */
 
 	if (how == VMM_SIGPIPE_HANDLER)
 		sigaction(SIGPIPE, &sa, NULL);
@@ -113,7 +113,7 @@ static void set_sigpipe(enum vmm_sigpipe how)
 
 static void block_sigusr1(void)
 {
-	struct sigaction sa = { .sa_handler = on_sigusr1 }; /* no SA_RESTART: waits end in EINTR */
+	struct sigaction sa = {.sa_handler = on_sigusr1}; /* no SA_RESTART: waits end in EINTR */
 	sigset_t set;
 
 	sigaction(SIGUSR1, &sa, NULL);
@@ -218,10 +218,11 @@ static int map_mmio(struct exec *x)
 			if (s->op == STEP_SYNC || s->op == STEP_HOST || s->space != SPACE_MMIO)
 				continue;
 			if (s->addr < MMIO_MIN || s->addr + s->size > MMIO_MAX) {
-				result_fail_at(x->res, VERDICT_ERROR,
-					       &(struct fail_spec){ .kind = FAIL_HARNESS, .at = &s->loc },
-					       "MMIO address %#llx: the harness maps guest MMIO only in [%#llx, %#llx)",
-					       (unsigned long long)s->addr, MMIO_MIN, MMIO_MAX);
+				result_fail_at(
+					x->res, VERDICT_ERROR,
+					&(struct fail_spec){.kind = FAIL_HARNESS, .at = &s->loc},
+					"MMIO address %#llx: the harness maps guest MMIO only in [%#llx, %#llx)",
+					(unsigned long long)s->addr, MMIO_MIN, MMIO_MAX);
 				return -1;
 			}
 			for (pg = s->addr & ~0xfffull; pg < s->addr + s->size; pg += 0x1000) {
@@ -261,8 +262,9 @@ static int open_channels(struct exec *x)
 		}
 		if (err) {
 			result_fail_at(x->res, VERDICT_ERROR,
-				       &(struct fail_spec){ .kind = FAIL_HARNESS, .at = &cc->loc,
-							    .channel = cc->name },
+				       &(struct fail_spec){.kind = FAIL_HARNESS,
+							   .at = &cc->loc,
+							   .channel = cc->name},
 				       "channel %s: %s", cc->name, strerror(-err));
 			return -1;
 		}
@@ -306,7 +308,7 @@ static int reopen(struct exec *x, const struct case_region *cr, int end, int fd)
 	*slot = open(path, (end ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
 	if (*slot < 0)
 		result_fail_at(x->res, VERDICT_ERROR,
-			       &(struct fail_spec){ .kind = FAIL_HARNESS, .at = &cr->loc },
+			       &(struct fail_spec){.kind = FAIL_HARNESS, .at = &cr->loc},
 			       "region %s: reopening %s: %s", cr->name, path, strerror(errno));
 	return *slot;
 }
@@ -380,23 +382,25 @@ static void check_errno(struct exec *x, const struct src_loc *loc, const char *w
 	if (want == got)
 		return;
 	snprintf(w, sizeof(w), "%s", errno_str(want));
-	result_fail_at(x->res, VERDICT_FAIL,
-		       &(struct fail_spec){ .kind = FAIL_ERRNO, .at = loc, .expected = w,
-					    .observed = errno_str(got) },
-		       "%s", what);
+	result_fail_at(
+		x->res, VERDICT_FAIL,
+		&(struct fail_spec){
+			.kind = FAIL_ERRNO, .at = loc, .expected = w, .observed = errno_str(got)},
+		"%s", what);
 }
 
 static void describe_request(char *buf, size_t len, const char *ioctl, const char *name,
 			     const struct kvm_ioregion *r)
 {
-	snprintf(buf, len,
-		 "%s of region %s (gpa=%#llx size=%#llx user_data=%#llx read_fd=%d write_fd=%d flags=%#x)",
-		 ioctl, name, (unsigned long long)r->guest_paddr, (unsigned long long)r->memory_size,
-		 (unsigned long long)r->user_data, r->read_fd, r->write_fd, r->flags);
+	snprintf(
+		buf, len,
+		"%s of region %s (gpa=%#llx size=%#llx user_data=%#llx read_fd=%d write_fd=%d flags=%#x)",
+		ioctl, name, (unsigned long long)r->guest_paddr, (unsigned long long)r->memory_size,
+		(unsigned long long)r->user_data, r->read_fd, r->write_fd, r->flags);
 }
 
-static void register_region(struct exec *x, const struct case_region *cr,
-			    const struct src_loc *loc, int want, enum arg_pointer how)
+static void register_region(struct exec *x, const struct case_region *cr, const struct src_loc *loc,
+			    int want, enum arg_pointer how)
 {
 	struct kvm_ioregion r;
 	char what[400];
@@ -426,7 +430,8 @@ static void host_fill_bus(struct exec *x, const struct case_step *s, const struc
 	char what[320];
 
 	if (!capped)
-		result_note(x->res, "%s:%d:%d: this target's buses have no cap (kernel memory is "
+		result_note(x->res,
+			    "%s:%d:%d: this target's buses have no cap (kernel memory is "
 			    "accounted): the case expects %s (uncapped_errno)",
 			    s->loc.file, s->loc.line, s->loc.col, errno_str(want));
 	region_request(x, cr, &r);
@@ -437,8 +442,10 @@ static void host_fill_bus(struct exec *x, const struct case_step *s, const struc
 
 		snprintf(w, sizeof(w), "%s", errno_str(want));
 		result_fail_at(x->res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_ERRNO, .at = &s->loc, .expected = w,
-						    .observed = errno_str(-f.err) },
+			       &(struct fail_spec){.kind = FAIL_ERRNO,
+						   .at = &s->loc,
+						   .expected = w,
+						   .observed = errno_str(-f.err)},
 			       "%s, copy #%u at gpa %#llx", what, f.registered + 1,
 			       (unsigned long long)(cr->gpa + f.registered * stride));
 	} else if (!f.err && want) {
@@ -446,21 +453,22 @@ static void host_fill_bus(struct exec *x, const struct case_step *s, const struc
 
 		snprintf(w, sizeof(w), "%s within %u copies", errno_str(want), s->count);
 		snprintf(o, sizeof(o), "all %u registered", s->count);
-		result_fail_at(x->res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_ERRNO, .at = &s->loc, .expected = w,
-						    .observed = o },
-			       "%s", what);
+		result_fail_at(
+			x->res, VERDICT_FAIL,
+			&(struct fail_spec){
+				.kind = FAIL_ERRNO, .at = &s->loc, .expected = w, .observed = o},
+			"%s", what);
 	} else if (f.err && f.registered < s->at_least) {
 		char w[64], o[64];
 
 		snprintf(w, sizeof(w), "at least %u copies registered first", s->at_least);
 		snprintf(o, sizeof(o), "%s after %u copies", errno_str(-f.err), f.registered);
-		result_fail_at(x->res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_ERRNO, .at = &s->loc, .expected = w,
-						    .observed = o },
-			       "%s", what);
-	}
-	else if (f.err)
+		result_fail_at(
+			x->res, VERDICT_FAIL,
+			&(struct fail_spec){
+				.kind = FAIL_ERRNO, .at = &s->loc, .expected = w, .observed = o},
+			"%s", what);
+	} else if (f.err)
 		result_note(x->res, "%s:%d:%d: %s after %u copies of region %s", s->loc.file,
 			    s->loc.line, s->loc.col, errno_str(-f.err), f.registered, cr->name);
 }
@@ -560,8 +568,8 @@ static void vcpu_broke(struct exec *x, int vi, enum verdict v, const char *what)
 {
 	unsigned long long step = x->progs[vi]->cur_step;
 	const struct case_step *s = step_at(x, vi, step);
-	struct fail_spec f = { .kind = v == VERDICT_ERROR ? FAIL_HARNESS : FAIL_VCPU,
-			       .at = s ? &s->loc : NULL };
+	struct fail_spec f = {.kind = v == VERDICT_ERROR ? FAIL_HARNESS : FAIL_VCPU,
+			      .at = s ? &s->loc : NULL};
 
 	if (s)
 		result_fail_at(x->res, v, &f, "vCPU%d step %llu: %s", vi, step, what);
@@ -664,36 +672,40 @@ static void guest_report(struct exec *x, int vi, const struct ucall *uc)
 	case GSYNC_LOADED:
 		if (!s)
 			break;
-		result_fail_at(x->res, VERDICT_FAIL, &f,
-			       "vCPU%d step %llu: %s %s %#llx size %u: the guest loaded another value",
-			       vi, step, s->space == SPACE_PIO ? "in" : "read", space_name(s->space),
-			       (unsigned long long)s->addr, s->size);
+		result_fail_at(
+			x->res, VERDICT_FAIL, &f,
+			"vCPU%d step %llu: %s %s %#llx size %u: the guest loaded another value", vi,
+			step, s->space == SPACE_PIO ? "in" : "read", space_name(s->space),
+			(unsigned long long)s->addr, s->size);
 		return;
 	case GSYNC_LOADED_ELEMENT:
 		if (!s)
 			break;
-		result_fail_at(x->res, VERDICT_FAIL, &f,
-			       "vCPU%d step %llu: rep ins pio %#llx size %u, element %llu: the guest loaded another value",
-			       vi, step, (unsigned long long)s->addr, s->size, elem);
+		result_fail_at(
+			x->res, VERDICT_FAIL, &f,
+			"vCPU%d step %llu: rep ins pio %#llx size %u, element %llu: the guest loaded another value",
+			vi, step, (unsigned long long)s->addr, s->size, elem);
 		return;
 	case GSYNC_LOADED_HALF:
 		if (!s)
 			break;
-		result_fail_at(x->res, VERDICT_FAIL, &f,
-			       "vCPU%d step %llu: load16 (movdqu) mmio %#llx, bytes %llu..%llu: the guest loaded another value",
-			       vi, step, (unsigned long long)s->addr, 8 * elem, 8 * elem + 7);
+		result_fail_at(
+			x->res, VERDICT_FAIL, &f,
+			"vCPU%d step %llu: load16 (movdqu) mmio %#llx, bytes %llu..%llu: the guest loaded another value",
+			vi, step, (unsigned long long)s->addr, 8 * elem, 8 * elem + 7);
 		return;
 	case GSYNC_RAX_UPPER:
 		if (!s)
 			break;
 		f.req = "FIELD-5";
-		result_fail_at(x->res, VERDICT_FAIL, &f,
-			       "vCPU%d step %llu: in pio %#llx size %u: RAX after the in changed above the %u-byte access",
-			       vi, step, (unsigned long long)s->addr, s->size, s->size);
+		result_fail_at(
+			x->res, VERDICT_FAIL, &f,
+			"vCPU%d step %llu: in pio %#llx size %u: RAX after the in changed above the %u-byte access",
+			vi, step, (unsigned long long)s->addr, s->size, s->size);
 		return;
 	}
 	/* GSYNC_BAD_STEP, an unknown tag, or a step index the program does not have. */
-	result_fail_at(x->res, VERDICT_ERROR, &(struct fail_spec){ .kind = FAIL_HARNESS, .at = f.at },
+	result_fail_at(x->res, VERDICT_ERROR, &(struct fail_spec){.kind = FAIL_HARNESS, .at = f.at},
 		       "vCPU%d: guest could not execute step %llu (report tag %#llx)", vi, step,
 		       (unsigned long long)uc->args[GSYNC_ARG_TAG]);
 }
@@ -754,7 +766,7 @@ static int vcpu_exit(struct exec *x, int vi, struct kvm_vcpu *vcpu)
  */
 static void eat_sigusr1(void)
 {
-	struct timespec zero = { 0 };
+	struct timespec zero = {0};
 	sigset_t set;
 
 	sigemptyset(&set);
@@ -851,27 +863,31 @@ static void timeline_step(struct exec *x, struct vcpu_thread *vt, const struct t
 	switch (t->op) {
 	case TL_WAIT_COMMANDS:
 		if (!wait_count(&x->res->chan_cmds[t->channel], t->count))
-			result_fail_at(x->res, VERDICT_FAIL,
-				       &(struct fail_spec){ .kind = FAIL_WAIT, .at = l,
-							    .channel = x->c->channels[t->channel].name,
-							    .index = t->count },
-				       "host waited %d ms for command #%d on channel %s; it never came (%d seen)",
-				       TIMELINE_WAIT_MS, t->count, x->c->channels[t->channel].name,
-				       x->res->chan_cmds[t->channel]);
+			result_fail_at(
+				x->res, VERDICT_FAIL,
+				&(struct fail_spec){.kind = FAIL_WAIT,
+						    .at = l,
+						    .channel = x->c->channels[t->channel].name,
+						    .index = t->count},
+				"host waited %d ms for command #%d on channel %s; it never came (%d seen)",
+				TIMELINE_WAIT_MS, t->count, x->c->channels[t->channel].name,
+				x->res->chan_cmds[t->channel]);
 		break;
 	case TL_WAIT_INTR:
 		if (!wait_count(&x->res->vcpu_intr[t->vcpu], t->count))
-			result_fail_at(x->res, VERDICT_FAIL,
-				       &(struct fail_spec){ .kind = FAIL_WAIT, .req = "ERR-9", .at = l },
-				       "host waited %d ms for vCPU%d's KVM_RUN to return EINTR (#%d); it did not (%d so far)",
-				       TIMELINE_WAIT_MS, t->vcpu, t->count, x->res->vcpu_intr[t->vcpu]);
+			result_fail_at(
+				x->res, VERDICT_FAIL,
+				&(struct fail_spec){.kind = FAIL_WAIT, .req = "ERR-9", .at = l},
+				"host waited %d ms for vCPU%d's KVM_RUN to return EINTR (#%d); it did not (%d so far)",
+				TIMELINE_WAIT_MS, t->vcpu, t->count, x->res->vcpu_intr[t->vcpu]);
 		break;
 	case TL_WAIT_EXITS:
 		if (!wait_count(&x->res->nr_exits, t->count))
-			result_fail_at(x->res, VERDICT_FAIL,
-				       &(struct fail_spec){ .kind = FAIL_WAIT, .at = l, .index = t->count },
-				       "host waited %d ms for ordinary exit #%d; it never came (%d so far)",
-				       TIMELINE_WAIT_MS, t->count, x->res->nr_exits);
+			result_fail_at(
+				x->res, VERDICT_FAIL,
+				&(struct fail_spec){.kind = FAIL_WAIT, .at = l, .index = t->count},
+				"host waited %d ms for ordinary exit #%d; it never came (%d so far)",
+				TIMELINE_WAIT_MS, t->count, x->res->nr_exits);
 		break;
 	case TL_SIGNAL:
 		pthread_kill(vt[t->vcpu].thread, SIGUSR1);
@@ -897,8 +913,8 @@ static void timeline_step(struct exec *x, struct vcpu_thread *vt, const struct t
 
 		if (write(vt[t->vcpu].resume_fd, &one, sizeof(one)) != sizeof(one))
 			result_fail_at(x->res, VERDICT_ERROR,
-				       &(struct fail_spec){ .kind = FAIL_HARNESS, .at = l }, "resume: %s",
-				       strerror(errno));
+				       &(struct fail_spec){.kind = FAIL_HARNESS, .at = l},
+				       "resume: %s", strerror(errno));
 		break;
 	}
 	}
@@ -919,8 +935,8 @@ static void run_vcpus(struct exec *x)
 
 	for (i = 0; i < x->c->nr_vcpus; i++) {
 		if (unblock_in_kvm_run(x->vcpus[i])) {
-			result_fail_at(x->res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "KVM_SET_SIGNAL_MASK: %s",
-				    strerror(errno));
+			result_fail_at(x->res, VERDICT_ERROR, FAIL_SPEC_HARNESS,
+				       "KVM_SET_SIGNAL_MASK: %s", strerror(errno));
 			return;
 		}
 	}
@@ -931,7 +947,8 @@ static void run_vcpus(struct exec *x)
 	}
 	for (i = 0; i < x->c->nr_vcpus; i++) {
 		if (pthread_create(&vt[i].thread, NULL, vcpu_main, &vt[i])) {
-			result_fail_at(x->res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "cannot start vCPU%d thread", i);
+			result_fail_at(x->res, VERDICT_ERROR, FAIL_SPEC_HARNESS,
+				       "cannot start vCPU%d thread", i);
 			break;
 		}
 		nr++;
@@ -958,8 +975,8 @@ static void teardown(struct exec *x)
 		close_reopened(x, i);
 		if (x->resp[i].stop_fd > 0 && responder_stop(&x->resp[i], RESPONDER_STOP_MS))
 			result_fail_at(x->res, VERDICT_ERROR,
-				       &(struct fail_spec){ .kind = FAIL_HARNESS,
-							    .channel = x->c->channels[i].name },
+				       &(struct fail_spec){.kind = FAIL_HARNESS,
+							   .channel = x->c->channels[i].name},
 				       "channel %s: responder did not stop within %d ms",
 				       x->c->channels[i].name, RESPONDER_STOP_MS);
 		channel_close(&x->ch[i]);
@@ -1023,12 +1040,12 @@ static void check_leaks(struct case_result *res, int fds_before, int threads_bef
 	}
 
 	if (fds_before >= 0 && fds > fds_before)
-		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "the case left %d fd(s) open after teardown",
-			    fds - fds_before);
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS,
+			       "the case left %d fd(s) open after teardown", fds - fds_before);
 	if (threads_before >= 0 && threads > threads_before)
 		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS,
-			    "the case left %d thread(s) running after teardown",
-			    threads - threads_before);
+			       "the case left %d thread(s) running after teardown",
+			       threads - threads_before);
 }
 
 static bool uses_sse(const struct iorfd_case *c)
@@ -1047,7 +1064,7 @@ void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 		  const void *target_config, struct case_result *res)
 {
 	int fds_before, threads_before;
-	struct exec x = { .c = c, .res = res };
+	struct exec x = {.c = c, .res = res};
 	uint64_t t0 = now_usec(), t1;
 	char why[256];
 	int i;
@@ -1072,14 +1089,15 @@ void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 	if (map_mmio(&x) || open_channels(&x))
 		goto out;
 	if (ops->attach(&x.t, x.vm, c->rev)) {
-		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "target %s: attach failed", ops->name);
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "target %s: attach failed",
+			       ops->name);
 		goto out;
 	}
 	register_regions(&x);
 	for (i = 0; i < c->nr_channels; i++)
 		if (responder_start(&x.resp[i]))
-			result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "channel %s: cannot start responder",
-				    c->channels[i].name);
+			result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS,
+				       "channel %s: cannot start responder", c->channels[i].name);
 	t1 = now_usec();
 	res->usec_setup = t1 - t0;
 	/*

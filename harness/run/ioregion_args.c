@@ -72,4 +72,3 @@ void ioregion_fill(struct target *t, const struct kvm_ioregion *r, uint64_t stri
 		out->registered++;
 	}
 }
-

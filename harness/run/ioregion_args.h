@@ -31,5 +31,4 @@ struct fill_result {
 void ioregion_fill(struct target *t, const struct kvm_ioregion *r, uint64_t stride,
 		   unsigned int count, struct fill_result *out);
 
-
 #endif /* IORFD_IOREGION_ARGS_H */

@@ -11,11 +11,21 @@
 
 /* Lines that start a report, and lines that only accompany the report before them. */
 static const char *const headers[] = {
-	"WARNING:", "BUG:", "BUG ", "Oops", "general protection fault", "refcount_t:",
-	"possible circular locking", "possible recursive locking", "lockdep", "UBSAN:",
-	"KASAN:", "kernel BUG", "INFO: task",
+	"WARNING:",
+	"BUG:",
+	"BUG ",
+	"Oops",
+	"general protection fault",
+	"refcount_t:",
+	"possible circular locking",
+	"possible recursive locking",
+	"lockdep",
+	"UBSAN:",
+	"KASAN:",
+	"kernel BUG",
+	"INFO: task",
 };
-static const char *const trailers[] = { "Call Trace:", "RIP:" };
+static const char *const trailers[] = {"Call Trace:", "RIP:"};
 
 int kmsg_open(void)
 {

@@ -84,7 +84,7 @@ static bool probe_in_child(char *why, size_t len)
 	}
 	close(pipefd[1]);
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+	p = (struct pollfd){.fd = pidfd, .events = POLLIN};
 	if (pidfd < 0 || poll(&p, 1, PROBE_TIMEOUT_MS) != 1) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);

@@ -59,7 +59,8 @@ int plan_build(const struct case_list *l, unsigned int revs, const char *const *
 			return -1;
 		}
 		for_each_rev(r) {
-			if (!(revs & c->revisions & (1u << r)) || !selected(filters, nr_filters, c->name, r))
+			if (!(revs & c->revisions & (1u << r)) ||
+			    !selected(filters, nr_filters, c->name, r))
 				continue;
 			p->items[p->nr].path = l->paths[i];
 			p->items[p->nr].rev = r;

@@ -32,8 +32,8 @@ int runner_init(struct runner *r, const struct target_ops *ops, int timeout_ms)
 	r->ops = ops;
 	r->target_config = NULL;
 	r->timeout_ms = timeout_ms;
-	r->res = mmap(NULL, sizeof(*r->res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		      -1, 0);
+	r->res = mmap(NULL, sizeof(*r->res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		      0);
 	return r->res == MAP_FAILED ? -errno : 0;
 }
 
@@ -53,7 +53,7 @@ static void attach_stderr_tail(struct case_result *res, int fd)
 	if (n > 0) {
 		buf[n] = '\0';
 		result_fail_at(res, VERDICT_ERROR,
-			       &(struct fail_spec){ .kind = FAIL_HARNESS, .detail = buf },
+			       &(struct fail_spec){.kind = FAIL_HARNESS, .detail = buf},
 			       "child stderr:");
 	}
 }
@@ -62,17 +62,19 @@ static void describe_timeout(const struct iorfd_case *c, struct case_result *res
 {
 	int i;
 
-	result_fail_at(res, VERDICT_TIMEOUT, &(struct fail_spec){ .kind = FAIL_TIMEOUT, .at = &c->loc },
+	result_fail_at(res, VERDICT_TIMEOUT,
+		       &(struct fail_spec){.kind = FAIL_TIMEOUT, .at = &c->loc},
 		       "no verdict within %d ms", ms);
 	for (i = 0; i < c->nr_vcpus; i++) {
 		const struct vcpu_status *st = &res->vcpu[i];
-		const struct case_step *s = st->step >= 0 && st->step < c->vcpus[i].nr_steps ?
-						    &c->vcpus[i].steps[st->step] : NULL;
+		const struct case_step *s = st->step >= 0 && st->step < c->vcpus[i].nr_steps
+						    ? &c->vcpus[i].steps[st->step]
+						    : NULL;
 
 		if (st->done)
 			continue;
 		result_fail_at(res, VERDICT_TIMEOUT,
-			       &(struct fail_spec){ .kind = FAIL_TIMEOUT, .at = s ? &s->loc : NULL },
+			       &(struct fail_spec){.kind = FAIL_TIMEOUT, .at = s ? &s->loc : NULL},
 			       "vCPU%d was %s, last seen at step %lld", i,
 			       st->waiting[0] ? st->waiting : "not started", (long long)st->step);
 	}
@@ -95,7 +97,7 @@ static void child(const struct runner *r, const struct iorfd_case *c, int errfd)
 /* 1 once the process behind @pidfd has exited (all its threads), 0 after @ms. */
 static int wait_exit(int pidfd, int ms)
 {
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
 	int n;
 
 	do
@@ -213,10 +215,11 @@ static void describe_stuck(struct case_result *res, pid_t pid)
 
 	proc_line(pid, 0, "wchan", wchan, sizeof(wchan));
 	describe_threads(pid, threads, sizeof(threads));
-	result_fail_at(res, VERDICT_TIMEOUT, &(struct fail_spec){ .kind = FAIL_TIMEOUT },
-		    "the case's process (pid %d) did not exit within %d ms of SIGKILL: stuck in "
-		    "the kernel (state %c, wchan %s%s); left unreaped, the run goes on without it",
-		    (int)pid, KILL_GRACE_MS, proc_state(pid, 0), wchan, threads);
+	result_fail_at(
+		res, VERDICT_TIMEOUT, &(struct fail_spec){.kind = FAIL_TIMEOUT},
+		"the case's process (pid %d) did not exit within %d ms of SIGKILL: stuck in "
+		"the kernel (state %c, wchan %s%s); left unreaped, the run goes on without it",
+		(int)pid, KILL_GRACE_MS, proc_state(pid, 0), wchan, threads);
 }
 
 /*
@@ -271,8 +274,8 @@ void runner_start(struct runner *r, const struct iorfd_case *c)
 	res->seed = case_seed(r->seed, c);
 	errfd = anon_file();
 	if (errfd < 0) {
-		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "no file for the child's stderr: %s",
-			    strerror(errno));
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS,
+			       "no file for the child's stderr: %s", strerror(errno));
 		return;
 	}
 	fflush(NULL);
@@ -317,22 +320,24 @@ void runner_finish(struct runner *r, const struct iorfd_case *c)
 		if (err == -EDEADLK)
 			describe_stuck(res, r->pid);
 	} else if (err) {
-		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "waiting for the case's process: %s",
-			    strerror(-err));
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS,
+			       "waiting for the case's process: %s", strerror(-err));
 	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) {
 		/* Only a case that left SIGPIPE's default action in place can die of it. */
-		result_fail_at(res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_VCPU, .req = "BUG-B13", .at = &c->loc },
-			       "the VMM's process was killed by SIGPIPE: a write to a device "
-			       "that closed its end raised it, where the access should have fallen "
-			       "back to an ordinary exit");
+		result_fail_at(
+			res, VERDICT_FAIL,
+			&(struct fail_spec){.kind = FAIL_VCPU, .req = "BUG-B13", .at = &c->loc},
+			"the VMM's process was killed by SIGPIPE: a write to a device "
+			"that closed its end raised it, where the access should have fallen "
+			"back to an ordinary exit");
 	} else if (WIFSIGNALED(status)) {
-		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "the case's process died of signal %d (%s)",
-			    WTERMSIG(status), strsignal(WTERMSIG(status)));
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS,
+			       "the case's process died of signal %d (%s)", WTERMSIG(status),
+			       strsignal(WTERMSIG(status)));
 		attach_stderr_tail(res, errfd);
 	} else if (WEXITSTATUS(status)) {
-		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS, "the case's process exited with %d",
-			    WEXITSTATUS(status));
+		result_fail_at(res, VERDICT_ERROR, FAIL_SPEC_HARNESS,
+			       "the case's process exited with %d", WEXITSTATUS(status));
 		attach_stderr_tail(res, errfd);
 	}
 	r->pid = -1;

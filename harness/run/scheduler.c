@@ -100,7 +100,7 @@ static void wait_some(struct sched *sc)
 		left = runner_time_left(&sl->rn, &sl->c);
 		if (timeout < 0 || left < timeout)
 			timeout = left;
-		p[n] = (struct pollfd){ .fd = sl->pidfd, .events = POLLIN };
+		p[n] = (struct pollfd){.fd = sl->pidfd, .events = POLLIN};
 		idx[n++] = i;
 	}
 	if (!n)
@@ -132,7 +132,7 @@ static void report_ready(struct sched *sc)
 
 int sched_run(const struct sched_cfg *cfg, int nr, const struct sched_ops *so, void *ctx)
 {
-	struct sched sc = { .cfg = cfg, .so = so, .ctx = ctx, .nr = nr };
+	struct sched sc = {.cfg = cfg, .so = so, .ctx = ctx, .nr = nr};
 	int i, ready = 0, ret = 0;
 
 	sc.window = cfg->jobs * SCHED_WINDOW_PER_JOB;

@@ -31,7 +31,7 @@ struct session {
 	char json_tmp[256]; /* --junit without --json: the JSON it is made from */
 	bool junit_failed;
 	int kmsg_fd;
-	int mark_fd; /* /dev/kmsg for the markers before each case, or -1 */
+	int mark_fd;			   /* /dev/kmsg for the markers before each case, or -1 */
 	char last_case[CASE_NAME_MAX + 8]; /* name.rev of the case run last, for messages */
 	int stray_lines;		   /* kernel report lines logged outside any case */
 };
@@ -90,8 +90,7 @@ static int unknown_lines(const struct session *s, const struct kmsg_splats *sp,
  * the target's expectations know the report and name another case that
  * shows it.
  */
-static void check_kernel_log(struct session *s, const struct iorfd_case *c,
-			     struct case_result *res)
+static void check_kernel_log(struct session *s, const struct iorfd_case *c, struct case_result *res)
 {
 	char bad[FAIL_DETAIL_LEN - 128];
 	struct kmsg_splats sp;
@@ -102,12 +101,13 @@ static void check_kernel_log(struct session *s, const struct iorfd_case *c,
 	kmsg_collect(s->kmsg_fd, &sp);
 	nr_bad = unknown_lines(s, &sp, c->name, bad, sizeof(bad), &nr_known);
 	if (nr_known)
-		ktap_diag(&s->k, "%s.%s: %d known kernel report(s) left out (see --expect)", c->name,
-			  rev_name(c->rev), nr_known);
+		ktap_diag(&s->k, "%s.%s: %d known kernel report(s) left out (see --expect)",
+			  c->name, rev_name(c->rev), nr_known);
 	if (nr_bad)
 		result_fail_at(res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_KERNEL_LOG, .at = &c->loc,
-						    .detail = bad[0] ? bad + 1 : bad },
+			       &(struct fail_spec){.kind = FAIL_KERNEL_LOG,
+						   .at = &c->loc,
+						   .detail = bad[0] ? bad + 1 : bad},
 			       "the kernel logged %d problem line(s) during this case:", nr_bad);
 }
 
@@ -156,8 +156,7 @@ static void check_stray_log(struct session *s, const struct iorfd_case *next)
 		  nr_bad, bad);
 }
 
-static void apply_expectation(struct session *s, const struct iorfd_case *c,
-			      struct case_result *r)
+static void apply_expectation(struct session *s, const struct iorfd_case *c, struct case_result *r)
 {
 	const struct expectation *e = expectations_find(&s->expect, c->name, c->rev);
 
@@ -173,7 +172,7 @@ static void apply_expectation(struct session *s, const struct iorfd_case *c,
  */
 static void run_repeated(struct session *s, const struct iorfd_case *c)
 {
-	int count[VERDICT_XPASS + 1] = { 0 }, i, kinds = 0;
+	int count[VERDICT_XPASS + 1] = {0}, i, kinds = 0;
 	uint64_t seed = s->rn.seed;
 	char what[160] = "";
 	size_t used = 0;
@@ -196,7 +195,7 @@ static void run_repeated(struct session *s, const struct iorfd_case *c)
 	}
 	if (kinds > 1)
 		result_fail_at(s->rn.res, VERDICT_FAIL,
-			       &(struct fail_spec){ .kind = FAIL_FLAKY, .at = &c->loc },
+			       &(struct fail_spec){.kind = FAIL_FLAKY, .at = &c->loc},
 			       "flaky: the verdict changed over %d runs (%s); seeds %llu..%llu",
 			       s->o->repeat, what, (unsigned long long)seed,
 			       (unsigned long long)seed + s->o->repeat - 1);
@@ -218,17 +217,17 @@ static void progress(const struct session *s, int i, int n, const struct iorfd_c
  * speak, or a crash risk on a real kernel without --allow-crash (run such
  * a case in a throwaway VM).  false: it runs.
  */
-static bool skip_reason(const struct session *s, const struct iorfd_case *c, char *why,
-			size_t len)
+static bool skip_reason(const struct session *s, const struct iorfd_case *c, char *why, size_t len)
 {
 	if (s->probe->rev_known && s->probe->rev != c->rev) {
 		snprintf(why, len, "target speaks %s", rev_name(s->probe->rev));
 		return true;
 	}
 	if (c->crash_risk[0] && (s->ops->props & TARGET_CAN_CRASH) && !s->o->allow_crash) {
-		snprintf(why, len,
-			 "crash risk: %s; run it in a VM: iorfd-conform vm ..., or pass --allow-crash",
-			 c->crash_risk);
+		snprintf(
+			why, len,
+			"crash risk: %s; run it in a VM: iorfd-conform vm ..., or pass --allow-crash",
+			c->crash_risk);
 		return true;
 	}
 	return false;
@@ -318,14 +317,14 @@ static void par_report(void *arg, const struct iorfd_case *c, struct case_result
 /* Only the first @nr items: the caller runs the rest (crash_risk) one at a time. */
 static int run_parallel(struct session *s, const struct plan *p, int nr, int jobs)
 {
-	static const struct sched_ops ops = { .load = par_load, .report = par_report };
+	static const struct sched_ops ops = {.load = par_load, .report = par_report};
 	struct sched_cfg cfg = {
 		.ops = s->ops,
 		.timeout_ms = s->o->timeout_ms,
 		.seed = s->o->seed,
 		.jobs = jobs,
 	};
-	struct par_ctx pc = { .s = s, .p = p };
+	struct par_ctx pc = {.s = s, .p = p};
 
 	return sched_run(&cfg, nr, &ops, &pc);
 }
@@ -334,15 +333,16 @@ static int session_open(struct session *s, const struct case_list *l)
 {
 	char err[512];
 
-	if (s->o->expect && expectations_load(s->o->expect, s->ops->name, s->probe, &s->expect,
-					      err, sizeof(err))) {
+	if (s->o->expect &&
+	    expectations_load(s->o->expect, s->ops->name, s->probe, &s->expect, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}
 	s->kmsg_fd = -1;
 	if (s->ops->props & TARGET_KERNEL_LOG)
 		s->mark_fd = kmsg_marker_open();
-	if (s->o->kernel_log == 1 || (s->o->kernel_log < 0 && (s->ops->props & TARGET_KERNEL_LOG))) {
+	if (s->o->kernel_log == 1 ||
+	    (s->o->kernel_log < 0 && (s->ops->props & TARGET_KERNEL_LOG))) {
 		s->kmsg_fd = kmsg_open();
 		if (s->kmsg_fd < 0 && s->o->kernel_log == 1) {
 			fprintf(stderr, "--kernel-log: /dev/kmsg: %s\n", strerror(-s->kmsg_fd));
@@ -365,7 +365,8 @@ static int session_open(struct session *s, const struct case_list *l)
 		else
 			s->json = junit_tmp_json(s->json_tmp, sizeof(s->json_tmp));
 		if (!s->json) {
-			fprintf(stderr, "%s: %s: %s\n", s->o->json ? "--json" : "--junit (its JSON)",
+			fprintf(stderr, "%s: %s: %s\n",
+				s->o->json ? "--json" : "--junit (its JSON)",
 				s->o->json ? s->o->json : s->json_tmp, strerror(errno));
 			return EXIT_USAGE;
 		}
@@ -385,9 +386,8 @@ static void session_close(struct session *s)
 
 		json_end(s->json);
 		fclose(s->json);
-		if (s->o->junit &&
-		    junit_from_json(s->o->json ? s->o->json : s->json_tmp, s->o->junit, err,
-				    sizeof(err))) {
+		if (s->o->junit && junit_from_json(s->o->json ? s->o->json : s->json_tmp,
+						   s->o->junit, err, sizeof(err))) {
 			fprintf(stderr, "--junit: %s\n", err);
 			s->junit_failed = true;
 		}
@@ -405,15 +405,14 @@ static void session_close(struct session *s)
 int session_run(const struct session_opts *o, const struct case_list *l, const struct plan *p,
 		struct iorfd_case *c)
 {
-	struct session s = { .o = o, .ops = o->ops, .probe = o->probe, .kmsg_fd = -1, .mark_fd = -1 };
+	struct session s = {.o = o, .ops = o->ops, .probe = o->probe, .kmsg_fd = -1, .mark_fd = -1};
 	struct case_error err;
 	int i = 0, code = session_open(&s, l);
 
 	if (code)
 		return code;
 	ktap_begin(&s.k, stdout, p->nr);
-	ktap_diag(&s.k, "iorfd-conform %s: target=%s: %s", o->version, o->ops->name,
-		  o->probe->how);
+	ktap_diag(&s.k, "iorfd-conform %s: target=%s: %s", o->version, o->ops->name, o->probe->how);
 	if (o->run_note)
 		ktap_diag(&s.k, "%s", o->run_note);
 	ktap_diag(&s.k, "seed: %llu (replay with --seed %llu)", o->seed, o->seed);
@@ -424,8 +423,8 @@ int session_run(const struct session_opts *o, const struct case_list *l, const s
 		ktap_diag(&s.k, "kernel log checked around every case (/dev/kmsg)");
 	if (o->ops->props & TARGET_KERNEL_LOG)
 		ktap_diag(&s.k, "kernel log markers before every case: %s",
-			  s.mark_fd >= 0 ? "\"iorfd-conform: case NAME.REV begins\"" :
-					   strerror(-s.mark_fd));
+			  s.mark_fd >= 0 ? "\"iorfd-conform: case NAME.REV begins\""
+					 : strerror(-s.mark_fd));
 	/* The kernel log says nothing of which of several cases in flight caused a report. */
 	if (o->jobs > 1 && s.kmsg_fd < 0 && o->repeat == 1) {
 		if (run_parallel(&s, p, p->nr_safe, o->jobs)) {
@@ -461,4 +460,3 @@ int session_run(const struct session_opts *o, const struct case_list *l, const s
 		return EXIT_FAIL;
 	return s.k.pass + s.k.xfail + s.k.xpass ? EXIT_PASS : EXIT_NOTHING_RAN;
 }
-

@@ -16,15 +16,18 @@ bool host_runs_sse(char *why, size_t len)
 	bool ok = false;
 
 	if (_vcpu_run(vcpu))
-		snprintf(why, len, "KVM_RUN of a guest doing one movdqu between RAM locations failed: %m");
+		snprintf(why, len,
+			 "KVM_RUN of a guest doing one movdqu between RAM locations failed: %m");
 	else if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
-		snprintf(why, len,
-			 "this host's KVM cannot run SSE guest code: a movdqu between RAM locations gave KVM_EXIT_INTERNAL_ERROR (suberror %u)",
-			 run->internal.suberror);
+		snprintf(
+			why, len,
+			"this host's KVM cannot run SSE guest code: a movdqu between RAM locations gave KVM_EXIT_INTERNAL_ERROR (suberror %u)",
+			run->internal.suberror);
 	else if (run->exit_reason != KVM_EXIT_IO || get_ucall(vcpu, &uc) != UCALL_DONE)
-		snprintf(why, len,
-			 "a guest doing one movdqu between RAM locations did not finish (exit reason %u)",
-			 run->exit_reason);
+		snprintf(
+			why, len,
+			"a guest doing one movdqu between RAM locations did not finish (exit reason %u)",
+			run->exit_reason);
 	else
 		ok = true;
 	kvm_vm_free(vm);

@@ -78,12 +78,13 @@ static void kernel_probe(struct target_probe *p)
 		p->rev = IORFD_V1;
 	else
 		p->rev = IORFD_V2;
-	snprintf(p->how, sizeof(p->how),
-		 "KVM_SET_IOREGION probed: DEASSIGN of nothing -> %s, unknown flag on removal -> %s: %s",
-		 e3 ? strerror(e3) : "0", e1 ? strerror(e1) : "0",
-		 p->rev == IORFD_V3 ? "V3 (DEASSIGN flag understood)" :
-		 p->rev == IORFD_V1 ? "V1 (removal ignores flags)" :
-				      "V2 (flags checked before removal)");
+	snprintf(
+		p->how, sizeof(p->how),
+		"KVM_SET_IOREGION probed: DEASSIGN of nothing -> %s, unknown flag on removal -> %s: %s",
+		e3 ? strerror(e3) : "0", e1 ? strerror(e1) : "0",
+		p->rev == IORFD_V3   ? "V3 (DEASSIGN flag understood)"
+		: p->rev == IORFD_V1 ? "V1 (removal ignores flags)"
+				     : "V2 (flags checked before removal)");
 }
 
 static int kernel_attach(struct target *t, struct kvm_vm *vm, enum iorfd_rev rev)

@@ -5,7 +5,7 @@
 
 const struct target_ops *target_find(const char *name)
 {
-	static const struct target_ops *const all[] = { &target_reference, &target_kernel };
+	static const struct target_ops *const all[] = {&target_reference, &target_kernel};
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)

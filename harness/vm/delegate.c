@@ -21,8 +21,8 @@
 
 #include "vm/delegate.h"
 
-#define VM_RUN	  "harness/vm/vm-run.sh"
-#define EXIT_SKIP 4
+#define VM_RUN		 "harness/vm/vm-run.sh"
+#define EXIT_SKIP	 4
 #define EXIT_CANNOT_TEST 125
 
 int vm_mode_parse(const char *s)
@@ -147,7 +147,7 @@ static bool bring_back(const char *out_dir, const char *name, const char *to, co
 
 static int run_vm_run(char **argv)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_term;
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_term;
 	int status = 0;
 	pid_t pid;
 
@@ -187,9 +187,10 @@ int vm_delegate(const struct vm_request *rq)
 	int n = 0, i, rc;
 
 	if (!exists(kernel)) {
-		snprintf(reason, sizeof(reason),
-			 "no kernel to boot in a VM: %s does not exist ('make runner-kernel' builds it)",
-			 kernel);
+		snprintf(
+			reason, sizeof(reason),
+			"no kernel to boot in a VM: %s does not exist ('make runner-kernel' builds it)",
+			kernel);
 		return cannot_start(rq, reason);
 	}
 	if (vm_source_path(VM_RUN, script, sizeof(script)))

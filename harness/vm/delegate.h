@@ -19,7 +19,8 @@ enum vm_mode {
 
 /* What to run in the VM, and where the host wants the results. */
 struct vm_request {
-	const char *kvm_why; /* why this host's KVM cannot run it (kvm_usable()), NULL for --vm always */
+	const char *kvm_why; /* why this host's KVM cannot run it (kvm_usable()), NULL for --vm
+				always */
 	const char *kernel;  /* bzImage to boot; NULL: the runner kernel */
 	const char *out_dir; /* vm-run.sh's directory; NULL: a new one under /tmp */
 	int timeout_s;	     /* the whole VM run, boot included */

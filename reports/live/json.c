@@ -147,7 +147,8 @@ static void exits(FILE *f, const struct case_result *r)
 	for (i = 0; i < n; i++) {
 		const struct exit_entry *e = &r->exits[i];
 
-		fprintf(f, "%s\n  {\"seq\": %llu, \"vcpu\": %d, \"space\": \"%s\", \"op\": \"%s\", \"addr\": ",
+		fprintf(f,
+			"%s\n  {\"seq\": %llu, \"vcpu\": %d, \"space\": \"%s\", \"op\": \"%s\", \"addr\": ",
 			i ? "," : "", (unsigned long long)e->seq, e->vcpu, space_name(e->space),
 			e->write ? "write" : "read");
 		hex(f, e->addr);
@@ -208,7 +209,8 @@ void json_case(FILE *f, const struct iorfd_case *c, const struct case_result *r)
 		fputs(i ? ", " : "", f);
 		json_str(f, c->reqs[i]);
 	}
-	fprintf(f, "], \"verdict\": \"%s\", \"usec\": {\"setup\": %llu, \"run\": %llu, \"check\": %llu}",
+	fprintf(f,
+		"], \"verdict\": \"%s\", \"usec\": {\"setup\": %llu, \"run\": %llu, \"check\": %llu}",
 		verdict_name(r->verdict), (unsigned long long)r->usec_setup,
 		(unsigned long long)r->usec_run, (unsigned long long)r->usec_check);
 	fprintf(f, ", \"duration\": %.6f",
@@ -238,8 +240,7 @@ void json_case(FILE *f, const struct iorfd_case *c, const struct case_result *r)
 	fputc('}', f);
 }
 
-void json_skip(FILE *f, const char *name, const char *file, enum iorfd_rev rev,
-	       const char *reason)
+void json_skip(FILE *f, const char *name, const char *file, enum iorfd_rev rev, const char *reason)
 {
 	record_head(f, name, file, rev);
 	/* Not run, so no seed was drawn for it. */

@@ -27,8 +27,7 @@ struct json_run {
 
 void json_begin(FILE *f, const struct json_run *run);
 void json_case(FILE *f, const struct iorfd_case *c, const struct case_result *r);
-void json_skip(FILE *f, const char *name, const char *file, enum iorfd_rev rev,
-	       const char *reason);
+void json_skip(FILE *f, const char *name, const char *file, enum iorfd_rev rev, const char *reason);
 void json_end(FILE *f);
 
 /* Writes @s as a JSON string literal. */

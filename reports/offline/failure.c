@@ -27,7 +27,7 @@ static const char *value_of(const char *key, size_t klen, const char *line, size
 }
 
 bool failure_token_differs(const char *tok, size_t toklen, const char *other, size_t otherlen,
-			bool absent_differs)
+			   bool absent_differs)
 {
 	const char *eq = memchr(tok, '=', toklen), *v;
 	size_t klen, vlen;

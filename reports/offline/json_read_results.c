@@ -178,10 +178,10 @@ static enum rfail_kind rfail_kind_parse(const char *s)
 		const char *name;
 		enum rfail_kind kind;
 	} kinds[] = {
-		{ "cmd-differs", RF_CMD_DIFFERS },	   { "cmd-missing", RF_CMD_MISSING },
-		{ "cmd-unexpected", RF_CMD_UNEXPECTED },   { "cmd-violation", RF_CMD_VIOLATION },
-		{ "exit-differs", RF_EXIT_DIFFERS },	   { "exit-missing", RF_EXIT_MISSING },
-		{ "exit-unexpected", RF_EXIT_UNEXPECTED },
+		{"cmd-differs", RF_CMD_DIFFERS},	 {"cmd-missing", RF_CMD_MISSING},
+		{"cmd-unexpected", RF_CMD_UNEXPECTED},	 {"cmd-violation", RF_CMD_VIOLATION},
+		{"exit-differs", RF_EXIT_DIFFERS},	 {"exit-missing", RF_EXIT_MISSING},
+		{"exit-unexpected", RF_EXIT_UNEXPECTED},
 	};
 	size_t i;
 

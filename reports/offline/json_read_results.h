@@ -66,13 +66,13 @@ struct rexit {
  */
 enum rfail_kind {
 	RF_OTHER,
-	RF_CMD_DIFFERS,	     /* "cmd-differs": seq names the command */
-	RF_CMD_MISSING,	     /* "cmd-missing": expected names it; nothing was seen */
-	RF_CMD_UNEXPECTED,   /* "cmd-unexpected": seq names the extra command */
-	RF_CMD_VIOLATION,    /* "cmd-violation": seq names the command */
-	RF_EXIT_DIFFERS,     /* "exit-differs": seq names the exit */
-	RF_EXIT_MISSING,     /* "exit-missing" */
-	RF_EXIT_UNEXPECTED,  /* "exit-unexpected": seq names the extra exit */
+	RF_CMD_DIFFERS,	    /* "cmd-differs": seq names the command */
+	RF_CMD_MISSING,	    /* "cmd-missing": expected names it; nothing was seen */
+	RF_CMD_UNEXPECTED,  /* "cmd-unexpected": seq names the extra command */
+	RF_CMD_VIOLATION,   /* "cmd-violation": seq names the command */
+	RF_EXIT_DIFFERS,    /* "exit-differs": seq names the exit */
+	RF_EXIT_MISSING,    /* "exit-missing" */
+	RF_EXIT_UNEXPECTED, /* "exit-unexpected": seq names the extra exit */
 };
 
 /* A failure as the harness recorded it: fields, not words to be parsed. */

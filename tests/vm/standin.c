@@ -95,7 +95,7 @@ static void fake_oops(void)
  */
 static void oops_late(void)
 {
-	const struct timespec tick = { .tv_nsec = 1000000 };
+	const struct timespec tick = {.tv_nsec = 1000000};
 	struct stat st;
 	int i;
 

@@ -56,7 +56,7 @@ static uint64_t mono_ns(void)
 static int wait_fd(struct ref *ref, int fd, short events, uint64_t spin_ns)
 {
 	static const struct timespec zero;
-	struct pollfd p = { .fd = fd, .events = events };
+	struct pollfd p = {.fd = fd, .events = events};
 	int fl = fcntl(fd, F_GETFL);
 	uint64_t until;
 	int n;
@@ -253,7 +253,8 @@ static int dispatch_pio(struct ref *ref, struct ref_vcpu *vs, struct kvm_run *ru
 		if (err)
 			break;
 		if (!write)
-			memcpy(data + vs->elem * size, &val, REF_HOOK(ref, reply_bytes, size, size));
+			memcpy(data + vs->elem * size, &val,
+			       REF_HOOK(ref, reply_bytes, size, size));
 	}
 	pthread_rwlock_unlock(&ref->regions_lock);
 	return err;
@@ -360,8 +361,8 @@ static void ref_detach(struct target *t)
 static int ref_set(struct target *t, const struct kvm_ioregion *r)
 {
 	struct kvm_ioregion k;
-	struct iovec local = { .iov_base = &k, .iov_len = sizeof(k) };
-	struct iovec remote = { .iov_base = (void *)r, .iov_len = sizeof(k) };
+	struct iovec local = {.iov_base = &k, .iov_len = sizeof(k)};
+	struct iovec remote = {.iov_base = (void *)r, .iov_len = sizeof(k)};
 
 	if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)sizeof(k))
 		return -EFAULT;

@@ -165,7 +165,7 @@ static int ignore_signal(void)
 	return 0;
 }
 
-#define MUTANT(id, ...) static const struct ref_mutant id = { __VA_ARGS__ }
+#define MUTANT(id, ...) static const struct ref_mutant id = {__VA_ARGS__}
 
 MUTANT(m_posted_resp, .name = "posted-write-resp-set", .command = posted_resp);
 MUTANT(m_read_no_resp, .name = "read-resp-clear", .command = read_no_resp);
@@ -190,10 +190,10 @@ MUTANT(m_sigpipe, .name = "sigpipe-in-vcpu-thread-b13", .write_cmd = plain_write
 MUTANT(m_ctx_per_bus, .name = "contexts-per-bus-b10", .shares_ctx = ctx_per_bus);
 
 const struct ref_mutant *const ref_mutants[] = {
-	&m_posted_resp,	    &m_read_no_resp,	 &m_abs_offset,		 &m_user_data_zero,
-	&m_user_data_32,    &m_write_garbage,	 &m_reply_untrunc,	 &m_size_off_by_one,
-	&m_posted_reorder,  &m_no_serialize,	 &m_straddle,		 &m_overlap_b1,
-	&m_no_eof_fallback, &m_resend_on_intr,	 &m_posted_consume,	 &m_wait_ignores_signal,
+	&m_posted_resp,	    &m_read_no_resp,   &m_abs_offset,	  &m_user_data_zero,
+	&m_user_data_32,    &m_write_garbage,  &m_reply_untrunc,  &m_size_off_by_one,
+	&m_posted_reorder,  &m_no_serialize,   &m_straddle,	  &m_overlap_b1,
+	&m_no_eof_fallback, &m_resend_on_intr, &m_posted_consume, &m_wait_ignores_signal,
 	&m_sigpipe,	    &m_ctx_per_bus,
 };
 const int ref_nr_mutants = sizeof(ref_mutants) / sizeof(ref_mutants[0]);

@@ -53,10 +53,10 @@ struct ref_mutant {
 	((ref)->mutant && (ref)->mutant->hook ? (ref)->mutant->hook(__VA_ARGS__) : (dflt))
 
 /* A hook with nothing to return: the reference does nothing there. */
-#define REF_HOOK_DO(ref, hook, ...)                        \
-	do {                                               \
+#define REF_HOOK_DO(ref, hook, ...)                       \
+	do {                                              \
 		if ((ref)->mutant && (ref)->mutant->hook) \
-			(ref)->mutant->hook(__VA_ARGS__);  \
+			(ref)->mutant->hook(__VA_ARGS__); \
 	} while (0)
 
 /* The self-test's mutants, in the order it runs them. */

@@ -21,8 +21,8 @@
  * on one bus when kernel memory is not accounted, which the reference
  * models (REG-7).
  */
-#define REF_BUS_DEVS	    1000
-#define REF_MAX_REGIONS	    2048
+#define REF_BUS_DEVS	   1000
+#define REF_MAX_REGIONS	   2048
 #define REF_MAX_IOEVENTFDS 64
 
 /* A vCPU waiting for a context, in arrival order. */
@@ -51,7 +51,7 @@ struct ref_region {
 	bool used;
 	uint64_t gpa, size, user_data;
 	bool pio, posted;
-	int rfd, wfd; /* our own references (dup), as KVM takes its own */
+	int rfd, wfd;	     /* our own references (dup), as KVM takes its own */
 	struct ref_ctx *ctx; /* NULL: not serialized (V1, or sizeless) */
 };
 
@@ -77,9 +77,9 @@ enum ref_state {
 
 struct ref_vcpu {
 	enum ref_state state;
-	struct ref_ctx *ctx; /* held while interrupted; has its own reference */
-	int wake_fd;	     /* for ref_ctx_acquire; -1 until the first wait */
-	uint32_t elem;	     /* string PIO: the element in progress */
+	struct ref_ctx *ctx;  /* held while interrupted; has its own reference */
+	int wake_fd;	      /* for ref_ctx_acquire; -1 until the first wait */
+	uint32_t elem;	      /* string PIO: the element in progress */
 	uint32_t exit_reason; /* the exit being dispatched, while KVM_EXIT_INTR is reported */
 	uint8_t cmd[WIRE_MSG_SIZE];
 };
@@ -102,14 +102,15 @@ struct ref {
 	/* Readers dispatch; writers (de)register and so wait for accesses in flight. */
 	pthread_rwlock_t regions_lock;
 	struct ref_region regions[REF_MAX_REGIONS];
-	int nr_slots;	/* regions[] in use lie below this: lookups stop here */
+	int nr_slots;	 /* regions[] in use lie below this: lookups stop here */
 	int bus_devs[2]; /* regions on the MMIO and the PIO bus */
 	pthread_mutex_t ctx_lock;
 	struct ref_ctx *ctxs[REF_MAX_REGIONS];
 };
 
 int ref_set_ioregion(struct ref *ref, const struct kvm_ioregion *r);
-/* Region wholly containing [addr, addr+len) on the given bus, or NULL.  Caller holds regions_lock. */
+/* Region wholly containing [addr, addr+len) on the given bus, or NULL.  Caller holds regions_lock.
+ */
 struct ref_region *ref_lookup(struct ref *ref, bool pio, uint64_t addr, unsigned int len);
 void ref_release_all(struct ref *ref);
 int ref_ioeventfd(struct ref *ref, const struct kvm_ioeventfd *e, int vm_fd);

@@ -139,8 +139,8 @@ static void waiter_unlink(struct ref_ctx *ctx, struct ref_waiter *w)
 
 int ref_ctx_acquire(struct ref *ref, struct ref_ctx *ctx, int wake_fd)
 {
-	struct ref_waiter w = { .wake_fd = wake_fd };
-	struct pollfd p = { .fd = wake_fd, .events = POLLIN };
+	struct ref_waiter w = {.wake_fd = wake_fd};
+	struct pollfd p = {.fd = wake_fd, .events = POLLIN};
 	uint64_t v;
 	int n;
 
@@ -388,8 +388,8 @@ struct ref_region *ref_lookup(struct ref *ref, bool pio, uint64_t addr, unsigned
 			continue;
 		}
 		if (REF_HOOK(ref, contains,
-			     addr >= rg->gpa && len <= rg->size && addr - rg->gpa <= rg->size - len, rg,
-			     addr, len))
+			     addr >= rg->gpa && len <= rg->size && addr - rg->gpa <= rg->size - len,
+			     rg, addr, len))
 			return rg;
 	}
 	return NULL;
