@@ -112,32 +112,130 @@ static int parse_revs(const char *s, unsigned int *revs)
 	return 0;
 }
 
+static const struct option longopts[] = {
+	{"target", required_argument, NULL, 't'},
+	{"revision", required_argument, NULL, 'r'},
+	{"filter", required_argument, NULL, 'f'},
+	{"list", no_argument, NULL, 'l'},
+	{"timeout", required_argument, NULL, 'T'},
+	{"bisect", no_argument, NULL, 'b'},
+	{"json", required_argument, NULL, 1001},
+	{"junit", required_argument, NULL, 'J'},
+	{"expect", required_argument, NULL, 'e'},
+	{"kernel-log", no_argument, NULL, 'k'},
+	{"seed", required_argument, NULL, 's'},
+	{"repeat", required_argument, NULL, 'R'},
+	{"jobs", required_argument, NULL, 'j'},
+	{"no-kernel-log", no_argument, NULL, 'K'},
+	{"allow-crash", no_argument, NULL, 1002},
+	{"vm", required_argument, NULL, 1003},
+	{"vm-kernel", required_argument, NULL, 1004},
+	{"vm-out", required_argument, NULL, 1005},
+	{"vm-timeout", required_argument, NULL, 1006},
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
+
+/* @arg as a whole number in [@min, @max] into *@out, else a message naming @opt. */
+static int int_arg(const char *opt, const char *arg, long min, long max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (!*arg || *end || errno || v < min || v > max) {
+		fprintf(stderr, "%s: '%s' is not a whole number from %ld to %ld\n", opt, arg, min,
+			max);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* One option @c with its argument optarg; -1 after saying what is wrong with it. */
+static int one_opt(struct opts *o, int c)
+{
+	char *end;
+
+	switch (c) {
+	case 't':
+		o->target = optarg;
+		return 0;
+	case 'r':
+		if (!parse_revs(optarg, &o->revs))
+			return 0;
+		fprintf(stderr, "--revision: '%s' is not v1, v2, v3 or all\n", optarg);
+		return -1;
+	case 'f':
+		if (o->nr_filters == MAX_FILTERS) {
+			fprintf(stderr, "--filter: at most %d\n", MAX_FILTERS);
+			return -1;
+		}
+		o->filters[o->nr_filters++] = optarg;
+		return 0;
+	case 'l':
+		o->list = true;
+		return 0;
+	case 'T':
+		if (int_arg("--timeout", optarg, 1, CASE_MAX_TIMEOUT_MS / 1000, &o->timeout_ms))
+			return -1;
+		o->timeout_ms *= 1000;
+		return 0;
+	case 'b':
+		o->bisect = true;
+		return 0;
+	case 1001:
+		o->json = optarg;
+		return 0;
+	case 1002:
+		o->allow_crash = true;
+		return 0;
+	case 1003:
+		o->vm = vm_mode_parse(optarg);
+		if (o->vm >= 0)
+			return 0;
+		fprintf(stderr, "--vm: '%s' is not never, auto or always\n", optarg);
+		return -1;
+	case 1004:
+		o->vm_kernel = optarg;
+		return 0;
+	case 1005:
+		o->vm_out = optarg;
+		return 0;
+	case 1006:
+		return int_arg("--vm-timeout", optarg, 10, 24 * 3600, &o->vm_timeout_s);
+	case 'J':
+		o->junit = optarg;
+		return 0;
+	case 'e':
+		o->expect = optarg;
+		return 0;
+	case 'j':
+		return int_arg("-j", optarg, 1, 64, &o->jobs);
+	case 'R':
+		return int_arg("--repeat", optarg, 1, 100000, &o->repeat);
+	case 's':
+		errno = 0;
+		o->seed = strtoull(optarg, &end, 0);
+		if (*optarg && !*end && !errno)
+			return 0;
+		fprintf(stderr, "--seed: '%s' is not a number\n", optarg);
+		return -1;
+	case 'k':
+	case 'K':
+		o->kernel_log = c == 'k';
+		return 0;
+	case 'h':
+		usage(stdout);
+		exit(EXIT_PASS);
+	}
+	usage(stderr);
+	return -1;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{"target", required_argument, NULL, 't'},
-		{"revision", required_argument, NULL, 'r'},
-		{"filter", required_argument, NULL, 'f'},
-		{"list", no_argument, NULL, 'l'},
-		{"timeout", required_argument, NULL, 'T'},
-		{"bisect", no_argument, NULL, 'b'},
-		{"json", required_argument, NULL, 1001},
-		{"junit", required_argument, NULL, 'J'},
-		{"expect", required_argument, NULL, 'e'},
-		{"kernel-log", no_argument, NULL, 'k'},
-		{"seed", required_argument, NULL, 's'},
-		{"repeat", required_argument, NULL, 'R'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"no-kernel-log", no_argument, NULL, 'K'},
-		{"allow-crash", no_argument, NULL, 1002},
-		{"vm", required_argument, NULL, 1003},
-		{"vm-kernel", required_argument, NULL, 1004},
-		{"vm-out", required_argument, NULL, 1005},
-		{"vm-timeout", required_argument, NULL, 1006},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	char *end;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -153,109 +251,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->seed = (unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid();
 	o->argc = argc;
 	o->argv = argv;
-	while ((c = getopt_long(argc, argv, "t:r:f:lT:bhj:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			o->target = optarg;
-			break;
-		case 'r':
-			if (parse_revs(optarg, &o->revs)) {
-				fprintf(stderr, "--revision: '%s' is not v1, v2, v3 or all\n",
-					optarg);
-				return -1;
-			}
-			break;
-		case 'f':
-			if (o->nr_filters == MAX_FILTERS) {
-				fprintf(stderr, "--filter: at most %d\n", MAX_FILTERS);
-				return -1;
-			}
-			o->filters[o->nr_filters++] = optarg;
-			break;
-		case 'l':
-			o->list = true;
-			break;
-		case 'T':
-			o->timeout_ms = (int)strtol(optarg, &end, 10) * 1000;
-			if (*end || o->timeout_ms <= 0) {
-				fprintf(stderr,
-					"--timeout: '%s' is not a positive number of seconds\n",
-					optarg);
-				return -1;
-			}
-			break;
-		case 'b':
-			o->bisect = true;
-			break;
-		case 1001:
-			o->json = optarg;
-			break;
-		case 1002:
-			o->allow_crash = true;
-			break;
-		case 1003:
-			o->vm = vm_mode_parse(optarg);
-			if (o->vm < 0) {
-				fprintf(stderr, "--vm: '%s' is not never, auto or always\n",
-					optarg);
-				return -1;
-			}
-			break;
-		case 1004:
-			o->vm_kernel = optarg;
-			break;
-		case 1005:
-			o->vm_out = optarg;
-			break;
-		case 1006:
-			o->vm_timeout_s = (int)strtol(optarg, &end, 10);
-			if (*end || o->vm_timeout_s < 10) {
-				fprintf(stderr,
-					"--vm-timeout: '%s' is not a number of seconds from 10\n",
-					optarg);
-				return -1;
-			}
-			break;
-		case 'J':
-			o->junit = optarg;
-			break;
-		case 'e':
-			o->expect = optarg;
-			break;
-		case 'j':
-			o->jobs = (int)strtol(optarg, &end, 10);
-			if (*end || o->jobs < 1 || o->jobs > 64) {
-				fprintf(stderr, "-j: '%s' is not a count from 1 to 64\n", optarg);
-				return -1;
-			}
-			break;
-		case 'R':
-			o->repeat = (int)strtol(optarg, &end, 10);
-			if (*end || o->repeat < 1 || o->repeat > 100000) {
-				fprintf(stderr, "--repeat: '%s' is not a count from 1\n", optarg);
-				return -1;
-			}
-			break;
-		case 's':
-			errno = 0;
-			o->seed = strtoull(optarg, &end, 0);
-			if (*end || errno) {
-				fprintf(stderr, "--seed: '%s' is not a number\n", optarg);
-				return -1;
-			}
-			break;
-		case 'k':
-		case 'K':
-			o->kernel_log = c == 'k';
-			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_PASS);
-		default:
-			usage(stderr);
+	while ((c = getopt_long(argc, argv, "t:r:f:lT:bhj:", longopts, NULL)) != -1)
+		if (one_opt(o, c))
 			return -1;
-		}
-	}
 	return 0;
 }
 
