@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a case's program asks of the VMM at a host step, and the region
+ * registrations at start: KVM_SET_IOREGION as each revision spells it, with
+ * the fds a case picks (the channel's, closed, reopened, swapped), removals,
+ * fills of a bus, ioeventfds, closes, the device's stray write.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kvm_util.h"
+#include "processor.h"
+#include "ucall_common.h"
+
+#include "run/exec.h"
+#include "run/execute.h"
+#include "run/ioregion_args.h"
+
+static const char *errno_str(int err)
+{
+	static __thread char buf[32];
+
+	if (!err)
+		return "0 (success)";
+	snprintf(buf, sizeof(buf), "%s", strerrorname_np(err) ? strerrorname_np(err) : "?");
+	return buf;
+}
+
+/* A number no fd of this process has: the bad fd a registration must refuse. */
+static int closed_fd(void)
+{
+	int fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 1000);
+
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 ? fd : 1000;
+}
+
+/*
+ * A second open file of the same pipe as @fd (BUG-B4): opening
+ * /proc/self/fd/N makes a new struct file, where dup() would share one.
+ * Once per region and end; close_fds and teardown close it.
+ */
+static int reopen(struct exec *x, const struct case_region *cr, int end, int fd)
+{
+	int *slot = &x->reopened[cr - x->c->regions][end];
+	char path[64];
+
+	if (*slot >= 0)
+		return *slot;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	*slot = open(path, (end ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	if (*slot < 0)
+		result_fail_at(x->res, VERDICT_ERROR,
+			       &(struct fail_spec){.kind = FAIL_HARNESS, .at = &cr->loc},
+			       "region %s: reopening %s: %s", cr->name, path, strerror(errno));
+	return *slot;
+}
+
+/* @end: 0 the read fd, 1 the write fd. */
+static int pick_fd(struct exec *x, const struct case_region *cr, int end, int channel_fd)
+{
+	const struct fd_override *o = end ? &cr->wfd : &cr->rfd;
+	const struct channel_fds *ch = &x->ch[cr->channel];
+
+	switch (o->how) {
+	case FD_SWAPPED:
+		return end ? ch->kvm_rfd : ch->kvm_wfd;
+	case FD_NUMBER:
+		return o->number;
+	case FD_CLOSED:
+		return closed_fd();
+	case FD_REOPENED:
+		return reopen(x, cr, end, channel_fd);
+	case FD_CHANNEL:
+		break;
+	}
+	return channel_fd;
+}
+
+void exec_close_reopened(struct exec *x, int channel)
+{
+	int i, end;
+
+	for (i = 0; i < x->c->nr_regions; i++) {
+		for (end = 0; end < 2; end++) {
+			if (x->reopened[i][end] >= 0 && x->c->regions[i].channel == channel) {
+				close(x->reopened[i][end]);
+				x->reopened[i][end] = -1;
+			}
+		}
+	}
+}
+
+static void region_request(struct exec *x, const struct case_region *cr, struct kvm_ioregion *r)
+{
+	const struct channel_fds *ch = &x->ch[cr->channel];
+
+	memset(r, 0, sizeof(*r));
+	r->guest_paddr = cr->gpa;
+	r->memory_size = cr->size;
+	r->user_data = cr->user_data;
+	r->read_fd = pick_fd(x, cr, 0, ch->kvm_rfd);
+	r->write_fd = pick_fd(x, cr, 1, ch->kvm_wfd);
+	r->flags = (cr->space == SPACE_PIO ? KVM_IOREGION_PIO : 0) |
+		   (cr->posted ? KVM_IOREGION_POSTED_WRITES : 0) | cr->extra_flags;
+}
+
+/* Removal as each revision spells it: V3 a flag, V1/V2 both fds -1 (REG-V1-1, REG-V3-2). */
+void exec_deassign_request(struct exec *x, const struct case_region *cr, struct kvm_ioregion *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->guest_paddr = cr->gpa;
+	r->memory_size = cr->size;
+	r->flags = cr->space == SPACE_PIO ? KVM_IOREGION_PIO : 0;
+	r->read_fd = r->write_fd = -1;
+	if (x->c->rev == IORFD_V3)
+		r->flags |= KVM_IOREGION_DEASSIGN;
+}
+
+void exec_check_errno(struct exec *x, const struct src_loc *loc, const char *what, int want,
+		      int got)
+{
+	char w[32];
+
+	if (want == got)
+		return;
+	snprintf(w, sizeof(w), "%s", errno_str(want));
+	result_fail_at(
+		x->res, VERDICT_FAIL,
+		&(struct fail_spec){
+			.kind = FAIL_ERRNO, .at = loc, .expected = w, .observed = errno_str(got)},
+		"%s", what);
+}
+
+void exec_describe_request(char *buf, size_t len, const char *ioctl, const char *name,
+			   const struct kvm_ioregion *r)
+{
+	snprintf(
+		buf, len,
+		"%s of region %s (gpa=%#llx size=%#llx user_data=%#llx read_fd=%d write_fd=%d flags=%#x)",
+		ioctl, name, (unsigned long long)r->guest_paddr, (unsigned long long)r->memory_size,
+		(unsigned long long)r->user_data, r->read_fd, r->write_fd, r->flags);
+}
+
+static void register_region(struct exec *x, const struct case_region *cr, const struct src_loc *loc,
+			    int want, enum arg_pointer how)
+{
+	struct kvm_ioregion r;
+	char what[400];
+	size_t n;
+
+	region_request(x, cr, &r);
+	exec_describe_request(what, sizeof(what), "KVM_SET_IOREGION", cr->name, &r);
+	n = strlen(what);
+	if (how != ARG_READABLE)
+		snprintf(what + n, sizeof(what) - n, " %s", arg_pointer_words(how));
+	exec_check_errno(x, loc, what, want, -ioregion_set_at(&x->t, &r, how));
+}
+
+/*
+ * Copies of a region side by side until KVM_SET_IOREGION fails (REG-7):
+ * where the kernel caps a bus, the first failure must be the expected
+ * errno, after at least at_least copies; where it does not (kernel memory
+ * accounting), all count copies must register.
+ */
+static void host_fill_bus(struct exec *x, const struct case_step *s, const struct case_region *cr)
+{
+	uint64_t stride = cr->size ? cr->size : 8;
+	bool capped = x->t.ops->bus_capped();
+	int want = capped ? s->expect_errno : s->uncapped_errno;
+	struct fill_result f;
+	struct kvm_ioregion r;
+	char what[320];
+
+	if (!capped)
+		result_note(x->res,
+			    "%s:%d:%d: this target's buses have no cap (kernel memory is "
+			    "accounted): the case expects %s (uncapped_errno)",
+			    s->loc.file, s->loc.line, s->loc.col, errno_str(want));
+	region_request(x, cr, &r);
+	ioregion_fill(&x->t, &r, stride, s->count, &f);
+	exec_describe_request(what, sizeof(what), "KVM_SET_IOREGION", cr->name, &r);
+	if (f.err && -f.err != want) {
+		char w[32];
+
+		snprintf(w, sizeof(w), "%s", errno_str(want));
+		result_fail_at(x->res, VERDICT_FAIL,
+			       &(struct fail_spec){.kind = FAIL_ERRNO,
+						   .at = &s->loc,
+						   .expected = w,
+						   .observed = errno_str(-f.err)},
+			       "%s, copy #%u at gpa %#llx", what, f.registered + 1,
+			       (unsigned long long)(cr->gpa + f.registered * stride));
+	} else if (!f.err && want) {
+		char w[64], o[64];
+
+		snprintf(w, sizeof(w), "%s within %u copies", errno_str(want), s->count);
+		snprintf(o, sizeof(o), "all %u registered", s->count);
+		result_fail_at(
+			x->res, VERDICT_FAIL,
+			&(struct fail_spec){
+				.kind = FAIL_ERRNO, .at = &s->loc, .expected = w, .observed = o},
+			"%s", what);
+	} else if (f.err && f.registered < s->at_least) {
+		char w[64], o[64];
+
+		snprintf(w, sizeof(w), "at least %u copies registered first", s->at_least);
+		snprintf(o, sizeof(o), "%s after %u copies", errno_str(-f.err), f.registered);
+		result_fail_at(
+			x->res, VERDICT_FAIL,
+			&(struct fail_spec){
+				.kind = FAIL_ERRNO, .at = &s->loc, .expected = w, .observed = o},
+			"%s", what);
+	} else if (f.err)
+		result_note(x->res, "%s:%d:%d: %s after %u copies of region %s", s->loc.file,
+			    s->loc.line, s->loc.col, errno_str(-f.err), f.registered, cr->name);
+}
+
+void exec_register_regions(struct exec *x)
+{
+	int i;
+
+	for (i = 0; i < x->c->nr_regions; i++) {
+		const struct case_region *cr = &x->c->regions[i];
+
+		if (!cr->later)
+			register_region(x, cr, &cr->loc, cr->expect_errno, ARG_READABLE);
+	}
+}
+
+static void host_ioeventfd(struct exec *x, const struct case_step *s)
+{
+	int efd = eventfd(0, EFD_CLOEXEC);
+	struct kvm_ioeventfd e = {
+		.addr = s->addr,
+		.len = s->size,
+		.fd = efd,
+		.flags = s->space == SPACE_PIO ? KVM_IOEVENTFD_FLAG_PIO : 0,
+	};
+	char what[160];
+
+	/* The VMM keeps the eventfd while the VM lives; teardown closes it. */
+	if (efd >= 0 && x->nr_ioeventfds < CASE_MAX_STEPS)
+		x->ioeventfds[x->nr_ioeventfds++] = efd;
+	snprintf(what, sizeof(what), "KVM_IOEVENTFD at %s %#llx len %u", space_name(s->space),
+		 (unsigned long long)s->addr, s->size);
+	exec_check_errno(x, &s->loc, what, s->expect_errno, -x->t.ops->ioeventfd(&x->t, &e));
+}
+
+/*
+ * One byte from the device's end where it sends replies: EPIPE once no
+ * read end is open anywhere, the VMM's or the kernel's own references
+ * (REG-3, BUG-B4); success while one still is.  It never raises SIGPIPE.
+ */
+static void device_write(struct exec *x, const struct case_step *s)
+{
+	const char *name = x->c->channels[s->channel].name;
+	char what[160];
+
+	snprintf(what, sizeof(what), "channel %s: the device's write of one byte where it replies",
+		 name);
+	exec_check_errno(x, &s->loc, what, s->expect_errno,
+			 -responder_write_byte(&x->resp[s->channel]));
+}
+
+/* The VMM's part of a host step; the vCPU waits in its ucall meanwhile. */
+void exec_host_step(struct exec *x, const struct case_step *s)
+{
+	const struct case_region *cr = s->region >= 0 ? &x->c->regions[s->region] : NULL;
+	struct kvm_ioregion r;
+	char what[320];
+
+	switch (s->action) {
+	case HOST_REGISTER:
+		register_region(x, cr, &s->loc, s->expect_errno, s->pointer);
+		break;
+	case HOST_FILL_BUS:
+		host_fill_bus(x, s, cr);
+		break;
+	case HOST_CLOSE_FDS:
+		/* KVM holds its own references (REG-3): the region must not notice. */
+		channel_close_kvm(&x->ch[s->channel]);
+		exec_close_reopened(x, s->channel);
+		break;
+	case HOST_DEVICE_WRITE:
+		device_write(x, s);
+		break;
+	case HOST_DEASSIGN:
+		exec_deassign_request(x, cr, &r);
+		r.flags |= s->extra_flags;
+		exec_describe_request(what, sizeof(what), "KVM_SET_IOREGION removal", cr->name, &r);
+		exec_check_errno(x, &s->loc, what, s->expect_errno,
+				 -x->t.ops->set_ioregion(&x->t, &r));
+		break;
+	case HOST_IOEVENTFD:
+		host_ioeventfd(x, s);
+		break;
+	}
+}
