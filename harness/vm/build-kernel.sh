@@ -4,13 +4,15 @@
 # Build an x86-64 kernel for iorfd-conform's VMs, out of tree, with the
 # repository's config fragment (harness/vm/config) merged onto tinyconfig.
 #
-#   build-kernel.sh [--reuse] [--jobs N] [--config FRAGMENT] SRC_TREE OUT_DIR
+#   build-kernel.sh [--reuse] [--jobs N] [--timeout SEC] [--config FRAGMENT] SRC_TREE OUT_DIR
 #
 #   --reuse        do nothing when OUT_DIR holds a finished build of the same
 #                  tree with the same fragment (the runner kernel, whose
 #                  source never changes); without it, make runs and rebuilds
 #                  what changed (a tree under test, a bisect step)
 #   --jobs N       make -j (default: the number of CPUs)
+#   --timeout SEC  limit for configuring and building (default 3600: a first
+#                  build takes about 7 min on 2 cores)
 #   --config FILE  the fragment (default: harness/vm/config)
 #
 # Progress goes to stderr while make runs; make's own output goes to
@@ -33,6 +35,7 @@ set -eu -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 fragment=$HERE/config
 jobs=$(nproc 2>/dev/null || echo 2)
+limit=3600
 reuse=
 
 msg()
@@ -52,11 +55,12 @@ while [ $# -gt 0 ]; do
 		reuse=1
 		shift
 		;;
-	--jobs | --config)
+	--jobs | --config | --timeout)
 		[ $# -ge 2 ] || usage
 		case $1 in
 		--jobs) jobs=$2 ;;
 		--config) fragment=$2 ;;
+		--timeout) limit=$2 ;;
 		esac
 		shift 2
 		;;
@@ -69,12 +73,14 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -eq 2 ] || usage
-case $jobs in
-'' | *[!0-9]* | 0)
-	msg "--jobs wants a positive number, not '$jobs'"
-	exit 2
-	;;
-esac
+for v in "$jobs" "$limit"; do
+	case $v in
+	'' | *[!0-9]* | 0)
+		msg "--jobs and --timeout want a positive number, not '$v'"
+		exit 2
+		;;
+	esac
+done
 
 src=$1
 out=$2
@@ -123,16 +129,25 @@ export ARCH=x86_64
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 1970'
 export KBUILD_BUILD_USER=iorfd KBUILD_BUILD_HOST=iorfd-conform KBUILD_BUILD_VERSION=1
 kmake=(make -C "$src" O="$out" ARCH=x86_64)
+# Every stage is bounded: what is left of the limit, TERM then KILL.
+bounded()
+{
+	local left=$((limit - (SECONDS - start)))
 
-start=$SECONDS
+	[ "$left" -gt 0 ] || left=1
+	timeout -k 10 "$left" "$@"
+}
+
 : >"$log"
 
+start=$SECONDS
 # Configure when the fragment changed or there is no configuration yet.
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.iorfd-fragment" 2>/dev/null)" != "$frag_sum" ]; then
 	msg "configuring $out: tinyconfig + $fragment"
-	if ! { "${kmake[@]}" tinyconfig &&
-		(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "$fragment") &&
-		"${kmake[@]}" olddefconfig; } >>"$log" 2>&1; then
+	if ! { bounded "${kmake[@]}" tinyconfig &&
+		(cd "$src" && bounded scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "$fragment") &&
+		bounded "${kmake[@]}" olddefconfig; } >>"$log" 2>&1; then
+		[ $((SECONDS - start)) -lt "$limit" ] || msg "configuring did not finish within --timeout $limit s"
 		msg "configuration failed; the end of $log:"
 		tail -n 20 "$log" >&2
 		exit 1
@@ -182,7 +197,8 @@ progress()
 }
 
 msg "building $image from $src with make -j$jobs (log: $log)"
-if ! "${kmake[@]}" -j"$jobs" bzImage 2>&1 | progress; then
+if ! bounded "${kmake[@]}" -j"$jobs" bzImage 2>&1 | progress; then
+	[ $((SECONDS - start)) -lt "$limit" ] || msg "the kernel build did not finish within --timeout $limit s"
 	msg "the kernel build failed after $((SECONDS - start)) s; the end of $log:"
 	grep -E 'error|Error' "$log" | tail -n 10 >&2 || true
 	tail -n 5 "$log" >&2
