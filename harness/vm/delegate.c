@@ -178,13 +178,62 @@ static int run_vm_run(char **argv)
 	return EXIT_CANNOT_TEST;
 }
 
+/* The directory for vm-run.sh's files: the one asked for, or a new one under TMPDIR. */
+static int make_out_dir(const struct vm_request *rq, char *dir, size_t len, char *reason,
+			size_t rlen)
+{
+	if (!rq->out_dir) {
+		snprintf(dir, len, "%s/iorfd-vm.XXXXXX",
+			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		if (mkdtemp(dir))
+			return 0;
+		snprintf(reason, rlen, "cannot create a directory for the VM's files: %s",
+			 strerror(errno));
+		return -1;
+	}
+	snprintf(dir, len, "%s", rq->out_dir);
+	if (!mkdir(dir, 0755) || errno == EEXIST)
+		return 0;
+	snprintf(reason, rlen, "cannot create %s: %s", dir, strerror(errno));
+	return -1;
+}
+
+/*
+ * vm-run.sh's command line: this binary and @rq's files into the guest,
+ * @rq's arguments as the guest suite's whole command line (--as-is), run in
+ * this working directory; the strings it points at are the caller's.
+ */
+static char **vm_run_argv(const struct vm_request *rq, const char *const opts[][2], int nr_opts)
+{
+	char **argv = calloc(2 * nr_opts + 2 * rq->nr_files + rq->nr_args + 4, sizeof(*argv));
+	int n = 0, i;
+
+	if (!argv)
+		return NULL;
+	PUSH(argv, n, opts[0][1]); /* the script */
+	for (i = 1; i < nr_opts; i++) {
+		PUSH(argv, n, opts[i][0]);
+		if (opts[i][1])
+			PUSH(argv, n, opts[i][1]);
+	}
+	for (i = 0; i < rq->nr_files; i++) {
+		PUSH(argv, n, "--file");
+		PUSH(argv, n, rq->files[i]);
+	}
+	PUSH(argv, n, "--");
+	for (i = 0; i < rq->nr_args; i++)
+		PUSH(argv, n, rq->args[i]);
+	argv[n] = NULL;
+	return argv;
+}
+
 int vm_delegate(const struct vm_request *rq)
 {
 	const char *kernel = rq->kernel ? rq->kernel : vm_runner_kernel();
 	char script[PATH_MAX], self[PATH_MAX], cwd[PATH_MAX], out_dir[PATH_MAX], limit[16];
 	char reason[PATH_MAX + 128], why[300];
 	char **argv;
-	int n = 0, i, rc;
+	int rc;
 
 	if (!exists(kernel)) {
 		snprintf(
@@ -198,52 +247,22 @@ int vm_delegate(const struct vm_request *rq)
 					"this binary nor next to it");
 	if (!realpath("/proc/self/exe", self) || !getcwd(cwd, sizeof(cwd)))
 		return cannot_start(rq, "cannot tell this binary's path or the working directory");
-	if (rq->out_dir) {
-		snprintf(out_dir, sizeof(out_dir), "%s", rq->out_dir);
-		if (mkdir(out_dir, 0755) && errno != EEXIST) {
-			snprintf(reason, sizeof(reason), "cannot create %s: %s", out_dir,
-				 strerror(errno));
-			return cannot_start(rq, reason);
-		}
-	} else {
-		snprintf(out_dir, sizeof(out_dir), "%s/iorfd-vm.XXXXXX",
-			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-		if (!mkdtemp(out_dir))
-			return cannot_start(rq, "cannot create a directory for the VM's files");
-	}
+	if (make_out_dir(rq, out_dir, sizeof(out_dir), reason, sizeof(reason)))
+		return cannot_start(rq, reason);
 	snprintf(limit, sizeof(limit), "%d", rq->timeout_s);
 	why_in_vm(rq, why, sizeof(why));
+	{
+		const char *const opts[][2] = {
+			{NULL, script},	    {"--kernel", kernel}, {"--binary", self},
+			{"--out", out_dir}, {"--timeout", limit}, {"--cases", "none"},
+			{"--cwd", cwd},	    {"--why", why},	  {"--console", "none"},
+			{"--as-is", NULL},
+		};
 
-	argv = calloc(32 + 2 * rq->nr_files + rq->nr_args, sizeof(*argv));
+		argv = vm_run_argv(rq, opts, sizeof(opts) / sizeof(opts[0]));
+	}
 	if (!argv)
 		return cannot_start(rq, "out of memory");
-	PUSH(argv, n, script);
-	PUSH(argv, n, "--kernel");
-	PUSH(argv, n, kernel);
-	PUSH(argv, n, "--binary");
-	PUSH(argv, n, self);
-	PUSH(argv, n, "--out");
-	PUSH(argv, n, out_dir);
-	PUSH(argv, n, "--timeout");
-	PUSH(argv, n, limit);
-	PUSH(argv, n, "--cases");
-	PUSH(argv, n, "none");
-	PUSH(argv, n, "--cwd");
-	PUSH(argv, n, cwd);
-	PUSH(argv, n, "--why");
-	PUSH(argv, n, why);
-	PUSH(argv, n, "--console");
-	PUSH(argv, n, "none");
-	PUSH(argv, n, "--as-is");
-	for (i = 0; i < rq->nr_files; i++) {
-		PUSH(argv, n, "--file");
-		PUSH(argv, n, rq->files[i]);
-	}
-	PUSH(argv, n, "--");
-	for (i = 0; i < rq->nr_args; i++)
-		PUSH(argv, n, rq->args[i]);
-	argv[n] = NULL;
-
 	rc = run_vm_run(argv);
 	free(argv);
 	if (rc < 0)
