@@ -201,6 +201,7 @@ check: deps
 	./iorfd-conform selftest --vm auto --quick cases/
 	@$(MAKE) --no-print-directory check-vm-path
 	@$(MAKE) --no-print-directory check-vm-runner
+	tests/test-expectations.sh
 	@$(MAKE) --no-print-directory check-report
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-valgrind

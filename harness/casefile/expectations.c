@@ -24,7 +24,7 @@ struct eload {
 static int __attribute__((format(printf, 3, 4)))
 fail(struct eload *l, const struct ynode *n, const char *fmt, ...)
 {
-	char msg[256];
+	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -102,40 +102,126 @@ static int matches(struct eload *l, const struct ynode *when, const char *target
 	return 1;
 }
 
-static int add_entry(struct eload *l, const struct ynode *e, struct expectations *x)
+/* A case file line: a positive number. */
+static int parse_line(struct eload *l, const struct ynode *n, int *line)
 {
-	static const char *const keys[] = {"case", "revisions", "reason", NULL};
-	const struct ynode *c, *r, *why;
-	struct expectation *it, *grown;
+	char *end;
+	long v;
+
+	if (want(l, n, YNODE_SCALAR, "a line number"))
+		return -1;
+	v = strtol(n->str, &end, 10);
+	if (!*n->str || *end || v < 1 || v > 1000000)
+		return fail(l, n, "'%.32s' is not a line number", n->str);
+	*line = (int)v;
+	return 0;
+}
+
+/* {kind: K, line: N | [N, ...], requirement: R}: one kind of failure of a known failure. */
+static int parse_fail(struct eload *l, const struct ynode *m, struct expected_fail *f)
+{
+	static const char *const keys[] = {"kind", "line", "requirement", NULL};
+	const struct ynode *k, *ln, *rq;
+	int i;
+
+	if (want(l, m, YNODE_MAP, "a mapping") || known_keys(l, m, keys))
+		return -1;
+	k = ymap_find(m, "kind", NULL);
+	if (!k)
+		return fail(l, m, "missing key 'kind'");
+	if (want(l, k, YNODE_SCALAR, "a failure kind"))
+		return -1;
+	f->kind = fail_kind_parse(k->str);
+	if ((int)f->kind < 0) {
+		char kinds[400] = "";
+
+		for (i = 0; i < FAIL_NR_KINDS; i++)
+			snprintf(kinds + strlen(kinds), sizeof(kinds) - strlen(kinds), "%s%s",
+				 i ? ", " : "", fail_kind_name(i));
+		return fail(l, k, "unknown failure kind '%.32s' (expected %s)", k->str, kinds);
+	}
+	ln = ymap_find(m, "line", NULL);
+	if (ln && ln->type == YNODE_SEQ) {
+		if (!ln->nr_kids || ln->nr_kids > EXPECT_MAX_LINES)
+			return fail(l, ln, "1 to %d lines", EXPECT_MAX_LINES);
+		for (i = 0; i < ln->nr_kids; i++)
+			if (parse_line(l, ln->kids[i], &f->lines[i]))
+				return -1;
+		f->nr_lines = ln->nr_kids;
+	} else if (ln) {
+		if (parse_line(l, ln, &f->lines[0]))
+			return -1;
+		f->nr_lines = 1;
+	}
+	rq = ymap_find(m, "requirement", NULL);
+	if (!rq)
+		return 0;
+	if (want(l, rq, YNODE_SCALAR, "a requirement ID"))
+		return -1;
+	if (!req_id_ok(rq->str) || strlen(rq->str) >= sizeof(f->req))
+		return fail(l, rq, "'%.32s' is not a requirement ID", rq->str);
+	snprintf(f->req, sizeof(f->req), "%s", rq->str);
+	return 0;
+}
+
+static int parse_fails(struct eload *l, const struct ynode *n, struct expectation *it)
+{
+	int i;
+
+	if (want(l, n, YNODE_SEQ, "a list of failures"))
+		return -1;
+	if (!n->nr_kids || n->nr_kids > EXPECT_MAX_FAILS)
+		return fail(l, n, "a known failure lists 1 to %d failures", EXPECT_MAX_FAILS);
+	for (i = 0; i < n->nr_kids; i++)
+		if (parse_fail(l, n->kids[i], &it->fails[i]))
+			return -1;
+	it->nr_fails = n->nr_kids;
+	return 0;
+}
+
+/* One entry of known_failures; kept in @x only when @keep (the file applies to this run). */
+static int add_entry(struct eload *l, const struct ynode *e, struct expectations *x, bool keep)
+{
+	static const char *const keys[] = {"case", "revisions", "reason", "fails", NULL};
+	const struct ynode *c, *r, *why, *fl;
+	struct expectation it = {0}, *grown;
 
 	if (want(l, e, YNODE_MAP, "a mapping") || known_keys(l, e, keys))
 		return -1;
 	c = ymap_find(e, "case", NULL);
 	r = ymap_find(e, "revisions", NULL);
 	why = ymap_find(e, "reason", NULL);
-	if (!c || !why)
-		return fail(l, e, "missing key '%s'", c ? "reason" : "case");
+	fl = ymap_find(e, "fails", NULL);
+	if (!c || !why || !fl)
+		return fail(
+			l, e, "missing key '%s'%s",
+			!c     ? "case"
+			: !why ? "reason"
+			       : "fails",
+			c && why ? ": the failures the case shows (kind, line), so that a new one "
+				   "beside them is not taken for the known bug"
+				 : "");
 	if (want(l, c, YNODE_SCALAR, "a case name") || want(l, why, YNODE_SCALAR, "a reason"))
 		return -1;
 	if (strlen(c->str) >= CASE_NAME_MAX)
 		return fail(l, c, "case name too long");
+	it.revisions = IORFD_ALL_REVS;
+	if ((r && parse_revs(l, r, &it.revisions)) || parse_fails(l, fl, &it))
+		return -1;
+	if (!keep)
+		return 0;
 	grown = realloc(x->items, (x->nr + 1) * sizeof(*grown));
 	if (!grown)
 		return fail(l, e, "out of memory");
 	x->items = grown;
-	it = &x->items[x->nr];
-	memset(it, 0, sizeof(*it));
-	it->revisions = IORFD_ALL_REVS;
-	if (r && parse_revs(l, r, &it->revisions))
-		return -1;
-	snprintf(it->case_name, sizeof(it->case_name), "%s", c->str);
-	snprintf(it->reason, sizeof(it->reason), "%s", why->str);
-	snprintf(it->where, sizeof(it->where), "%s:%d", l->path, e->line);
-	x->nr++;
+	snprintf(it.case_name, sizeof(it.case_name), "%s", c->str);
+	snprintf(it.reason, sizeof(it.reason), "%s", why->str);
+	snprintf(it.where, sizeof(it.where), "%s:%d", l->path, e->line);
+	x->items[x->nr++] = it;
 	return 0;
 }
 
-static int add_log(struct eload *l, const struct ynode *e, struct expectations *x)
+static int add_log(struct eload *l, const struct ynode *e, struct expectations *x, bool keep)
 {
 	static const char *const keys[] = {"pattern", "reason", "shown_by", NULL};
 	const char *vals[3];
@@ -155,6 +241,8 @@ static int add_log(struct eload *l, const struct ynode *e, struct expectations *
 	}
 	if (!*vals[0])
 		return fail(l, e, "empty pattern");
+	if (!keep)
+		return 0;
 	grown = realloc(x->logs, (x->nr_logs + 1) * sizeof(*grown));
 	if (!grown)
 		return fail(l, e, "out of memory");
@@ -182,20 +270,23 @@ static int load_doc(struct eload *l, const struct ynode *root, const char *targe
 	list = ymap_find(root, "known_failures", NULL);
 	if (!when || !list)
 		return fail(l, root, "missing key '%s'", when ? "known_failures" : "when");
+	/* Checked whole whether or not it applies: a mistake must not wait for its kernel. */
 	m = matches(l, when, target, probe);
-	if (m <= 0)
+	if (m < 0)
 		return m;
 	if (want(l, list, YNODE_SEQ, "a list"))
 		return -1;
 	for (i = 0; i < list->nr_kids; i++)
-		if (add_entry(l, list->kids[i], x))
+		if (add_entry(l, list->kids[i], x, m))
 			return -1;
 	logs = ymap_find(root, "known_kernel_log", NULL);
 	if (logs && want(l, logs, YNODE_SEQ, "a list"))
 		return -1;
 	for (i = 0; logs && i < logs->nr_kids; i++)
-		if (add_log(l, logs->kids[i], x))
+		if (add_log(l, logs->kids[i], x, m))
 			return -1;
+	if (!m)
+		return 0;
 	snprintf(x->files + strlen(x->files), sizeof(x->files) - strlen(x->files), "%s%s",
 		 x->files[0] ? " " : "", l->path);
 	return 0;
@@ -280,6 +371,34 @@ const struct known_log *expectations_known_log(const struct expectations *x, con
 	for (i = 0; i < x->nr_logs; i++)
 		if (strstr(line, x->logs[i].pattern))
 			return strcmp(x->logs[i].shown_by, case_name) ? &x->logs[i] : NULL;
+	return NULL;
+}
+
+static bool describes(const struct expected_fail *ef, const struct failure *f)
+{
+	int i;
+
+	if (ef->kind != f->kind || (ef->req[0] && (!f->req || strcmp(ef->req, f->req))))
+		return false;
+	for (i = 0; i < ef->nr_lines; i++)
+		if (f->file[0] && f->line == ef->lines[i])
+			return true;
+	return !ef->nr_lines;
+}
+
+const struct failure *expectation_unexplained(const struct expectation *e,
+					      const struct case_result *r)
+{
+	int i, j;
+
+	if (r->nr_failures > RESULT_MAX_FAILURES)
+		return &r->failures[0];
+	for (i = 0; i < r->nr_failures; i++) {
+		for (j = 0; j < e->nr_fails && !describes(&e->fails[j], &r->failures[i]); j++)
+			;
+		if (j == e->nr_fails)
+			return &r->failures[i];
+	}
 	return NULL;
 }
 

@@ -10,6 +10,14 @@
  *     - case: reg-overlap-last-byte
  *       revisions: [v3]                                     # optional: every revision
  *       reason: "B1: overlap() accepts a range starting on the last byte of another"
+ *       fails:                                              # what the case sees fail
+ *         - {kind: errno, line: [14, 16]}                   # line, requirement optional
+ *
+ * A listed case is XFAIL only when every failure it shows is one of its
+ * entry's 'fails' (kind, and the case file line or requirement where given);
+ * anything else failing beside the known bug makes it FAIL, so a known bug
+ * never hides a new one in the same case.  Not every listed failure has to
+ * show: a bug that shows in several places as timing allows stays known.
  *   known_kernel_log:                                       # optional
  *     - pattern: "refcount_t:"
  *       reason: "B3: the context's kref starts from zero"
@@ -19,8 +27,8 @@
  * cases that merely trigger it along the way; it still fails shown_by, the
  * case that exists to show it (which is then listed as a known failure).
  *
- * --expect takes a file or a directory; every file whose 'when' matches the
- * run applies.
+ * --expect takes a file or a directory; every file is checked whole, and
+ * those whose 'when' matches the run apply.
  */
 #ifndef IORFD_EXPECTATIONS_H
 #define IORFD_EXPECTATIONS_H
@@ -30,12 +38,26 @@
 
 #include "model/case.h"
 #include "model/probe.h"
+#include "model/result.h"
+
+#define EXPECT_MAX_FAILS 16
+#define EXPECT_MAX_LINES 8
+
+/* One kind of failure a known failure consists of. */
+struct expected_fail {
+	enum fail_kind kind;
+	int lines[EXPECT_MAX_LINES]; /* the case file lines it may point at; none: any */
+	int nr_lines;
+	char req[32]; /* the requirement it names; "": any */
+};
 
 struct expectation {
 	char case_name[CASE_NAME_MAX];
 	unsigned int revisions;
 	char reason[320];
 	char where[300]; /* file:line of the entry */
+	struct expected_fail fails[EXPECT_MAX_FAILS];
+	int nr_fails;
 };
 
 struct known_log {
@@ -61,5 +83,13 @@ const struct expectation *expectations_find(const struct expectations *x, const 
 const struct known_log *expectations_known_log(const struct expectations *x, const char *line,
 					       const char *case_name);
 void expectations_free(struct expectations *x);
+
+/*
+ * The first failure of @r that @e does not describe, or NULL when each one
+ * is one of @e's fails.  A result that recorded more failures than it kept
+ * cannot be vouched for: its first failure is returned.
+ */
+const struct failure *expectation_unexplained(const struct expectation *e,
+					      const struct case_result *r);
 
 #endif /* IORFD_EXPECTATIONS_H */

@@ -100,6 +100,16 @@ int failure_text(const struct failure *f, char *buf, size_t len)
 	return n;
 }
 
+int fail_kind_parse(const char *name)
+{
+	int k;
+
+	for (k = 0; k < FAIL_NR_KINDS; k++)
+		if (!strcmp(name, fail_kind_name(k)))
+			return k;
+	return -1;
+}
+
 const char *fail_kind_name(enum fail_kind k)
 {
 	static const char *const names[FAIL_NR_KINDS] = {

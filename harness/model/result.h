@@ -194,6 +194,8 @@ int failure_text(const struct failure *f, char *buf, size_t len);
 
 /* "cmd-differs" for FAIL_CMD_DIFFERS, and so on: the JSON's names. */
 const char *fail_kind_name(enum fail_kind k);
+/* The kind a name stands for; -1 for none. */
+int fail_kind_parse(const char *name);
 
 /* The case cannot run here, for @fmt's reason; a failure already recorded stands. */
 void result_skip(struct case_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

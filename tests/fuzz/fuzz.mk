@@ -27,9 +27,9 @@ FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefine
 	       -fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE $(WARN) -Iharness -I.
 
 # The rooms each target links, besides its own file.
-FUZZ_ROOMS_fuzz_case_load    := harness/casefile harness/lib harness/proto
+FUZZ_ROOMS_fuzz_case_load    := harness/casefile harness/lib harness/proto harness/model
 FUZZ_ROOMS_fuzz_wire	     := harness/proto
-FUZZ_ROOMS_fuzz_expectations := harness/casefile harness/lib harness/proto
+FUZZ_ROOMS_fuzz_expectations := harness/casefile harness/lib harness/proto harness/model
 $(foreach t,$(FUZZ_TARGETS),$(eval FUZZ_SRCS_$(t) := $(foreach r,$(FUZZ_ROOMS_$(t)),$(wildcard $(r)/*.c))))
 
 # Seeds, and options: commands are 34 bytes plus up to 16 regions of 17.

@@ -38,6 +38,14 @@ static void check_loaded(const struct expectations *x)
 		/* A listed case with at least one revision must be found again. */
 		if (e->revisions)
 			check(expectations_find(x, e->case_name, __builtin_ctz(e->revisions)));
+		/* Every known failure says what it consists of, in kinds the results name. */
+		check(e->nr_fails >= 1 && e->nr_fails <= EXPECT_MAX_FAILS);
+		for (int j = 0; j < e->nr_fails; j++) {
+			check(e->fails[j].kind < FAIL_NR_KINDS);
+			check(e->fails[j].nr_lines >= 0 &&
+			      e->fails[j].nr_lines <= EXPECT_MAX_LINES);
+			check(memchr(e->fails[j].req, '\0', sizeof(e->fails[j].req)));
+		}
 	}
 	for (i = 0; i < x->nr_logs; i++) {
 		const struct known_log *k = &x->logs[i];
