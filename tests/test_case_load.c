@@ -833,6 +833,70 @@ static void test_schema_messages(void **state)
 	}
 }
 
+/* matrix: one case per combination, {{KEY}} replaced in keys and values, names by value. */
+static void test_matrix(void **state)
+{
+	static const char text[] =
+		"case: m\n"
+		"matrix: {fd: [read_fd, write_fd], bad: [closed, minus2, swapped]}\n"
+		"channels: {dev: {kind: pipes}}\n"
+		"regions:\n"
+		"  \"r-{{bad}}\": {channel: dev, gpa: 0x1000, size: 0x10, \"{{fd}}\": closed, errno: EBADF}\n"
+		"vcpus: [{program: [{op: sync}]}]\n";
+	static const char *const names[] = { "m-read_fd-closed",  "m-read_fd-minus2",
+					     "m-read_fd-swapped", "m-write_fd-closed",
+					     "m-write_fd-minus2", "m-write_fd-swapped" };
+	struct case_error err = { { 0 } };
+	int v;
+
+	for (v = 0; v < 6; v++) {
+		FILE *f = fopen(tmp_path, "w");
+
+		assert_non_null(f);
+		fputs(text, f);
+		fclose(f);
+		if (case_load_variant(tmp_path, IORFD_V3, v, cs, &err))
+			fail_msg("%s", err.msg);
+		assert_int_equal(cs->nr_variants, 6);
+		assert_int_equal(cs->variant, v);
+		assert_string_equal(cs->name, names[v]);
+		assert_int_equal(cs->nr_regions, 1);
+		assert_string_equal(cs->regions[0].name, v % 3 == 0 ? "r-closed" :
+							 v % 3 == 1 ? "r-minus2" :
+								      "r-swapped");
+		/* The bad fd is the one the combination names. */
+		assert_int_equal(cs->regions[0].rfd.how != FD_CHANNEL, v < 3);
+		assert_int_equal(cs->regions[0].wfd.how != FD_CHANNEL, v >= 3);
+	}
+	assert_int_equal(case_load_variant(tmp_path, IORFD_V3, 6, cs, &err), -1);
+	assert_non_null(strstr(err.msg, "no variant 6: the matrix makes 6"));
+}
+
+static const struct err_case matrix_errors[] = {
+	{ "unknown matrix key", IORFD_V1,
+	  "case: t\nmatrix: {a: [x]}\nsummary: \"{{b}}\"\n" SYNC_VCPU,
+	  "3:10: '{{b}}' is not a key of the matrix" },
+	{ "matrix value not a name", IORFD_V1,
+	  "case: t\nmatrix: {a: [\"x y\"]}\n" SYNC_VCPU,
+	  "2:14: bad name 'x y' (use A-Z a-z 0-9 _ -)" },
+	{ "matrix too large", IORFD_V1,
+	  "case: t\nmatrix: {a: [a,b,c,d,e,f,g,h], b: [a,b,c,d,e,f,g,h], c: [a,b]}\n" SYNC_VCPU,
+	  "2:9: the matrix makes more than 64 cases" },
+	{ "matrix key without values", IORFD_V1, "case: t\nmatrix: {a: []}\n" SYNC_VCPU,
+	  "2:13: a matrix key takes a list of 1 to 16 values" },
+};
+
+static void test_matrix_errors(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(matrix_errors) / sizeof(matrix_errors[0]); i++) {
+		void *e = (void *)&matrix_errors[i];
+
+		test_error(&e);
+	}
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -851,6 +915,8 @@ int main(void)
 		cmocka_unit_test(test_find_and_names),
 		cmocka_unit_test(test_errno_names),
 		cmocka_unit_test(test_schema_matches_enums),
+		cmocka_unit_test(test_matrix),
+		cmocka_unit_test(test_matrix_errors),
 		cmocka_unit_test(test_schema_messages),
 	};
 	static struct CMUnitTest tests[sizeof(fixed) / sizeof(fixed[0]) + NR_ERR_CASES];

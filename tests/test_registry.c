@@ -141,15 +141,20 @@ static void test_cases_cite_known_ids(void **state)
 	assert_int_equal(glob("cases/*.yaml", 0, NULL, &g), 0);
 	assert_true(g.gl_pathc > 0);
 	for (i = 0; i < g.gl_pathc; i++) {
-		for_each_rev(rev) {
-			if (case_load(g.gl_pathv[i], rev, c, &err))
-				fail_msg("%s", err.msg);
-			for (j = 0; j < c->nr_reqs; j++) {
-				if (!registry_find(&reg, c->reqs[j]))
-					fail_msg("%s:%d:%d: unknown requirement '%s'", c->file,
-						 c->req_loc[j].line, c->req_loc[j].col, c->reqs[j]);
+		int v, nr_variants = 1;
+
+		for (v = 0; v < nr_variants; v++)
+			for_each_rev(rev) {
+				if (case_load_variant(g.gl_pathv[i], rev, v, c, &err))
+					fail_msg("%s", err.msg);
+				nr_variants = c->nr_variants;
+				for (j = 0; j < c->nr_reqs; j++) {
+					if (!registry_find(&reg, c->reqs[j]))
+						fail_msg("%s:%d:%d: unknown requirement '%s'",
+							 c->file, c->req_loc[j].line,
+							 c->req_loc[j].col, c->reqs[j]);
+				}
 			}
-		}
 	}
 	globfree(&g);
 	registry_free(&reg);

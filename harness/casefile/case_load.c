@@ -158,7 +158,12 @@ static int load_header(struct loader *l, const struct ynode *root)
 	n = ld_scalar(l, n, "a name");
 	if (!n || ld_check_name(l, n))
 		return -1;
+	if (strlen(n->str) + strlen(l->matrix.suffix) >= sizeof(c->name))
+		return ld_fail(l, n,
+			       "name '%s%s' (with its matrix values) is longer than %zu characters",
+			       n->str, l->matrix.suffix, sizeof(c->name) - 1);
 	strcpy(c->name, n->str);
+	strcat(c->name, l->matrix.suffix);
 	c->loc = ld_loc_of(l, key);
 
 	n = ymap_find(root, "summary", NULL);
@@ -452,7 +457,139 @@ static int load_root(struct loader *l, const struct ynode *root)
 	return ld_load_expect(l, root);
 }
 
-static int load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev rev,
+/* The scalars under @n, @n included: the matrix's own, which are not substituted. */
+static bool under(const struct ynode *n, const struct ynode *x)
+{
+	int i;
+
+	if (n == x)
+		return true;
+	for (i = 0; i < n->nr_kids; i++)
+		if (under(n->kids[i], x))
+			return true;
+	return false;
+}
+
+/* @s with every {{NAME}} of the matrix replaced; NULL with an error for an unknown NAME. */
+static char *expand(struct loader *l, const struct ynode *n, const struct matrix *m)
+{
+	size_t len = strlen(n->str) + 1, used = 0;
+	char *out = malloc(len), *grown;
+	const char *p = n->str;
+
+	while (out && *p) {
+		const char *end, *val = NULL, *piece = p;
+		size_t plen = 1;
+		int i;
+
+		if (!strncmp(p, "{{", 2) && (end = strstr(p, "}}"))) {
+			for (i = 0; i < m->nr && !val; i++)
+				if ((size_t)(end - p - 2) == strlen(m->names[i]) &&
+				    !strncmp(p + 2, m->names[i], end - p - 2))
+					val = m->values[i][m->pick[i]];
+			if (!val) {
+				free(out);
+				ld_fail(l, n, "'%.*s' is not a key of the matrix",
+					(int)(end - p + 2), p);
+				return NULL;
+			}
+			piece = val;
+			plen = strlen(val);
+			p = end + 2;
+		} else {
+			p++;
+		}
+		if (used + plen + 1 > len) {
+			len = 2 * (used + plen + 1);
+			grown = realloc(out, len);
+			if (!grown) {
+				free(out);
+				return NULL;
+			}
+			out = grown;
+		}
+		memcpy(out + used, piece, plen);
+		used += plen;
+	}
+	if (out)
+		out[used] = '\0';
+	else
+		ld_fail(l, n, "out of memory");
+	return out;
+}
+
+/*
+ * matrix: {NAME: [VALUE, ...], ...}: the file is a family of cases, one per
+ * combination of the values (the first NAME varies slowest).  In
+ * combination @variant, {{NAME}} in any scalar, keys included, reads VALUE,
+ * and the case's name gets -VALUE for each NAME in order.
+ */
+static int apply_matrix(struct loader *l, struct ydoc *doc, int variant)
+{
+	const struct ynode *mn = ymap_find(doc->root, "matrix", NULL);
+	struct matrix *m = &l->matrix;
+	int i, j, total = 1, v = variant;
+
+	l->c->nr_variants = 1;
+	if (!mn)
+		return variant ? ld_fail(l, doc->root, "no matrix: variant %d does not exist",
+					 variant)
+			       : 0;
+	if (ld_want_map(l, mn))
+		return -1;
+	if (!ymap_len(mn) || ymap_len(mn) > CASE_MATRIX_KEYS)
+		return ld_fail(l, mn, "a matrix has 1 to %d keys", CASE_MATRIX_KEYS);
+	for (i = 0; i < ymap_len(mn); i++) {
+		const struct ynode *key = ymap_key(mn, i), *list = ymap_val(mn, i);
+
+		if (ld_check_name(l, key))
+			return -1;
+		if (list->type != YNODE_SEQ || !list->nr_kids || list->nr_kids > CASE_MATRIX_VALUES)
+			return ld_fail(l, list, "a matrix key takes a list of 1 to %d values",
+				       CASE_MATRIX_VALUES);
+		m->names[i] = key->str;
+		m->nr_values[i] = list->nr_kids;
+		for (j = 0; j < list->nr_kids; j++) {
+			if (list->kids[j]->type != YNODE_SCALAR || ld_check_name(l, list->kids[j]))
+				return list->kids[j]->type == YNODE_SCALAR
+					       ? -1
+					       : ld_fail(l, list->kids[j],
+							 "a matrix value is a name");
+			m->values[i][j] = list->kids[j]->str;
+		}
+		total *= list->nr_kids;
+		if (total > CASE_MAX_VARIANTS)
+			return ld_fail(l, mn, "the matrix makes more than %d cases",
+				       CASE_MAX_VARIANTS);
+	}
+	m->nr = ymap_len(mn);
+	if (variant < 0 || variant >= total)
+		return ld_fail(l, mn, "no variant %d: the matrix makes %d", variant, total);
+	for (i = m->nr - 1; i >= 0; i--) {
+		m->pick[i] = v % m->nr_values[i];
+		v /= m->nr_values[i];
+	}
+	for (i = 0; i < m->nr; i++)
+		snprintf(m->suffix + strlen(m->suffix), sizeof(m->suffix) - strlen(m->suffix),
+			 "-%s", m->values[i][m->pick[i]]);
+	l->c->nr_variants = total;
+	l->c->variant = variant;
+	for (i = 0; i < doc->nr_nodes; i++) {
+		struct ynode *n = doc->nodes[i];
+		char *x;
+
+		if (n->type != YNODE_SCALAR || !strstr(n->str, "{{") || under(mn, n))
+			continue;
+		x = expand(l, n, m);
+		if (!x)
+			return -1;
+		free(n->str);
+		n->str = x;
+	}
+	return 0;
+}
+
+static int load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev rev, int variant,
 		    struct iorfd_case *c, struct case_error *err)
 {
 	struct loader l = {.file = name, .rev = rev, .c = c, .err = err};
@@ -468,6 +605,8 @@ static int load_buf(const char *name, const char *buf, size_t len, enum iorfd_re
 	if (!doc.root) {
 		snprintf(err->msg, sizeof(err->msg), "%s:1:1: no case in the file", name);
 		ret = -1;
+	} else if (doc.root->type == YNODE_MAP && apply_matrix(&l, &doc, variant)) {
+		ret = -1;
 	} else {
 		ret = load_root(&l, doc.root);
 	}
@@ -476,7 +615,7 @@ static int load_buf(const char *name, const char *buf, size_t len, enum iorfd_re
 }
 
 /* Sets up @c the way case_load() does, so the fuzzer sees the same loader. */
-int case_load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev rev,
+int case_load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev rev, int variant,
 		  struct iorfd_case *c, struct case_error *err)
 {
 	memset(c, 0, sizeof(*c));
@@ -488,10 +627,11 @@ int case_load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev 
 	}
 	strcpy(c->file, name);
 	c->rev = rev;
-	return load_buf(c->file, buf, len, rev, c, err);
+	return load_buf(c->file, buf, len, rev, variant, c, err);
 }
 
-int case_load(const char *path, enum iorfd_rev rev, struct iorfd_case *c, struct case_error *err)
+int case_load_variant(const char *path, enum iorfd_rev rev, int variant, struct iorfd_case *c,
+		      struct case_error *err)
 {
 	size_t len;
 	char *buf;
@@ -513,9 +653,14 @@ int case_load(const char *path, enum iorfd_rev rev, struct iorfd_case *c, struct
 	buf = read_text_file(path, CASE_FILE_MAX, &len, err->msg, sizeof(err->msg));
 	if (!buf)
 		return -1;
-	ret = load_buf(c->file, buf, len, rev, c, err);
+	ret = load_buf(c->file, buf, len, rev, variant, c, err);
 	free(buf);
 	return ret;
+}
+
+int case_load(const char *path, enum iorfd_rev rev, struct iorfd_case *c, struct case_error *err)
+{
+	return case_load_variant(path, rev, 0, c, err);
 }
 
 int case_find_region(const struct iorfd_case *c, const char *name)

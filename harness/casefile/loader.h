@@ -20,11 +20,25 @@
 
 #define PIO_SPACE_END 0x10000ull /* in/out take a 16-bit port */
 
+#define CASE_MATRIX_KEYS   6
+#define CASE_MATRIX_VALUES 16
+
+/* The combination of a matrix: being loaded (case_load.c, apply_matrix()). */
+struct matrix {
+	int nr;
+	const char *names[CASE_MATRIX_KEYS];
+	const char *values[CASE_MATRIX_KEYS][CASE_MATRIX_VALUES];
+	int nr_values[CASE_MATRIX_KEYS];
+	int pick[CASE_MATRIX_KEYS]; /* this combination's value of each key */
+	char suffix[CASE_NAME_MAX]; /* "-VALUE-VALUE", for the case's name */
+};
+
 struct loader {
 	const char *file; /* as given, for messages */
 	enum iorfd_rev rev;
 	struct iorfd_case *c;
 	struct case_error *err;
+	struct matrix matrix;
 };
 
 /* Each is documented where it is defined (load_values.c, load_program.c, load_expect.c). */

@@ -18,83 +18,100 @@
 #include "model/case.h"
 #include "run/session.h"
 
+/* One case the lint found: a file, or one combination of a file's matrix. */
+struct linted {
+	char name[CASE_NAME_MAX]; /* "" when the file did not load */
+	const char *path;
+	struct src_loc at; /* its case: line */
+};
+
 /*
  * A group of the catalogue with one case says nothing a name would not:
  * each case's name starts with a group other cases share.  Returns the
  * number of cases alone in theirs.
  */
-static int lint_groups(const struct case_list *l, char (*names)[CASE_NAME_MAX],
-		       const struct src_loc *locs)
+static int lint_groups(const struct linted *cs, int n)
 {
 	int alone = 0, i, j, same;
 
-	for (i = 0; i < l->nr; i++) {
-		int len = case_group_len(names[i]);
+	for (i = 0; i < n; i++) {
+		int len = case_group_len(cs[i].name);
 
-		if (!names[i][0])
+		if (!cs[i].name[0])
 			continue;
-		for (j = 0, same = 0; j < l->nr; j++)
-			same += j != i && case_group_len(names[j]) == len &&
-				!strncmp(names[i], names[j], len);
+		for (j = 0, same = 0; j < n; j++)
+			same += j != i && case_group_len(cs[j].name) == len &&
+				!strncmp(cs[i].name, cs[j].name, len);
 		if (same)
 			continue;
 		fprintf(stderr,
 			"%s:%d:%d: case '%s' is alone in its group '%.*s': start its name with a "
 			"group other cases share (GROUP-WHAT)\n",
-			l->paths[i], locs[i].line, locs[i].col, names[i], len, names[i]);
+			cs[i].path, cs[i].at.line, cs[i].at.col, cs[i].name, len, cs[i].name);
 		alone++;
 	}
 	return alone;
 }
 
+/* Loads variant @v of @path at every revision; false (said) when one does not load. */
+static bool lint_one(const char *path, int v, struct iorfd_case *c, struct linted *out)
+{
+	struct case_error err;
+	enum iorfd_rev r;
+
+	for_each_rev(r) {
+		if (case_load_variant(path, r, v, c, &err)) {
+			fprintf(stderr, "%s\n", err.msg);
+			out->name[0] = '\0';
+			return false;
+		}
+		if (r == IORFD_V1) {
+			snprintf(out->name, sizeof(out->name), "%s", c->name);
+			out->at = c->loc;
+		}
+	}
+	return true;
+}
+
 /*
- * Loads every file at every revision it claims, to report all errors at
- * once, and checks that no name is used twice and (@catalogue: a whole
- * directory of cases) that no case is alone in its group.  Returns the
- * number of bad files.
+ * Loads every file, every combination of its matrix, at every revision it
+ * claims, to report all errors at once, and checks that no name is used
+ * twice and (@catalogue: a whole directory of cases) that no case is alone
+ * in its group.  Returns the number of bad files.
  */
 static int lint_files(const struct case_list *l, struct iorfd_case *c, bool catalogue)
 {
-	char(*names)[CASE_NAME_MAX] = calloc(l->nr ? l->nr : 1, CASE_NAME_MAX);
-	struct src_loc *locs = calloc(l->nr ? l->nr : 1, sizeof(*locs));
-	const char **where = calloc(l->nr ? l->nr : 1, sizeof(*where));
-	struct case_error err;
-	int bad = 0, i, j;
+	int bad = 0, n = 0, cap = l->nr * CASE_MAX_VARIANTS + 1, i, j, v, nr_variants;
+	struct linted *cs = calloc(cap, sizeof(*cs));
 
+	if (!cs) {
+		fprintf(stderr, "lint: out of memory\n");
+		return 1;
+	}
 	for (i = 0; i < l->nr; i++) {
-		enum iorfd_rev r;
 		bool ok = true;
 
-		for_each_rev(r) {
-			if (case_load(l->paths[i], r, c, &err)) {
-				fprintf(stderr, "%s\n", err.msg);
-				ok = false;
-				break;
-			}
-			if (r == IORFD_V1) {
-				snprintf(names[i], CASE_NAME_MAX, "%s", c->name);
-				locs[i] = c->loc;
-			}
-		}
-		where[i] = l->paths[i];
-		for (j = 0; ok && j < i; j++) {
-			if (names[j][0] && !strcmp(names[j], names[i])) {
-				fprintf(stderr, "%s:%d:%d: case name '%s' is already used by %s\n",
-					l->paths[i], c->loc.line, c->loc.col, names[i], where[j]);
-				ok = false;
+		for (v = 0, nr_variants = 1; ok && v < nr_variants; v++, n++) {
+			cs[n].path = l->paths[i];
+			ok = lint_one(l->paths[i], v, c, &cs[n]);
+			nr_variants = ok ? c->nr_variants : 0;
+			for (j = 0; ok && j < n; j++) {
+				if (cs[j].name[0] && !strcmp(cs[j].name, cs[n].name)) {
+					fprintf(stderr,
+						"%s:%d:%d: case name '%s' is already used by %s\n",
+						l->paths[i], cs[n].at.line, cs[n].at.col,
+						cs[n].name, cs[j].path);
+					cs[n].name[0] = '\0';
+					ok = false;
+				}
 			}
 		}
-		if (!ok) {
-			names[i][0] = '\0';
-			bad++;
-		}
+		bad += !ok;
 	}
 	if (catalogue)
-		bad += lint_groups(l, names, locs);
+		bad += lint_groups(cs, n);
 	fprintf(stderr, "lint: %d case files, %d with errors\n", l->nr, bad);
-	free(names);
-	free(locs);
-	free(where);
+	free(cs);
 	return bad;
 }
 
@@ -120,12 +137,17 @@ static int lint_requirements(const struct case_list *l, const struct registry *r
 		return 1;
 	}
 	for (i = 0; i < l->nr; i++) {
+		int v, nr_variants = 1;
+
 		rc->nr = 0;
-		for_each_rev(r) {
-			/* lint_files() has already reported a file that does not load. */
-			if (case_load(l->paths[i], r, c, &err))
-				break;
-			registry_cite(reg, c, rc, cited);
+		for (v = 0; v < nr_variants; v++) {
+			for_each_rev(r) {
+				/* lint_files() has already reported a file that does not load. */
+				if (case_load_variant(l->paths[i], r, v, c, &err))
+					break;
+				nr_variants = c->nr_variants;
+				registry_cite(reg, c, rc, cited);
+			}
 		}
 		unknown += registry_cite_report(rc, l->paths[i], stderr);
 	}

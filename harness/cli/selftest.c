@@ -22,6 +22,7 @@
 #include "casefile/case_list.h"
 #include "run/kvm_usable.h"
 #include "targets/reference/mutant.h"
+#include "run/plan.h"
 #include "run/runner.h"
 #include "targets/target.h"
 #include "vm/delegate.h"
@@ -38,46 +39,37 @@ struct tally {
 };
 
 /* @quick: stop a mutant after its first few kills (what make check needs). */
-static void run_all(struct runner *rn, const struct case_list *l, struct iorfd_case *c,
-		    struct tally *t, bool quick)
+static void run_all(struct runner *rn, const struct plan *p, struct iorfd_case *c, struct tally *t,
+		    bool quick)
 {
 	struct case_error err;
 	int i;
 
 	memset(t, 0, sizeof(*t));
-	for (i = 0; i < l->nr; i++) {
-		enum iorfd_rev r;
-
-		for_each_rev(r) {
-			if (quick && t->killed >= SHOW_KILLERS)
-				return;
-			if (case_load(l->paths[i], r, c, &err)) {
-				fprintf(stderr, "%s\n", err.msg);
-				continue;
-			}
-			if (!(c->revisions & (1u << r)))
-				continue;
-			runner_run(rn, c);
-			t->runs++;
-			if (rn->res->verdict == VERDICT_PASS)
-				continue;
-			if (getenv("IORFD_SELFTEST_VERBOSE") && rn->res->nr_failures) {
-				char text[FAIL_TEXT_MAX];
-
-				failure_text(&rn->res->failures[0], text, sizeof(text));
-				fprintf(stderr, "%s: %s.%s: %s\n",
-					rn->target_config
-						? ((const struct ref_mutant *)rn->target_config)
-							  ->name
-						: "reference",
-					c->name, rev_name(r), text);
-			}
-			t->timeouts += rn->res->verdict == VERDICT_TIMEOUT;
-			if (t->killed < SHOW_KILLERS)
-				snprintf(t->first[t->killed], sizeof(t->first[0]), "%s.%s", c->name,
-					 rev_name(r));
-			t->killed++;
+	for (i = 0; i < p->nr; i++) {
+		if (quick && t->killed >= SHOW_KILLERS)
+			return;
+		if (plan_load(p, i, c, &err)) {
+			fprintf(stderr, "%s\n", err.msg);
+			continue;
 		}
+		runner_run(rn, c);
+		t->runs++;
+		if (rn->res->verdict == VERDICT_PASS)
+			continue;
+		if (getenv("IORFD_SELFTEST_VERBOSE") && rn->res->nr_failures) {
+			const struct ref_mutant *m = rn->target_config;
+			char text[FAIL_TEXT_MAX];
+
+			failure_text(&rn->res->failures[0], text, sizeof(text));
+			fprintf(stderr, "%s: %s.%s: %s\n", m ? m->name : "reference", c->name,
+				rev_name(c->rev), text);
+		}
+		t->timeouts += rn->res->verdict == VERDICT_TIMEOUT;
+		if (t->killed < SHOW_KILLERS)
+			snprintf(t->first[t->killed], sizeof(t->first[0]), "%s.%s", c->name,
+				 rev_name(c->rev));
+		t->killed++;
 	}
 }
 
@@ -112,6 +104,7 @@ int cmd_selftest(int argc, char **argv)
 	int m, j, bad = 0, vm = VM_NEVER;
 	char kvm_why[256];
 	bool quick = false;
+	struct plan p = {0};
 	struct runner rn;
 	struct case_list l;
 	struct tally t;
@@ -143,15 +136,21 @@ int cmd_selftest(int argc, char **argv)
 		free(c);
 		return code;
 	}
-	if (runner_init(&rn, &target_reference, SELFTEST_TIMEOUT_MS))
+	/* Every case, every combination of a matrix, every revision it claims. */
+	if (plan_build(&l, IORFD_ALL_REVS, NULL, 0, c, &p) ||
+	    runner_init(&rn, &target_reference, SELFTEST_TIMEOUT_MS)) {
+		plan_free(&p);
+		case_list_free(&l);
+		free(c);
 		return 2;
+	}
 	printf("%-32s %-8s %s\n", "mutant", "killed", "by (first cases that failed)");
 	/* m = -1: the reference itself, which always runs everything. */
 	for (m = -1; m < ref_nr_mutants; m++) {
 		const struct ref_mutant *mutant = m < 0 ? NULL : ref_mutants[m];
 
 		rn.target_config = mutant;
-		run_all(&rn, &l, c, &t, quick && mutant);
+		run_all(&rn, &p, c, &t, quick && mutant);
 		if (!mutant) {
 			printf("%-32s %d/%d runs pass%s\n", "reference (no mutant)",
 			       t.runs - t.killed, t.runs,
@@ -169,6 +168,7 @@ int cmd_selftest(int argc, char **argv)
 		bad += !t.killed;
 	}
 	runner_fini(&rn);
+	plan_free(&p);
 	case_list_free(&l);
 	free(c);
 	fprintf(stderr, "selftest: %d mutants, %s\n", ref_nr_mutants,

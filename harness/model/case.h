@@ -282,9 +282,18 @@ enum vmm_sigpipe {
 	VMM_SIGPIPE_HANDLER, /* a handler that does nothing, without SA_RESTART */
 };
 
+/* Combinations one case file's matrix: may make. */
+#define CASE_MAX_VARIANTS 64
+
 struct iorfd_case {
 	char file[256]; /* path as given on the command line */
 	char name[CASE_NAME_MAX];
+	/*
+	 * A file with a matrix: is a family of cases, one per combination of
+	 * the matrix's values: variant 0 .. nr_variants - 1, each named
+	 * CASE-VALUE-VALUE...  A file without one is one case, variant 0 of 1.
+	 */
+	int variant, nr_variants;
 	char summary[512];
 	/*
 	 * Non-empty: on a buggy kernel this case may crash or wedge the
@@ -329,11 +338,15 @@ struct case_error {
  * @rev still loads; check c->revisions.
  */
 int case_load(const char *path, enum iorfd_rev rev, struct iorfd_case *c, struct case_error *err);
+/* The same for combination @variant of the file's matrix (case_load() is variant 0). */
+int case_load_variant(const char *path, enum iorfd_rev rev, int variant, struct iorfd_case *c,
+		      struct case_error *err);
 /*
- * case_load() on @len bytes already in memory (no NUL needed), named @name
- * in messages: the fuzzer's way in, which must not touch the filesystem.
+ * case_load_variant() on @len bytes already in memory (no NUL needed),
+ * named @name in messages: the fuzzer's way in, which must not touch the
+ * filesystem.
  */
-int case_load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev rev,
+int case_load_buf(const char *name, const char *buf, size_t len, enum iorfd_rev rev, int variant,
 		  struct iorfd_case *c, struct case_error *err);
 
 /* Requirement ID syntax, [A-Z]+(-[A-Z0-9]+)+: shared by cases and the registry. */

@@ -45,27 +45,41 @@ int plan_build(const struct case_list *l, unsigned int revs, const char *const *
 	       int nr_filters, struct iorfd_case *c, struct plan *p)
 {
 	struct case_error err;
-	int i;
+	int i, v, nr_variants, cap = l->nr * IORFD_NR_REVS + 1;
 
-	p->items = calloc(l->nr * IORFD_NR_REVS + 1, sizeof(*p->items));
+	p->items = calloc(cap, sizeof(*p->items));
 	p->nr = 0;
 	if (!p->items)
 		return -1;
 	for (i = 0; i < l->nr; i++) {
-		enum iorfd_rev r;
+		/* A file with a matrix is several cases: each is planned on its own. */
+		for (v = 0, nr_variants = 1; v < nr_variants; v++) {
+			enum iorfd_rev r;
 
-		if (case_load(l->paths[i], IORFD_V1, c, &err)) {
-			fprintf(stderr, "%s\n", err.msg);
-			return -1;
-		}
-		for_each_rev(r) {
-			if (!(revs & c->revisions & (1u << r)) ||
-			    !selected(filters, nr_filters, c->name, r))
-				continue;
-			p->items[p->nr].path = l->paths[i];
-			p->items[p->nr].rev = r;
-			p->items[p->nr].crash_risk = c->crash_risk[0];
-			p->nr++;
+			if (case_load_variant(l->paths[i], IORFD_V1, v, c, &err)) {
+				fprintf(stderr, "%s\n", err.msg);
+				return -1;
+			}
+			nr_variants = c->nr_variants;
+			if (p->nr + IORFD_NR_REVS >= cap) {
+				struct plan_item *grown =
+					realloc(p->items, 2 * cap * sizeof(*p->items));
+
+				if (!grown)
+					return -1;
+				p->items = grown;
+				cap *= 2;
+			}
+			for_each_rev(r) {
+				if (!(revs & c->revisions & (1u << r)) ||
+				    !selected(filters, nr_filters, c->name, r))
+					continue;
+				p->items[p->nr].path = l->paths[i];
+				p->items[p->nr].variant = v;
+				p->items[p->nr].rev = r;
+				p->items[p->nr].crash_risk = c->crash_risk[0];
+				p->nr++;
+			}
 		}
 	}
 	return crash_risk_last(p);
@@ -77,7 +91,7 @@ void plan_list(const struct plan *p, struct iorfd_case *c)
 	int i, j;
 
 	for (i = 0; i < p->nr; i++) {
-		if (case_load(p->items[i].path, p->items[i].rev, c, &err))
+		if (plan_load(p, i, c, &err))
 			continue;
 		printf("%s.%s\t%s\t", c->name, rev_name(c->rev), c->file);
 		for (j = 0; j < c->nr_reqs; j++)
@@ -85,6 +99,11 @@ void plan_list(const struct plan *p, struct iorfd_case *c)
 		printf("\n");
 	}
 	fprintf(stderr, "%d case x revision combinations\n", p->nr);
+}
+
+int plan_load(const struct plan *p, int i, struct iorfd_case *c, struct case_error *err)
+{
+	return case_load_variant(p->items[i].path, p->items[i].rev, p->items[i].variant, c, err);
 }
 
 void plan_free(struct plan *p)

@@ -14,6 +14,7 @@
 /* One case file at one revision, selected to run. */
 struct plan_item {
 	const char *path;
+	int variant; /* of the file's matrix, 0 for a file without one */
 	enum iorfd_rev rev;
 	bool crash_risk;
 };
@@ -34,6 +35,9 @@ int plan_build(const struct case_list *l, unsigned int revs, const char *const *
 
 /* --list: "name.rev<TAB>file<TAB>REQ,REQ" a line. */
 void plan_list(const struct plan *p, struct iorfd_case *c);
+
+/* Loads item @i of @p into @c: 0, or -1 with @err (the file changed since). */
+int plan_load(const struct plan *p, int i, struct iorfd_case *c, struct case_error *err);
 
 void plan_free(struct plan *p);
 

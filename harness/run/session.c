@@ -306,7 +306,7 @@ static int par_load(void *arg, int i, struct iorfd_case *c, char *why, size_t le
 	struct par_ctx *pc = arg;
 	struct case_error err;
 
-	if (case_load(pc->p->items[i].path, pc->p->items[i].rev, c, &err)) {
+	if (plan_load(pc->p, i, c, &err)) {
 		/* The file changed since the plan was made. */
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;
@@ -449,7 +449,7 @@ int session_run(const struct session_opts *o, const struct case_list *l, const s
 		i = p->nr_safe;
 	}
 	for (; i < p->nr; i++) {
-		if (case_load(p->items[i].path, p->items[i].rev, c, &err)) {
+		if (plan_load(p, i, c, &err)) {
 			/* The file changed since the plan was made. */
 			fprintf(stderr, "%s\n", err.msg);
 			session_close(&s);

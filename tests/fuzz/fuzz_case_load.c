@@ -191,20 +191,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct case_error err;
 	enum iorfd_rev rev;
+	int v, nr_variants;
 
 	/*
 	 * Per-revision values make each revision walk its own paths through
-	 * the same text, so every input is loaded for all of them.
+	 * the same text, so every input is loaded for all of them, and a
+	 * matrix's first and last combinations too.
 	 */
 	for_each_rev(rev) {
-		memset(&err, 0x5a, sizeof(err));
-		if (case_load_buf(FUZZ_NAME, (const char *)data, size, rev, &the_case, &err)) {
-			check_error(&err);
-			continue;
+		for (v = 0, nr_variants = 1;
+		     v<nr_variants; v += nr_variants> 2 ? nr_variants - 1 : 1) {
+			memset(&err, 0x5a, sizeof(err));
+			if (case_load_buf(FUZZ_NAME, (const char *)data, size, rev, v, &the_case,
+					  &err)) {
+				check_error(&err);
+				break;
+			}
+			check(err.msg[0] == '\0');
+			check(the_case.rev == rev && the_case.variant == v);
+			check(the_case.nr_variants >= 1 &&
+			      the_case.nr_variants <= CASE_MAX_VARIANTS);
+			nr_variants = the_case.nr_variants;
+			check_case(&the_case);
 		}
-		check(err.msg[0] == '\0');
-		check(the_case.rev == rev);
-		check_case(&the_case);
 	}
 	return 0;
 }
