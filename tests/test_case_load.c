@@ -562,6 +562,11 @@ static const struct err_case err_cases[] = {
 	 "case: t\nchannels: {dev: {kind: seqpacket}}\n"
 	 "regions: {r: {channel: dev, gpa: 0, size: 1, write_fd: swapped}}\n" SYNC_VCPU,
 	 "3:56: a seqpacket channel cannot be swapped: use pipes or fifos"},
+	{"unknown fd name", IORFD_V1,
+	 "case: t\nchannels: {dev: {kind: pipes}}\n"
+	 "regions: {r: {channel: dev, gpa: 0, size: 1, read_fd: nonblocking}}\n" SYNC_VCPU,
+	 "3:55: bad fd 'nonblocking': expected channel, closed, reopened, swapped, nonblock, "
+	 "wrong-way, eventfd or a 32-bit number"},
 	{"device_write without a channel", IORFD_V1, STEP("{op: host, action: device_write}"),
 	 "8:9: missing key 'channel'"},
 	{"errno on close_fds", IORFD_V1,
@@ -608,6 +613,28 @@ static void test_host_register_forms(void **state)
 	/* Without at_least or errno: no failure allowed, none required first. */
 	assert_int_equal(s[2].at_least, 0);
 	assert_int_equal(s[2].expect_errno, 0);
+}
+
+/* A region's own files go with any channel, a socket's included. */
+static void test_region_own_fds(void **state)
+{
+	struct case_error err = {{0}};
+
+	assert_int_equal(
+		load_text("case: t\nchannels: {dev: {kind: stream}}\n"
+			  "regions:\n"
+			  "  a: {channel: dev, gpa: 0, size: 1, read_fd: nonblock, write_fd: -3}\n"
+			  "  b: {channel: dev, gpa: 1, size: 1, read_fd: wrong-way}\n"
+			  "  c: {channel: dev, gpa: 2, size: 1, write_fd: eventfd}\n" SYNC_VCPU,
+			  IORFD_V1, &err),
+		0);
+	assert_int_equal(cs->regions[0].rfd.how, FD_NONBLOCK);
+	assert_int_equal(cs->regions[0].wfd.how, FD_NUMBER);
+	assert_int_equal(cs->regions[0].wfd.number, -3);
+	assert_int_equal(cs->regions[1].rfd.how, FD_WRONG_WAY);
+	assert_int_equal(cs->regions[1].wfd.how, FD_CHANNEL);
+	assert_int_equal(cs->regions[2].rfd.how, FD_CHANNEL);
+	assert_int_equal(cs->regions[2].wfd.how, FD_EVENTFD);
 }
 
 static void test_wide_steps(void **state)
@@ -843,10 +870,10 @@ static void test_matrix(void **state)
 		"regions:\n"
 		"  \"r-{{bad}}\": {channel: dev, gpa: 0x1000, size: 0x10, \"{{fd}}\": closed, errno: EBADF}\n"
 		"vcpus: [{program: [{op: sync}]}]\n";
-	static const char *const names[] = { "m-read_fd-closed",  "m-read_fd-minus2",
-					     "m-read_fd-swapped", "m-write_fd-closed",
-					     "m-write_fd-minus2", "m-write_fd-swapped" };
-	struct case_error err = { { 0 } };
+	static const char *const names[] = {"m-read_fd-closed",	 "m-read_fd-minus2",
+					    "m-read_fd-swapped", "m-write_fd-closed",
+					    "m-write_fd-minus2", "m-write_fd-swapped"};
+	struct case_error err = {{0}};
 	int v;
 
 	for (v = 0; v < 6; v++) {
@@ -861,9 +888,9 @@ static void test_matrix(void **state)
 		assert_int_equal(cs->variant, v);
 		assert_string_equal(cs->name, names[v]);
 		assert_int_equal(cs->nr_regions, 1);
-		assert_string_equal(cs->regions[0].name, v % 3 == 0 ? "r-closed" :
-							 v % 3 == 1 ? "r-minus2" :
-								      "r-swapped");
+		assert_string_equal(cs->regions[0].name, v % 3 == 0   ? "r-closed"
+							 : v % 3 == 1 ? "r-minus2"
+								      : "r-swapped");
 		/* The bad fd is the one the combination names. */
 		assert_int_equal(cs->regions[0].rfd.how != FD_CHANNEL, v < 3);
 		assert_int_equal(cs->regions[0].wfd.how != FD_CHANNEL, v >= 3);
@@ -873,17 +900,16 @@ static void test_matrix(void **state)
 }
 
 static const struct err_case matrix_errors[] = {
-	{ "unknown matrix key", IORFD_V1,
-	  "case: t\nmatrix: {a: [x]}\nsummary: \"{{b}}\"\n" SYNC_VCPU,
-	  "3:10: '{{b}}' is not a key of the matrix" },
-	{ "matrix value not a name", IORFD_V1,
-	  "case: t\nmatrix: {a: [\"x y\"]}\n" SYNC_VCPU,
-	  "2:14: bad name 'x y' (use A-Z a-z 0-9 _ -)" },
-	{ "matrix too large", IORFD_V1,
-	  "case: t\nmatrix: {a: [a,b,c,d,e,f,g,h], b: [a,b,c,d,e,f,g,h], c: [a,b]}\n" SYNC_VCPU,
-	  "2:9: the matrix makes more than 64 cases" },
-	{ "matrix key without values", IORFD_V1, "case: t\nmatrix: {a: []}\n" SYNC_VCPU,
-	  "2:13: a matrix key takes a list of 1 to 16 values" },
+	{"unknown matrix key", IORFD_V1,
+	 "case: t\nmatrix: {a: [x]}\nsummary: \"{{b}}\"\n" SYNC_VCPU,
+	 "3:10: '{{b}}' is not a key of the matrix"},
+	{"matrix value not a name", IORFD_V1, "case: t\nmatrix: {a: [\"x y\"]}\n" SYNC_VCPU,
+	 "2:14: bad name 'x y' (use A-Z a-z 0-9 _ -)"},
+	{"matrix too large", IORFD_V1,
+	 "case: t\nmatrix: {a: [a,b,c,d,e,f,g,h], b: [a,b,c,d,e,f,g,h], c: [a,b]}\n" SYNC_VCPU,
+	 "2:9: the matrix makes more than 64 cases"},
+	{"matrix key without values", IORFD_V1, "case: t\nmatrix: {a: []}\n" SYNC_VCPU,
+	 "2:13: a matrix key takes a list of 1 to 16 values"},
 };
 
 static void test_matrix_errors(void **state)
@@ -908,6 +934,7 @@ int main(void)
 		cmocka_unit_test(test_crash_risk),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_host_register_forms),
+		cmocka_unit_test(test_region_own_fds),
 		cmocka_unit_test(test_wide_steps),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_file_too_large),

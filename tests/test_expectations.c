@@ -111,6 +111,27 @@ static void test_new_failure_beside_a_known_one(void **state)
 	expectations_free(&x);
 }
 
+/* One entry may stand for every combination of a matrix case, and no other case. */
+static void test_glob_names_a_family(void **state)
+{
+	char err[512] = "";
+	struct expectations x = {0};
+
+	write_file(HEAD "  - case: reg-each-fd-*\n"
+			"    revisions: [v3]\n"
+			"    reason: B23\n"
+			"    fails:\n"
+			"      - {kind: errno, line: 23}\n");
+	if (expectations_load(path, "kernel", &v3, &x, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_non_null(expectations_find(&x, "reg-each-fd-read_fd-pipes", IORFD_V3));
+	assert_non_null(expectations_find(&x, "reg-each-fd-write_fd-stream", IORFD_V3));
+	assert_null(expectations_find(&x, "reg-each-fd-read_fd-pipes", IORFD_V1));
+	assert_null(expectations_find(&x, "reg-each-fd", IORFD_V3));
+	assert_null(expectations_find(&x, "reg-bad-fds", IORFD_V3));
+	expectations_free(&x);
+}
+
 /* Each mistake in a file, with the file's 'when' not matching this run. */
 static void test_errors_in_files_that_do_not_apply(void **state)
 {
@@ -194,6 +215,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_explained),
 		cmocka_unit_test(test_new_failure_beside_a_known_one),
+		cmocka_unit_test(test_glob_names_a_family),
 		cmocka_unit_test(test_errors_in_files_that_do_not_apply),
 		cmocka_unit_test(test_real_files),
 	};

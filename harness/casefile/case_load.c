@@ -287,44 +287,51 @@ static int load_channel(struct loader *l, const struct ynode *key, const struct 
 	return n ? load_script(l, n, ch) : 0;
 }
 
+/* The fd overrides that name what to pass (FD_NUMBER is any other value). */
+static const struct {
+	const char *name;
+	enum fd_choice how;
+	bool needs_two_ends; /* of the channel itself: a pipes or fifos channel */
+} fd_names[] = {
+	{"channel", FD_CHANNEL},       {"closed", FD_CLOSED},	  {"reopened", FD_REOPENED, true},
+	{"swapped", FD_SWAPPED, true}, {"nonblock", FD_NONBLOCK}, {"wrong-way", FD_WRONG_WAY},
+	{"eventfd", FD_EVENTFD},
+};
+
+#define FD_NAMES "channel, closed, reopened, swapped, nonblock, wrong-way, eventfd"
+
 /*
- * read_fd / write_fd: "channel", "closed", "reopened", "swapped" or a
- * (possibly negative) decimal number.  Only a pipe can be opened anew
- * through /proc/self/fd or has two ends to swap, so "reopened" and
- * "swapped" need a pipes or fifos channel.
+ * read_fd / write_fd: one of fd_names or a (possibly negative) decimal
+ * number.  Only a pipe can be opened anew through /proc/self/fd or has two
+ * ends to swap, so "reopened" and "swapped" need a pipes or fifos channel;
+ * the other files are the region's own and go with any channel.
  */
 static int get_fd(struct loader *l, const struct ynode *n, const struct case_region *r,
 		  struct fd_override *fd)
 {
-	const struct ynode *v =
-		ld_scalar(l, n, "an fd: channel, closed, reopened, swapped or a number");
+	const struct ynode *v = ld_scalar(l, n, "an fd: " FD_NAMES " or a number");
 	enum chan_kind kind = l->c->channels[r->channel].kind;
-	const char *s;
+	unsigned int i;
 	char *end;
 	long num;
 
 	if (!v)
 		return -1;
-	s = v->str;
-	if (!strcmp(s, "channel") || !strcmp(s, "closed")) {
-		fd->how = s[1] == 'h' ? FD_CHANNEL : FD_CLOSED;
-		return 0;
-	}
-	if (!strcmp(s, "reopened") || !strcmp(s, "swapped")) {
+	for (i = 0; i < sizeof(fd_names) / sizeof(fd_names[0]); i++) {
+		if (strcmp(v->str, fd_names[i].name))
+			continue;
 		/* A socketpair channel has one fd both ways: nothing to reopen or swap. */
-		if (kind != CHAN_PIPES && kind != CHAN_FIFOS)
+		if (fd_names[i].needs_two_ends && kind != CHAN_PIPES && kind != CHAN_FIFOS)
 			return ld_fail(l, v, "a %s channel cannot be %s: use pipes or fifos",
-				       chan_kind_name(kind), s);
-		fd->how = s[0] == 'r' ? FD_REOPENED : FD_SWAPPED;
+				       chan_kind_name(kind), v->str);
+		fd->how = fd_names[i].how;
 		return 0;
 	}
 	errno = 0;
-	num = strtol(s, &end, 10);
-	if (!*s || *end || errno || num < INT32_MIN || num > INT32_MAX)
-		return ld_fail(
-			l, v,
-			"bad fd '%s': expected channel, closed, reopened, swapped or a 32-bit number",
-			s);
+	num = strtol(v->str, &end, 10);
+	if (!*v->str || *end || errno || num < INT32_MIN || num > INT32_MAX)
+		return ld_fail(l, v, "bad fd '%s': expected " FD_NAMES " or a 32-bit number",
+			       v->str);
 	fd->how = FD_NUMBER;
 	fd->number = (int)num;
 	return 0;

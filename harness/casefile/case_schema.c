@@ -17,7 +17,7 @@
 static const struct schema_entry schema[] = {
 	{"case", "",
 	 "case summary? requirements? revisions? crash_risk? timeout_ms? vmm_sigpipe? "
-	  "matrix? channels? regions? vcpus host? expect?",
+	 "matrix? channels? regions? vcpus host? expect?",
 	 "the file: its name, what it shows, what it needs, and the parts below"},
 	{"channel", "", "kind responder? reset? nonblock? script?",
 	 "a channel, under channels: NAME"},

@@ -201,7 +201,8 @@ static int add_entry(struct eload *l, const struct ynode *e, struct expectations
 			c && why ? ": the failures the case shows (kind, line), so that a new one "
 				   "beside them is not taken for the known bug"
 				 : "");
-	if (want(l, c, YNODE_SCALAR, "a case name") || want(l, why, YNODE_SCALAR, "a reason"))
+	if (want(l, c, YNODE_SCALAR, "a case name or glob") ||
+	    want(l, why, YNODE_SCALAR, "a reason"))
 		return -1;
 	if (strlen(c->str) >= CASE_NAME_MAX)
 		return fail(l, c, "case name too long");
@@ -352,13 +353,18 @@ int expectations_load(const char *path, const char *target, const struct target_
 	return ret;
 }
 
+/*
+ * An entry's case is a name or a glob, so that one entry can stand for every
+ * combination of a matrix case that shows the same bug (reg-each-fd-*).
+ */
 const struct expectation *expectations_find(const struct expectations *x, const char *name,
 					    enum iorfd_rev rev)
 {
 	int i;
 
 	for (i = 0; i < x->nr; i++)
-		if (!strcmp(x->items[i].case_name, name) && (x->items[i].revisions & (1u << rev)))
+		if (!fnmatch(x->items[i].case_name, name, 0) &&
+		    (x->items[i].revisions & (1u << rev)))
 			return &x->items[i];
 	return NULL;
 }

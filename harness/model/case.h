@@ -97,6 +97,14 @@ enum fd_choice {
 	FD_CLOSED,   /* a number that is not an open fd */
 	FD_REOPENED, /* the channel's end opened anew: another open file of the same pipe */
 	FD_SWAPPED,  /* the channel's other end: the write fd as read fd, or the reverse */
+	/*
+	 * A file of its own, not the channel's: right for its direction but
+	 * O_NONBLOCK, open only the other way, or of a type that cannot carry
+	 * 32-byte messages.  Any channel kind, so the other fd stays valid.
+	 */
+	FD_NONBLOCK,  /* an end of a fresh pipe, O_NONBLOCK */
+	FD_WRONG_WAY, /* the other end of a fresh pipe: write-only as read fd, ... */
+	FD_EVENTFD,   /* an eventfd */
 };
 
 struct fd_override {

@@ -34,8 +34,11 @@ struct exec {
 	struct responder resp[CASE_MAX_CHANNELS];
 	int ioeventfds[CASE_MAX_STEPS]; /* the VMM's eventfds, closed at teardown */
 	int nr_ioeventfds;
-	/* read_fd/write_fd: reopened: the region's own open file of its channel's pipe, or -1 */
-	int reopened[CASE_MAX_REGIONS][2];
+	/*
+	 * Files a region's read_fd/write_fd opened for it alone (reopened,
+	 * nonblock, wrong-way, eventfd), [region][0 read, 1 write], or -1.
+	 */
+	int region_files[CASE_MAX_REGIONS][2];
 };
 
 struct vcpu_thread {
@@ -53,7 +56,7 @@ int exec_unblock_in_kvm_run(struct kvm_vcpu *vcpu);
 void *exec_vcpu_main(void *arg);
 
 /* host_steps.c: what the VMM does for the program */
-void exec_close_reopened(struct exec *x, int channel);
+void exec_close_region_files(struct exec *x, int channel);
 void exec_deassign_request(struct exec *x, const struct case_region *cr, struct kvm_ioregion *r);
 void exec_check_errno(struct exec *x, const struct src_loc *loc, const char *what, int want,
 		      int got);

@@ -177,7 +177,7 @@ static void teardown(struct exec *x)
 	for (i = 0; i < x->nr_ioeventfds; i++)
 		close(x->ioeventfds[i]);
 	for (i = 0; i < x->c->nr_channels; i++) {
-		exec_close_reopened(x, i);
+		exec_close_region_files(x, i);
 		if (x->resp[i].stop_fd > 0 && responder_stop(&x->resp[i], RESPONDER_STOP_MS))
 			result_fail_at(x->res, VERDICT_ERROR,
 				       &(struct fail_spec){.kind = FAIL_HARNESS,
@@ -274,7 +274,7 @@ void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 	char why[256];
 	int i;
 
-	memset(x.reopened, -1, sizeof(x.reopened));
+	memset(x.region_files, -1, sizeof(x.region_files));
 	exec_block_sigusr1();
 	exec_set_sigpipe(c->sigpipe);
 	if (uses_sse(c) && !host_runs_sse(why, sizeof(why))) {

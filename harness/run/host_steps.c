@@ -2,8 +2,9 @@
 /*
  * What a case's program asks of the VMM at a host step, and the region
  * registrations at start: KVM_SET_IOREGION as each revision spells it, with
- * the fds a case picks (the channel's, closed, reopened, swapped), removals,
- * fills of a bus, ioeventfds, closes, the device's stray write.
+ * the fds a case picks (the channel's, closed, swapped, or files of the
+ * region's own), removals, fills of a bus, ioeventfds, closes, the device's
+ * stray write.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,23 +48,55 @@ static int closed_fd(void)
 }
 
 /*
- * A second open file of the same pipe as @fd (BUG-B4): opening
- * /proc/self/fd/N makes a new struct file, where dup() would share one.
- * Once per region and end; close_fds and teardown close it.
+ * The file a region's fd override opens for it alone, once per region and
+ * end (@end: 0 the read fd, 1 the write fd); close_fds and teardown close it.
+ *  reopened   a second open file of the channel's pipe @fd (BUG-B4):
+ *             opening /proc/self/fd/N makes a new struct file, where
+ *             dup() would share one;
+ *  nonblock   the end of a fresh O_NONBLOCK pipe that serves @end;
+ *  wrong-way  the end of a fresh pipe that serves the other direction;
+ *  eventfd    an eventfd: both ways, but only in 8-byte units.
+ * A fresh pipe's unused end is closed at once: registration looks at one
+ * file only.
  */
-static int reopen(struct exec *x, const struct case_region *cr, int end, int fd)
+static int open_region_file(enum fd_choice how, int end, int fd)
 {
-	int *slot = &x->reopened[cr - x->c->regions][end];
 	char path[64];
+	int p[2], keep;
+
+	switch (how) {
+	case FD_REOPENED:
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		return open(path, (end ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	case FD_EVENTFD:
+		return eventfd(0, EFD_CLOEXEC);
+	case FD_NONBLOCK:
+	case FD_WRONG_WAY:
+		if (pipe2(p, O_CLOEXEC | (how == FD_NONBLOCK ? O_NONBLOCK : 0)))
+			return -1;
+		/* p[0] reads, p[1] writes: the read fd's right end is p[0]. */
+		keep = (how == FD_WRONG_WAY) ^ end;
+		close(p[!keep]);
+		return p[keep];
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+}
+
+static int region_file(struct exec *x, const struct case_region *cr, int end, enum fd_choice how,
+		       int fd)
+{
+	int *slot = &x->region_files[cr - x->c->regions][end];
 
 	if (*slot >= 0)
 		return *slot;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	*slot = open(path, (end ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	*slot = open_region_file(how, end, fd);
 	if (*slot < 0)
 		result_fail_at(x->res, VERDICT_ERROR,
 			       &(struct fail_spec){.kind = FAIL_HARNESS, .at = &cr->loc},
-			       "region %s: reopening %s: %s", cr->name, path, strerror(errno));
+			       "region %s: opening its own %s: %s", cr->name,
+			       end ? "write fd" : "read fd", strerror(errno));
 	return *slot;
 }
 
@@ -81,22 +114,25 @@ static int pick_fd(struct exec *x, const struct case_region *cr, int end, int ch
 	case FD_CLOSED:
 		return closed_fd();
 	case FD_REOPENED:
-		return reopen(x, cr, end, channel_fd);
+	case FD_NONBLOCK:
+	case FD_WRONG_WAY:
+	case FD_EVENTFD:
+		return region_file(x, cr, end, o->how, channel_fd);
 	case FD_CHANNEL:
 		break;
 	}
 	return channel_fd;
 }
 
-void exec_close_reopened(struct exec *x, int channel)
+void exec_close_region_files(struct exec *x, int channel)
 {
 	int i, end;
 
 	for (i = 0; i < x->c->nr_regions; i++) {
 		for (end = 0; end < 2; end++) {
-			if (x->reopened[i][end] >= 0 && x->c->regions[i].channel == channel) {
-				close(x->reopened[i][end]);
-				x->reopened[i][end] = -1;
+			if (x->region_files[i][end] >= 0 && x->c->regions[i].channel == channel) {
+				close(x->region_files[i][end]);
+				x->region_files[i][end] = -1;
 			}
 		}
 	}
@@ -291,7 +327,7 @@ void exec_host_step(struct exec *x, const struct case_step *s)
 	case HOST_CLOSE_FDS:
 		/* KVM holds its own references (REG-3): the region must not notice. */
 		channel_close_kvm(&x->ch[s->channel]);
-		exec_close_reopened(x, s->channel);
+		exec_close_region_files(x, s->channel);
 		break;
 	case HOST_DEVICE_WRITE:
 		device_write(x, s);

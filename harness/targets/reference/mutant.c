@@ -4,6 +4,7 @@
  * written as the hooks it needs and nothing else.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -139,6 +140,12 @@ static bool overlap_b1(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
 	return !(b >= a_end || a > b_end);
 }
 
+/* V1/V2's O_NONBLOCK check made on the read fd only (REG-V1-2). */
+static int nonblock_read_fd_only(int end, int flags)
+{
+	return end && flags >= 0 ? flags & ~O_NONBLOCK : flags;
+}
+
 static bool no_serialize(void)
 {
 	return false;
@@ -187,13 +194,15 @@ MUTANT(m_posted_consume, .name = "reply-read-for-posted-write", .reads_reply = r
 MUTANT(m_wait_ignores_signal, .name = "signal-ignored-in-ctx-wait-b5",
        .signal_in_ctx_wait = ignore_signal);
 MUTANT(m_sigpipe, .name = "sigpipe-in-vcpu-thread-b13", .write_cmd = plain_write);
+MUTANT(m_nonblock_rfd_only, .name = "nonblock-checked-on-read-fd-only",
+       .fd_flags_seen = nonblock_read_fd_only);
 MUTANT(m_ctx_per_bus, .name = "contexts-per-bus-b10", .shares_ctx = ctx_per_bus);
 
 const struct ref_mutant *const ref_mutants[] = {
-	&m_posted_resp,	    &m_read_no_resp,   &m_abs_offset,	  &m_user_data_zero,
-	&m_user_data_32,    &m_write_garbage,  &m_reply_untrunc,  &m_size_off_by_one,
-	&m_posted_reorder,  &m_no_serialize,   &m_straddle,	  &m_overlap_b1,
-	&m_no_eof_fallback, &m_resend_on_intr, &m_posted_consume, &m_wait_ignores_signal,
-	&m_sigpipe,	    &m_ctx_per_bus,
+	&m_posted_resp,	    &m_read_no_resp,   &m_abs_offset,	     &m_user_data_zero,
+	&m_user_data_32,    &m_write_garbage,  &m_reply_untrunc,     &m_size_off_by_one,
+	&m_posted_reorder,  &m_no_serialize,   &m_straddle,	     &m_overlap_b1,
+	&m_no_eof_fallback, &m_resend_on_intr, &m_posted_consume,    &m_wait_ignores_signal,
+	&m_sigpipe,	    &m_ctx_per_bus,    &m_nonblock_rfd_only,
 };
 const int ref_nr_mutants = sizeof(ref_mutants) / sizeof(ref_mutants[0]);

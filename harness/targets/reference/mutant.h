@@ -38,6 +38,7 @@ struct ref_mutant {
 	unsigned int (*reply_bytes)(unsigned int len);
 	void (*exit_done)(struct kvm_vcpu *vcpu, struct kvm_run *run);
 	/* regions.c, registration and lookup */
+	int (*fd_flags_seen)(int end, int flags);
 	bool (*overlaps)(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end);
 	bool (*serializes)(void);
 	bool (*shares_ctx)(const struct ref_ctx *ctx, bool pio);

@@ -43,9 +43,12 @@ static bool overlap(const struct ref *ref, uint64_t a, uint64_t alen, uint64_t b
 	return REF_HOOK(ref, overlaps, a <= b_end && b <= a_end, a, a_end, b, b_end);
 }
 
-static int fd_flags(int fd)
+/* @end: 0 the read fd, 1 the write fd; -1 for a bad fd. */
+static int fd_flags(const struct ref *ref, int end, int fd)
 {
-	return fd < 0 ? -1 : fcntl(fd, F_GETFL);
+	int fl = fd < 0 ? -1 : fcntl(fd, F_GETFL);
+
+	return REF_HOOK(ref, fd_flags_seen, fl, end, fl);
 }
 
 /*
@@ -236,8 +239,9 @@ static bool wrong_way(int fl, int only)
 }
 
 /* Validation of an assign request, in the order of the revision's code. */
-static int check_assign(enum iorfd_rev rev, const struct kvm_ioregion *r)
+static int check_assign(const struct ref *ref, const struct kvm_ioregion *r)
 {
+	enum iorfd_rev rev = ref->rev;
 	bool posted = r->flags & KVM_IOREGION_POSTED_WRITES;
 	bool sizeless = rev == IORFD_V3 && !r->memory_size && posted;
 	int rfl, wfl;
@@ -247,10 +251,10 @@ static int check_assign(enum iorfd_rev rev, const struct kvm_ioregion *r)
 			return -EINVAL;
 		if (!r->memory_size && !posted)
 			return -EINVAL;
-		wfl = fd_flags(r->write_fd);
+		wfl = fd_flags(ref, 1, r->write_fd);
 		if (wfl < 0)
 			return -EBADF;
-		rfl = sizeless ? 0 : fd_flags(r->read_fd);
+		rfl = sizeless ? 0 : fd_flags(ref, 0, r->read_fd);
 		if (rfl < 0)
 			return -EBADF;
 		if (wrong_way(wfl, O_RDONLY) || (!sizeless && wrong_way(rfl, O_WRONLY)))
@@ -264,10 +268,10 @@ static int check_assign(enum iorfd_rev rev, const struct kvm_ioregion *r)
 		return -EINVAL;
 	if (r->flags & ~KVM_IOREGION_V12_FLAGS)
 		return -EINVAL;
-	rfl = fd_flags(r->read_fd);
+	rfl = fd_flags(ref, 0, r->read_fd);
 	if (rfl < 0)
 		return -EBADF;
-	wfl = fd_flags(r->write_fd);
+	wfl = fd_flags(ref, 1, r->write_fd);
 	if (wfl < 0)
 		return -EBADF;
 	if (wrong_way(wfl, O_RDONLY) || wrong_way(rfl, O_WRONLY))
@@ -307,7 +311,7 @@ static int ref_assign(struct ref *ref, const struct kvm_ioregion *r)
 	struct ref_region *rg = NULL;
 	int i, err;
 
-	err = check_assign(ref->rev, r);
+	err = check_assign(ref, r);
 	if (err)
 		return err;
 	if (collides(ref, r))
