@@ -46,11 +46,42 @@ int responder_init(struct responder *r, const struct iorfd_case *c, int index, i
 		r->regions[r->nr_regions].user_data = cr->user_data;
 		r->regions[r->nr_regions].size = cr->size;
 		r->regions[r->nr_regions].posted = cr->posted;
+		r->reply_fd[r->nr_regions] = -1;
+		r->domain[r->nr_regions] = index;
 		r->nr_regions++;
 	}
+	r->single_domain = true;
 	r->stop_fd = eventfd(0, EFD_CLOEXEC);
 	r->release_fd = eventfd(0, EFD_CLOEXEC);
 	return r->stop_fd < 0 || r->release_fd < 0 ? -errno : 0;
+}
+
+int responder_reply_via(struct responder *r, uint64_t user_data, struct responder *via, int *busy)
+{
+	int i;
+
+	for (i = 0; i < r->nr_regions; i++) {
+		if (r->regions[i].user_data != user_data)
+			continue;
+		r->reply_fd[i] = fcntl(via->wfd, F_DUPFD_CLOEXEC, 0);
+		if (r->reply_fd[i] < 0)
+			return -errno;
+		r->domain[i] = via->index;
+		r->single_domain = false;
+		r->busy = via->busy = busy;
+	}
+	return 0;
+}
+
+/* The index in r->regions of the region a command names, or -1. */
+static int region_of(const struct responder *r, uint64_t user_data)
+{
+	int i;
+
+	for (i = 0; i < r->nr_regions; i++)
+		if (r->regions[i].user_data == user_data)
+			return i;
+	return -1;
 }
 
 static const struct resp_rule *rule_for(const struct responder *r, int n)
@@ -65,6 +96,13 @@ static const struct resp_rule *rule_for(const struct responder *r, int n)
 
 static void close_device(struct responder *r)
 {
+	int i;
+
+	for (i = 0; i < r->nr_regions; i++) {
+		if (r->reply_fd[i] >= 0)
+			close(r->reply_fd[i]);
+		r->reply_fd[i] = -1;
+	}
 	if (r->wfd >= 0 && r->wfd != r->rfd)
 		close(r->wfd);
 	if (r->rfd >= 0)
@@ -78,7 +116,9 @@ static void close_device(struct responder *r)
 /*
  * While a reply is outstanding, another command arriving on this channel
  * means two commands in flight on one read fd (ORD-2): note it, without
- * reading it, and keep waiting.  @until_release: wait for the timeline's
+ * reading it, and keep waiting.  Only where all of the channel's replies go
+ * to its own read fd: otherwise the next command may be another domain's,
+ * and the shared busy flags judge it when it is read.  @until_release: wait for the timeline's
  * release; else wait @ms.  Returns false when a release never came.
  */
 static bool outstanding_wait(struct responder *r, bool until_release, int ms)
@@ -94,7 +134,7 @@ static bool outstanding_wait(struct responder *r, bool until_release, int ms)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (left > 0) {
-		int n = poll(p, noted ? 1 : 2, left);
+		int n = poll(p, noted || !r->single_domain ? 1 : 2, left);
 
 		if (n < 0 && errno != EINTR)
 			break;
@@ -122,7 +162,7 @@ static void wait_release(struct responder *r, const struct resp_rule *rule)
 			       HOLD_MAX_MS);
 }
 
-static void send_reply(struct responder *r, uint64_t reply, const struct resp_rule *rule)
+static void send_reply(struct responder *r, int fd, uint64_t reply, const struct resp_rule *rule)
 {
 	uint8_t buf[2 * WIRE_MSG_SIZE];
 	size_t len = WIRE_MSG_SIZE;
@@ -136,7 +176,7 @@ static void send_reply(struct responder *r, uint64_t reply, const struct resp_ru
 		len = (size_t)rule->bytes;
 		memset(buf + WIRE_MSG_SIZE, 0x5a, sizeof(buf) - WIRE_MSG_SIZE);
 	}
-	n = write_nosignal(r->wfd, buf, len); /* the device's SIGPIPE is not the VMM's */
+	n = write_nosignal(fd, buf, len); /* the device's SIGPIPE is not the VMM's */
 	if (n != (ssize_t)len && !(rule && rule->fault))
 		result_fail_at(r->res, VERDICT_ERROR,
 			       &(struct fail_spec){.kind = FAIL_HARNESS, .channel = r->cfg->name},
@@ -191,6 +231,8 @@ static bool answer(struct responder *r, struct tx_entry *e, const struct wire_cm
 {
 	enum resp_fault fault = rule ? rule->fault : RF_NONE;
 	bool reply_wanted = cmd->resp || fault == RF_ANSWER_POSTED;
+	int j = region_of(r, cmd->user_data);
+	int fd = j >= 0 && r->reply_fd[j] >= 0 ? r->reply_fd[j] : r->wfd;
 	uint64_t reply = 0;
 
 	if (e)
@@ -227,10 +269,28 @@ static bool answer(struct responder *r, struct tx_entry *e, const struct wire_cm
 		e->replied = true;
 		e->reply = reply;
 	}
-	send_reply(r, reply, rule);
+	/* Free before the reply is out: KVM may send the next one at once. */
+	if (r->busy && cmd->resp)
+		__atomic_store_n(&r->busy[j >= 0 ? r->domain[j] : r->index], 0, __ATOMIC_SEQ_CST);
+	send_reply(r, fd, reply, rule);
 	if (fault == RF_EXTRA)
-		send_reply(r, reply, NULL);
+		send_reply(r, fd, reply, NULL);
 	return true;
+}
+
+/*
+ * A command that wants a reply claims its read fd until the reply is out;
+ * finding it claimed means KVM sent it while an earlier exchange on that
+ * read fd was unfinished, whichever channel carried the earlier command.
+ * Posted writes claim nothing: they may legitimately be read late.
+ */
+static void note_busy(struct responder *r, const struct wire_cmd *cmd)
+{
+	int j = region_of(r, cmd->user_data);
+	int d = j >= 0 ? r->domain[j] : r->index;
+
+	if (__atomic_exchange_n(&r->busy[d], 1, __ATOMIC_SEQ_CST))
+		__atomic_add_fetch(&r->res->chan_overlap[d], 1, __ATOMIC_SEQ_CST);
 }
 
 static bool handle(struct responder *r, const uint8_t *raw, int len)
@@ -257,6 +317,8 @@ static bool handle(struct responder *r, const uint8_t *raw, int len)
 	if (len != WIRE_MSG_SIZE)
 		return true; /* torn or over-long: nothing sensible to answer */
 	wire_decode_cmd(r->rev, raw, &cmd);
+	if (r->busy && cmd.resp)
+		note_busy(r, &cmd);
 	return answer(r, e, &cmd, rule);
 }
 

@@ -26,6 +26,19 @@ struct responder {
 	const struct case_channel *cfg;
 	struct wire_region regions[CASE_MAX_REGIONS];
 	int nr_regions;
+	/*
+	 * Where each region's replies go, for one whose read fd is another
+	 * channel's (read_fd_of): that channel's device end, dup'd, and its
+	 * index, the read fd's serialization domain.  -1 / own index otherwise.
+	 */
+	int reply_fd[CASE_MAX_REGIONS];
+	int domain[CASE_MAX_REGIONS];
+	bool single_domain; /* every reply goes to this channel's own read fd */
+	/*
+	 * Shared by the responders of a case with routed replies: busy[d] is
+	 * set while a command answered on domain d's read fd has no reply yet.
+	 */
+	int *busy;
 	struct regmodel model;
 	struct case_result *res;
 	pthread_t thread;
@@ -40,6 +53,13 @@ struct responder {
  */
 int responder_init(struct responder *r, const struct iorfd_case *c, int index, int rfd, int wfd,
 		   struct case_result *res);
+/*
+ * Replies to the region with @user_data go to @via's read fd, which @busy
+ * (one int per channel, shared by every responder of the case) guards: a
+ * command for a read fd that still owes a reply is two in flight (ORD-2),
+ * whichever device reads it.  0 or -errno.
+ */
+int responder_reply_via(struct responder *r, uint64_t user_data, struct responder *via, int *busy);
 int responder_start(struct responder *r);
 /* Stops the thread; waits at most @timeout_ms for it.  0, or -ETIMEDOUT. */
 int responder_stop(struct responder *r, int timeout_ms);

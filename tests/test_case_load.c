@@ -566,7 +566,22 @@ static const struct err_case err_cases[] = {
 	 "case: t\nchannels: {dev: {kind: pipes}}\n"
 	 "regions: {r: {channel: dev, gpa: 0, size: 1, read_fd: nonblocking}}\n" SYNC_VCPU,
 	 "3:55: bad fd 'nonblocking': expected channel, closed, reopened, swapped, nonblock, "
-	 "wrong-way, eventfd or a 32-bit number"},
+	 "wrong-way, eventfd, dup or a 32-bit number"},
+	{"read_fd_of an unknown channel", IORFD_V2,
+	 "case: t\nchannels: {a: {kind: pipes}}\n"
+	 "regions: {r: {channel: a, gpa: 0, size: 1, read_fd_of: z}}\n" SYNC_VCPU,
+	 "3:56: unknown channel 'z'"},
+	{"routed region with a neighbour's user_data", IORFD_V2,
+	 "case: t\nchannels: {a: {kind: pipes}, b: {kind: stream}}\n"
+	 "regions:\n"
+	 "  x: {channel: b, gpa: 0, size: 1}\n"
+	 "  y: {channel: b, gpa: 1, size: 1, read_fd_of: a}\n" SYNC_VCPU,
+	 "5:48: region 'y' has user_data 0x0 like 'x' on channel 'b', but replies on another read "
+	 "fd: its device could not tell them apart"},
+	{"reopened from a stream's read fd", IORFD_V2,
+	 "case: t\nchannels: {a: {kind: stream}, b: {kind: pipes}}\n"
+	 "regions: {r: {channel: b, gpa: 0, size: 1, read_fd_of: a, read_fd: reopened}}\n" SYNC_VCPU,
+	 "3:68: a stream channel cannot be reopened: use pipes or fifos"},
 	{"device_write without a channel", IORFD_V1, STEP("{op: host, action: device_write}"),
 	 "8:9: missing key 'channel'"},
 	{"errno on close_fds", IORFD_V1,
@@ -635,6 +650,28 @@ static void test_region_own_fds(void **state)
 	assert_int_equal(cs->regions[1].wfd.how, FD_CHANNEL);
 	assert_int_equal(cs->regions[2].rfd.how, FD_CHANNEL);
 	assert_int_equal(cs->regions[2].wfd.how, FD_EVENTFD);
+	assert_int_equal(cs->regions[2].reply_channel, cs->regions[2].channel);
+}
+
+/* read_fd_of: the read fd another channel's, with a file made from it. */
+static void test_read_fd_of(void **state)
+{
+	struct case_error err = {{0}};
+
+	assert_int_equal(
+		load_text(
+			"case: t\nchannels: {a: {kind: fifos}, b: {kind: stream}}\n"
+			"regions:\n"
+			"  x: {channel: a, gpa: 0, size: 1, user_data: 1}\n"
+			"  y: {channel: b, gpa: 1, size: 1, user_data: 2, read_fd_of: a, read_fd: dup}\n"
+			"  z: {channel: b, gpa: 2, size: 1, user_data: 3}\n" SYNC_VCPU,
+			IORFD_V3, &err),
+		0);
+	assert_int_equal(cs->regions[0].reply_channel, 0);
+	assert_int_equal(cs->regions[1].channel, 1);
+	assert_int_equal(cs->regions[1].reply_channel, 0);
+	assert_int_equal(cs->regions[1].rfd.how, FD_DUP);
+	assert_int_equal(cs->regions[2].reply_channel, 1);
 }
 
 static void test_wide_steps(void **state)
@@ -935,6 +972,7 @@ int main(void)
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_host_register_forms),
 		cmocka_unit_test(test_region_own_fds),
+		cmocka_unit_test(test_read_fd_of),
 		cmocka_unit_test(test_wide_steps),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_file_too_large),

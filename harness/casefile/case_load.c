@@ -295,10 +295,10 @@ static const struct {
 } fd_names[] = {
 	{"channel", FD_CHANNEL},       {"closed", FD_CLOSED},	  {"reopened", FD_REOPENED, true},
 	{"swapped", FD_SWAPPED, true}, {"nonblock", FD_NONBLOCK}, {"wrong-way", FD_WRONG_WAY},
-	{"eventfd", FD_EVENTFD},
+	{"eventfd", FD_EVENTFD},       {"dup", FD_DUP},
 };
 
-#define FD_NAMES "channel, closed, reopened, swapped, nonblock, wrong-way, eventfd"
+#define FD_NAMES "channel, closed, reopened, swapped, nonblock, wrong-way, eventfd, dup"
 
 /*
  * read_fd / write_fd: one of fd_names or a (possibly negative) decimal
@@ -306,11 +306,10 @@ static const struct {
  * ends to swap, so "reopened" and "swapped" need a pipes or fifos channel;
  * the other files are the region's own and go with any channel.
  */
-static int get_fd(struct loader *l, const struct ynode *n, const struct case_region *r,
-		  struct fd_override *fd)
+static int get_fd(struct loader *l, const struct ynode *n, int channel, struct fd_override *fd)
 {
 	const struct ynode *v = ld_scalar(l, n, "an fd: " FD_NAMES " or a number");
-	enum chan_kind kind = l->c->channels[r->channel].kind;
+	enum chan_kind kind = l->c->channels[channel].kind;
 	unsigned int i;
 	char *end;
 	long num;
@@ -337,6 +336,32 @@ static int get_fd(struct loader *l, const struct ynode *n, const struct case_reg
 	return 0;
 }
 
+/*
+ * The device of a channel tells its regions apart by user_data, and must
+ * know which read fd a command's reply goes to: a region that replies on
+ * another channel's read fd needs a user_data no other region of its
+ * channel has, and the other way round.
+ */
+static int check_reply_route(struct loader *l, const struct ynode *at, const struct case_region *r)
+{
+	const struct iorfd_case *c = l->c;
+	int i;
+
+	for (i = 0; i < c->nr_regions - 1; i++) {
+		const struct case_region *o = &c->regions[i];
+
+		if (o->channel == r->channel && o->user_data == r->user_data &&
+		    o->reply_channel != r->reply_channel)
+			return ld_fail(
+				l, at,
+				"region '%s' has user_data 0x%llx like '%s' on channel '%s', "
+				"but replies on another read fd: its device could not tell them apart",
+				r->name, (unsigned long long)r->user_data, o->name,
+				c->channels[r->channel].name);
+	}
+	return 0;
+}
+
 /* Region keys that only tests of registration need. */
 static int load_region_extras(struct loader *l, const struct ynode *map, struct case_region *r)
 {
@@ -347,11 +372,15 @@ static int load_region_extras(struct loader *l, const struct ynode *map, struct 
 	n = ymap_find(map, "flags", NULL);
 	if (n && ld_get_flags(l, n, &r->extra_flags))
 		return -1;
+	n = ymap_find(map, "read_fd_of", NULL);
+	r->reply_channel = r->channel;
+	if ((n && ld_get_channel(l, n, &r->reply_channel)) || check_reply_route(l, n ? n : map, r))
+		return -1;
 	n = ymap_find(map, "read_fd", NULL);
-	if (n && get_fd(l, n, r, &r->rfd))
+	if (n && get_fd(l, n, r->reply_channel, &r->rfd))
 		return -1;
 	n = ymap_find(map, "write_fd", NULL);
-	if (n && get_fd(l, n, r, &r->wfd))
+	if (n && get_fd(l, n, r->channel, &r->wfd))
 		return -1;
 	n = ymap_find(map, "register", NULL);
 	if (n && ld_get_enum(l, n, when, "register", "start or later", &v))

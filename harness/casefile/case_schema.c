@@ -24,7 +24,7 @@ static const struct schema_entry schema[] = {
 	{"script entry", "", "at reply? delay_ms? hold? fault? bytes?",
 	 "how the responder answers command #at of its channel"},
 	{"region", "",
-	 "channel space? gpa size user_data? posted? errno? flags? read_fd? write_fd? register?",
+	 "channel space? gpa size user_data? posted? errno? flags? read_fd? read_fd_of? write_fd? register?",
 	 "a region, under regions: NAME"},
 	{"vcpu", "", "program", "a vCPU, under vcpus: a list of these"},
 

@@ -105,6 +105,7 @@ enum fd_choice {
 	FD_NONBLOCK,  /* an end of a fresh pipe, O_NONBLOCK */
 	FD_WRONG_WAY, /* the other end of a fresh pipe: write-only as read fd, ... */
 	FD_EVENTFD,   /* an eventfd */
+	FD_DUP,	      /* a dup of the channel's end: the same open file, another number */
 };
 
 struct fd_override {
@@ -122,6 +123,12 @@ struct case_region {
 	bool posted;
 	uint32_t extra_flags; /* OR-ed into flags: unknown bits, DEASSIGN, ... */
 	struct fd_override rfd, wfd;
+	/*
+	 * The channel whose KVM read end is the region's read fd (read_fd_of;
+	 * default: its own): the device of @channel reads the region's commands
+	 * and writes its replies there, a read fd shared with another channel.
+	 */
+	int reply_channel;
 	bool later;	  /* registered by a host step, not before the run */
 	int expect_errno; /* KVM_SET_IOREGION result: 0 or a positive errno */
 	struct src_loc loc;

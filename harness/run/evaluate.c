@@ -265,7 +265,7 @@ static bool mixed_buses(const struct iorfd_case *c, int ch)
 	int i, mmio = 0, pio = 0;
 
 	for (i = 0; i < c->nr_regions; i++) {
-		if (c->regions[i].channel != ch)
+		if (c->regions[i].reply_channel != ch)
 			continue;
 		if (c->regions[i].space == SPACE_PIO)
 			pio++;
@@ -275,7 +275,10 @@ static bool mixed_buses(const struct iorfd_case *c, int ch)
 	return c->rev == IORFD_V3 && mmio && pio;
 }
 
-/* ORD-2: at most one command in flight per read fd, seen by the responder. */
+/*
+ * ORD-2: at most one command in flight per read fd, seen by the responders;
+ * chan_overlap is kept per channel whose read fd it is.
+ */
 static void check_serialized(const struct iorfd_case *c, struct case_result *res)
 {
 	int i;

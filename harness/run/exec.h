@@ -39,6 +39,8 @@ struct exec {
 	 * nonblock, wrong-way, eventfd), [region][0 read, 1 write], or -1.
 	 */
 	int region_files[CASE_MAX_REGIONS][2];
+	/* The responders' shared claims on read fds, for replies routed by read_fd_of. */
+	int domain_busy[CASE_MAX_CHANNELS];
 };
 
 struct vcpu_thread {

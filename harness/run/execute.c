@@ -134,6 +134,29 @@ static int map_mmio(struct exec *x)
 	return 0;
 }
 
+/* Regions whose read fd is another channel's (read_fd_of) get their replies there. */
+static int route_replies(struct exec *x)
+{
+	int i, err;
+
+	for (i = 0; i < x->c->nr_regions; i++) {
+		const struct case_region *cr = &x->c->regions[i];
+
+		if (cr->reply_channel == cr->channel)
+			continue;
+		err = responder_reply_via(&x->resp[cr->channel], cr->user_data,
+					  &x->resp[cr->reply_channel], x->domain_busy);
+		if (err) {
+			result_fail_at(x->res, VERDICT_ERROR,
+				       &(struct fail_spec){.kind = FAIL_HARNESS, .at = &cr->loc},
+				       "region %s: routing replies to channel %s: %s", cr->name,
+				       x->c->channels[cr->reply_channel].name, strerror(-err));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int open_channels(struct exec *x)
 {
 	int i, err;
@@ -165,7 +188,7 @@ static int open_channels(struct exec *x)
 			return -1;
 		}
 	}
-	return 0;
+	return route_replies(x);
 }
 
 static void teardown(struct exec *x)

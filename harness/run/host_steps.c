@@ -55,7 +55,8 @@ static int closed_fd(void)
  *             dup() would share one;
  *  nonblock   the end of a fresh O_NONBLOCK pipe that serves @end;
  *  wrong-way  the end of a fresh pipe that serves the other direction;
- *  eventfd    an eventfd: both ways, but only in 8-byte units.
+ *  eventfd    an eventfd: both ways, but only in 8-byte units;
+ *  dup        a dup of @fd: the same open file under another number.
  * A fresh pipe's unused end is closed at once: registration looks at one
  * file only.
  */
@@ -70,6 +71,8 @@ static int open_region_file(enum fd_choice how, int end, int fd)
 		return open(path, (end ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
 	case FD_EVENTFD:
 		return eventfd(0, EFD_CLOEXEC);
+	case FD_DUP:
+		return fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	case FD_NONBLOCK:
 	case FD_WRONG_WAY:
 		if (pipe2(p, O_CLOEXEC | (how == FD_NONBLOCK ? O_NONBLOCK : 0)))
@@ -100,11 +103,15 @@ static int region_file(struct exec *x, const struct case_region *cr, int end, en
 	return *slot;
 }
 
-/* @end: 0 the read fd, 1 the write fd. */
-static int pick_fd(struct exec *x, const struct case_region *cr, int end, int channel_fd)
+/*
+ * @end: 0 the read fd, 1 the write fd.  The read fd is that of the region's
+ * reply channel (read_fd_of), the write fd that of its own.
+ */
+static int pick_fd(struct exec *x, const struct case_region *cr, int end)
 {
 	const struct fd_override *o = end ? &cr->wfd : &cr->rfd;
-	const struct channel_fds *ch = &x->ch[cr->channel];
+	const struct channel_fds *ch = &x->ch[end ? cr->channel : cr->reply_channel];
+	int channel_fd = end ? ch->kvm_wfd : ch->kvm_rfd;
 
 	switch (o->how) {
 	case FD_SWAPPED:
@@ -117,6 +124,7 @@ static int pick_fd(struct exec *x, const struct case_region *cr, int end, int ch
 	case FD_NONBLOCK:
 	case FD_WRONG_WAY:
 	case FD_EVENTFD:
+	case FD_DUP:
 		return region_file(x, cr, end, o->how, channel_fd);
 	case FD_CHANNEL:
 		break;
@@ -130,7 +138,10 @@ void exec_close_region_files(struct exec *x, int channel)
 
 	for (i = 0; i < x->c->nr_regions; i++) {
 		for (end = 0; end < 2; end++) {
-			if (x->region_files[i][end] >= 0 && x->c->regions[i].channel == channel) {
+			const struct case_region *cr = &x->c->regions[i];
+
+			if (x->region_files[i][end] >= 0 &&
+			    (end ? cr->channel : cr->reply_channel) == channel) {
 				close(x->region_files[i][end]);
 				x->region_files[i][end] = -1;
 			}
@@ -140,14 +151,12 @@ void exec_close_region_files(struct exec *x, int channel)
 
 static void region_request(struct exec *x, const struct case_region *cr, struct kvm_ioregion *r)
 {
-	const struct channel_fds *ch = &x->ch[cr->channel];
-
 	memset(r, 0, sizeof(*r));
 	r->guest_paddr = cr->gpa;
 	r->memory_size = cr->size;
 	r->user_data = cr->user_data;
-	r->read_fd = pick_fd(x, cr, 0, ch->kvm_rfd);
-	r->write_fd = pick_fd(x, cr, 1, ch->kvm_wfd);
+	r->read_fd = pick_fd(x, cr, 0);
+	r->write_fd = pick_fd(x, cr, 1);
 	r->flags = (cr->space == SPACE_PIO ? KVM_IOREGION_PIO : 0) |
 		   (cr->posted ? KVM_IOREGION_POSTED_WRITES : 0) | cr->extra_flags;
 }

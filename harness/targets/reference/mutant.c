@@ -157,6 +157,21 @@ static bool ctx_per_bus(const struct ref_ctx *ctx, bool pio)
 	return ctx->pio == pio;
 }
 
+/* One channel taken to be its write fd's pipe, not its read fd's (ORD-2). */
+static void ctx_by_write_fd(const struct kvm_ioregion *r, struct stat *st)
+{
+	fstat(r->write_fd, st);
+}
+
+/*
+ * One channel taken to be an fd number: a dup or a second open of the same
+ * read pipe is then a channel of its own (ORD-2; RFC v3 keys by inode).
+ */
+static void ctx_by_fd_number(const struct kvm_ioregion *r, struct stat *st)
+{
+	st->st_ino = (ino_t)r->read_fd;
+}
+
 static bool straddle(const struct ref_region *rg, uint64_t addr, unsigned int len)
 {
 	return addr >= rg->gpa && addr - rg->gpa < rg->size;
@@ -196,13 +211,16 @@ MUTANT(m_wait_ignores_signal, .name = "signal-ignored-in-ctx-wait-b5",
 MUTANT(m_sigpipe, .name = "sigpipe-in-vcpu-thread-b13", .write_cmd = plain_write);
 MUTANT(m_nonblock_rfd_only, .name = "nonblock-checked-on-read-fd-only",
        .fd_flags_seen = nonblock_read_fd_only);
+MUTANT(m_ctx_by_wfd, .name = "channel-is-the-write-fd", .ctx_identity = ctx_by_write_fd);
+MUTANT(m_ctx_by_fd_number, .name = "channel-is-the-fd-number", .ctx_identity = ctx_by_fd_number);
 MUTANT(m_ctx_per_bus, .name = "contexts-per-bus-b10", .shares_ctx = ctx_per_bus);
 
 const struct ref_mutant *const ref_mutants[] = {
-	&m_posted_resp,	    &m_read_no_resp,   &m_abs_offset,	     &m_user_data_zero,
-	&m_user_data_32,    &m_write_garbage,  &m_reply_untrunc,     &m_size_off_by_one,
-	&m_posted_reorder,  &m_no_serialize,   &m_straddle,	     &m_overlap_b1,
-	&m_no_eof_fallback, &m_resend_on_intr, &m_posted_consume,    &m_wait_ignores_signal,
-	&m_sigpipe,	    &m_ctx_per_bus,    &m_nonblock_rfd_only,
+	&m_posted_resp,	     &m_read_no_resp,	&m_abs_offset,	      &m_user_data_zero,
+	&m_user_data_32,     &m_write_garbage,	&m_reply_untrunc,     &m_size_off_by_one,
+	&m_posted_reorder,   &m_no_serialize,	&m_straddle,	      &m_overlap_b1,
+	&m_no_eof_fallback,  &m_resend_on_intr, &m_posted_consume,    &m_wait_ignores_signal,
+	&m_sigpipe,	     &m_ctx_per_bus,	&m_nonblock_rfd_only, &m_ctx_by_wfd,
+	&m_ctx_by_fd_number,
 };
 const int ref_nr_mutants = sizeof(ref_mutants) / sizeof(ref_mutants[0]);

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "proto/wire.h"
@@ -42,6 +43,8 @@ struct ref_mutant {
 	bool (*overlaps)(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end);
 	bool (*serializes)(void);
 	bool (*shares_ctx)(const struct ref_ctx *ctx, bool pio);
+	/* @st: the read fd's, which identifies its context; @r: the request */
+	void (*ctx_identity)(const struct kvm_ioregion *r, struct stat *st);
 	bool (*contains)(const struct ref_region *rg, uint64_t addr, unsigned int len);
 	int (*signal_in_ctx_wait)(void);
 };

@@ -57,7 +57,7 @@ static int fd_flags(const struct ref *ref, int end, int fd)
  * RFC v3 keeps its contexts per bus, so an MMIO and a PIO region on one read
  * fd are not serialized (B10); the reference does what ORD-2 asks.
  */
-static struct ref_ctx *ctx_get(struct ref *ref, int rfd, bool pio)
+static struct ref_ctx *ctx_get(struct ref *ref, int rfd, const struct kvm_ioregion *r, bool pio)
 {
 	struct ref_ctx *ctx = NULL;
 	struct stat st;
@@ -65,6 +65,7 @@ static struct ref_ctx *ctx_get(struct ref *ref, int rfd, bool pio)
 
 	if (fstat(rfd, &st))
 		return NULL;
+	REF_HOOK_DO(ref, ctx_identity, r, &st);
 	pthread_mutex_lock(&ref->ctx_lock);
 	for (i = 0; i < REF_MAX_REGIONS; i++) {
 		struct ref_ctx *c = ref->ctxs[i];
@@ -333,7 +334,7 @@ static int ref_assign(struct ref *ref, const struct kvm_ioregion *r)
 		return -EMFILE;
 	}
 	if (ref->rev != IORFD_V1 && !sizeless && REF_HOOK(ref, serializes, true)) {
-		rg->ctx = ctx_get(ref, rg->rfd, pio);
+		rg->ctx = ctx_get(ref, rg->rfd, r, pio);
 		if (!rg->ctx) {
 			region_drop(ref, rg);
 			return -ENOMEM;
