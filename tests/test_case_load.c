@@ -936,6 +936,42 @@ static void test_matrix(void **state)
 	assert_non_null(strstr(err.msg, "no variant 6: the matrix makes 6"));
 }
 
+/*
+ * A value may depend on the combination as on the revision: a mapping keyed
+ * by values of one matrix key (and default), which may hold a per-revision
+ * value in turn.
+ */
+static void test_matrix_selectors(void **state)
+{
+	static const char text[] =
+		"case: m\n"
+		"matrix: {stage: [fresh, removed, again], kind: [pipes, stream]}\n"
+		"channels: {dev: {kind: \"{{kind}}\"}}\n"
+		"regions:\n"
+		"  r: {channel: dev, gpa: 0x1000, size: 0x10,\n"
+		"      errno: {removed: 0, fresh+again: {v1: EINVAL, default: EEXIST}}}\n"
+		"timeout_ms: {pipes: 1000, default: 2000}\n"
+		"vcpus: [{program: [{op: sync}]}]\n";
+	static const int errs_v1[] = {EINVAL, EINVAL, 0, 0, EINVAL, EINVAL};
+	static const int errs_v3[] = {EEXIST, EEXIST, 0, 0, EEXIST, EEXIST};
+	struct case_error err = {{0}};
+	FILE *f = fopen(tmp_path, "w");
+	int v;
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	for (v = 0; v < 6; v++) {
+		if (case_load_variant(tmp_path, IORFD_V1, v, cs, &err))
+			fail_msg("%s", err.msg);
+		assert_int_equal(cs->regions[0].expect_errno, errs_v1[v]);
+		assert_int_equal(cs->timeout_ms, v % 2 ? 2000 : 1000);
+		if (case_load_variant(tmp_path, IORFD_V3, v, cs, &err))
+			fail_msg("%s", err.msg);
+		assert_int_equal(cs->regions[0].expect_errno, errs_v3[v]);
+	}
+}
+
 static const struct err_case matrix_errors[] = {
 	{"unknown matrix key", IORFD_V1,
 	 "case: t\nmatrix: {a: [x]}\nsummary: \"{{b}}\"\n" SYNC_VCPU,
@@ -943,8 +979,22 @@ static const struct err_case matrix_errors[] = {
 	{"matrix value not a name", IORFD_V1, "case: t\nmatrix: {a: [\"x y\"]}\n" SYNC_VCPU,
 	 "2:14: bad name 'x y' (use A-Z a-z 0-9 _ -)"},
 	{"matrix too large", IORFD_V1,
-	 "case: t\nmatrix: {a: [a,b,c,d,e,f,g,h], b: [a,b,c,d,e,f,g,h], c: [a,b]}\n" SYNC_VCPU,
+	 "case: t\nmatrix: {a: [a1,a2,a3,a4,a5,a6,a7,a8], b: [b1,b2,b3,b4,b5,b6,b7,b8], "
+	 "c: [c1,c2]}\n" SYNC_VCPU,
 	 "2:9: the matrix makes more than 64 cases"},
+	{"matrix value twice", IORFD_V1, "case: t\nmatrix: {a: [x, y], b: [z, x]}\n" SYNC_VCPU,
+	 "2:28: matrix value 'x' given twice: a value names one combination choice"},
+	{"matrix value a revision", IORFD_V1, "case: t\nmatrix: {a: [v2]}\n" SYNC_VCPU,
+	 "2:14: a matrix value cannot be 'v2': values select like revisions"},
+	{"selector of two matrix keys", IORFD_V1,
+	 "case: t\nmatrix: {a: [x, y], b: [z]}\ntimeout_ms: {x: 100, z: 200}\n" SYNC_VCPU,
+	 "3:22: 'z' is not a selector of a's values (VALUE, VALUE+VALUE or default)"},
+	{"selector without this combination", IORFD_V1,
+	 "case: t\nmatrix: {a: [x, y]}\ntimeout_ms: {y: 100}\n" SYNC_VCPU,
+	 "3:13: no value for a: x (add x or default)"},
+	{"matrix selector value twice", IORFD_V1,
+	 "case: t\nmatrix: {a: [x, y]}\ntimeout_ms: {x+y: 100, y: 200}\n" SYNC_VCPU,
+	 "3:24: matrix value 'y' given twice"},
 	{"matrix key without values", IORFD_V1, "case: t\nmatrix: {a: []}\n" SYNC_VCPU,
 	 "2:13: a matrix key takes a list of 1 to 16 values"},
 };
@@ -982,6 +1032,7 @@ int main(void)
 		cmocka_unit_test(test_schema_matches_enums),
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_matrix_errors),
+		cmocka_unit_test(test_matrix_selectors),
 		cmocka_unit_test(test_schema_messages),
 	};
 	static struct CMUnitTest tests[sizeof(fixed) / sizeof(fixed[0]) + NR_ERR_CASES];

@@ -109,13 +109,13 @@ static bool reply_on(int fd, int ms)
 	return true;
 }
 
-#define TWO_CHANNELS(script)                                                         \
-	"case: t\n"                                                                  \
-	"channels:\n"                                                                \
-	"  a: {kind: pipes" script "}\n"                                             \
-	"  b: {kind: stream}\n"                                                      \
-	"regions:\n"                                                                 \
-	"  x: {channel: a, gpa: 0x1000, size: 0x10, user_data: 0xa}\n"               \
+#define TWO_CHANNELS(script)                                                          \
+	"case: t\n"                                                                   \
+	"channels:\n"                                                                 \
+	"  a: {kind: pipes" script "}\n"                                              \
+	"  b: {kind: stream}\n"                                                       \
+	"regions:\n"                                                                  \
+	"  x: {channel: a, gpa: 0x1000, size: 0x10, user_data: 0xa}\n"                \
 	"  y: {channel: b, read_fd_of: a, gpa: 0x2000, size: 0x10, user_data: 0xb}\n" \
 	"vcpus: [{program: [{op: sync}]}]\n"
 

@@ -554,6 +554,29 @@ static char *expand(struct loader *l, const struct ynode *n, const struct matrix
 	return out;
 }
 
+/* Whether @s is among the values before key @k's value @v. */
+static bool matrix_has(const struct matrix *m, int k, int v, const char *s)
+{
+	int i, j;
+
+	for (i = 0; i <= k; i++)
+		for (j = 0; j < (i < k ? m->nr_values[i] : v); j++)
+			if (!strcmp(m->values[i][j], s))
+				return true;
+	return false;
+}
+
+/* Words a value mapping's keys already mean: a matrix value may not be one. */
+static bool selector_word(const char *s)
+{
+	enum iorfd_rev r;
+
+	for_each_rev(r)
+		if (!strcmp(s, rev_name(r)))
+			return true;
+	return !strcmp(s, "default");
+}
+
 /*
  * matrix: {NAME: [VALUE, ...], ...}: the file is a family of cases, one per
  * combination of the values (the first NAME varies slowest).  In
@@ -591,6 +614,16 @@ static int apply_matrix(struct loader *l, struct ydoc *doc, int variant)
 					       ? -1
 					       : ld_fail(l, list->kids[j],
 							 "a matrix value is a name");
+			if (selector_word(list->kids[j]->str))
+				return ld_fail(
+					l, list->kids[j],
+					"a matrix value cannot be '%s': values select like revisions",
+					list->kids[j]->str);
+			if (matrix_has(m, i, j, list->kids[j]->str))
+				return ld_fail(l, list->kids[j],
+					       "matrix value '%s' given twice: a value names one "
+					       "combination choice",
+					       list->kids[j]->str);
 			m->values[i][j] = list->kids[j]->str;
 		}
 		total *= list->nr_kids;

@@ -172,20 +172,123 @@ static const struct ynode *pick_rev(struct loader *l, const struct ynode *map)
 	return hit;
 }
 
+/* ---- per-combination values (matrix) ------------------------------------ */
+
+/*
+ * The values of one matrix key that a selector names, as a bit mask
+ * ("pipes+fifos"), with that key's index in @key; -1 if @sel is not one.
+ */
+/* The index of the matrix value @len bytes at @s among its key's (@key), or -1. */
+static int mx_value(const struct matrix *m, const char *s, size_t len, int *key)
+{
+	int k, v;
+
+	for (k = 0; k < m->nr; k++) {
+		for (v = 0; v < m->nr_values[k]; v++) {
+			if (strlen(m->values[k][v]) == len && !memcmp(m->values[k][v], s, len)) {
+				*key = k;
+				return v;
+			}
+		}
+	}
+	return -1;
+}
+
+static int mx_mask(const struct matrix *m, const char *sel, int *key, int *dup)
+{
+	const char *p = sel;
+	int mask = 0, k = -1;
+
+	*key = *dup = -1;
+	for (;;) {
+		size_t len = strcspn(p, "+");
+		int hit = mx_value(m, p, len, &k);
+
+		if (hit < 0 || (*key >= 0 && *key != k))
+			return -1;
+		*key = k;
+		if ((mask & (1 << hit)) && *dup < 0)
+			*dup = hit;
+		mask |= 1 << hit;
+		if (!p[len])
+			return mask;
+		p += len + 1;
+	}
+}
+
+static bool has_matrix_key(const struct loader *l, const struct ynode *map)
+{
+	int i, key, dup;
+
+	for (i = 0; i < ymap_len(map); i++)
+		if (mx_mask(&l->matrix, ymap_key(map, i)->str, &key, &dup) >= 0)
+			return true;
+	return false;
+}
+
+/*
+ * The value a mapping keyed by matrix values gives for this combination:
+ * its keys name values of one matrix key ("pipes", "pipes+fifos") or are
+ * "default".  NULL after an error.
+ */
+static const struct ynode *pick_variant(struct loader *l, const struct ynode *map)
+{
+	const struct matrix *m = &l->matrix;
+	const struct ynode *hit = NULL, *dflt = NULL;
+	int i, mask, seen = 0, key, first_key = -1, dup;
+
+	for (i = 0; i < ymap_len(map); i++) {
+		const struct ynode *k = ymap_key(map, i);
+
+		if (!strcmp(k->str, "default")) {
+			dflt = ymap_val(map, i);
+			continue;
+		}
+		mask = mx_mask(m, k->str, &key, &dup);
+		if (mask < 0 || (first_key >= 0 && key != first_key)) {
+			ld_fail(l, k,
+				"'%.64s' is not a selector of %s's values (VALUE, VALUE+VALUE or default)",
+				k->str, first_key >= 0 ? m->names[first_key] : "one matrix key");
+			return NULL;
+		}
+		first_key = key;
+		if (dup >= 0 || (seen & mask)) {
+			ld_fail(l, k, "matrix value '%s' given twice",
+				m->values[key][dup >= 0 ? dup : __builtin_ctz(seen & mask)]);
+			return NULL;
+		}
+		seen |= mask;
+		if (mask & (1 << m->pick[key]))
+			hit = ymap_val(map, i);
+	}
+	if (!hit)
+		hit = dflt;
+	if (!hit)
+		ld_fail(l, map, "no value for %s: %s (add %s or default)", m->names[first_key],
+			m->values[first_key][m->pick[first_key]],
+			m->values[first_key][m->pick[first_key]]);
+	return hit;
+}
+
 /*
  * @n where the schema wants @what (a scalar or a sequence): a mapping there
- * is a per-revision value if any of its keys is a selector, and a type
- * error otherwise.  A per-revision value does not nest.
+ * is a per-revision value if any of its keys is a revision selector, a
+ * per-combination value if any is a matrix value, and a type error
+ * otherwise.  A per-combination value may hold a per-revision one; no
+ * other nesting.
  */
 const struct ynode *ld_resolve(struct loader *l, const struct ynode *n, const char *what)
 {
 	if (n->type != YNODE_MAP)
 		return n;
-	if (!has_selector_key(n)) {
-		ld_fail(l, n, "expected %s, found a mapping", what);
-		return NULL;
+	if (has_matrix_key(l, n)) {
+		n = pick_variant(l, n);
+		return n && n->type == YNODE_MAP && has_selector_key(n) ? pick_rev(l, n) : n;
 	}
-	return pick_rev(l, n);
+	if (has_selector_key(n))
+		return pick_rev(l, n);
+	ld_fail(l, n, "expected %s, found a mapping", what);
+	return NULL;
 }
 
 /* ---- scalars -------------------------------------------------------------- */
@@ -472,7 +575,18 @@ int ld_pick_one(struct loader *l, const struct ynode *map, const char *const *ke
 /* Identity and applicability must be the same whichever revision loads. */
 int ld_fixed(struct loader *l, const struct ynode *n, const char *key)
 {
-	if (n->type == YNODE_MAP && has_selector_key(n))
+	int i;
+
+	if (n->type != YNODE_MAP)
+		return 0;
+	/* Each combination is a case of its own: by combination is fine. */
+	if (has_matrix_key(l, n)) {
+		for (i = 0; i < ymap_len(n); i++)
+			if (ld_fixed(l, ymap_val(n, i), key))
+				return -1;
+		return 0;
+	}
+	if (has_selector_key(n))
 		return ld_fail(l, n, "'%s' cannot vary by revision", key);
 	return 0;
 }
