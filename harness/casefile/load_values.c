@@ -274,16 +274,17 @@ static const struct ynode *pick_variant(struct loader *l, const struct ynode *ma
  * @n where the schema wants @what (a scalar or a sequence): a mapping there
  * is a per-revision value if any of its keys is a revision selector, a
  * per-combination value if any is a matrix value, and a type error
- * otherwise.  A per-combination value may hold a per-revision one; no
- * other nesting.
+ * otherwise.  A per-combination value may hold another (by another key) or
+ * a per-revision one; a per-revision value holds no more selectors.
  */
 const struct ynode *ld_resolve(struct loader *l, const struct ynode *n, const char *what)
 {
 	if (n->type != YNODE_MAP)
 		return n;
+	/* Each level picks by another key, or by revision: the tree is finite. */
 	if (has_matrix_key(l, n)) {
 		n = pick_variant(l, n);
-		return n && n->type == YNODE_MAP && has_selector_key(n) ? pick_rev(l, n) : n;
+		return n ? ld_resolve(l, n, what) : NULL;
 	}
 	if (has_selector_key(n))
 		return pick_rev(l, n);

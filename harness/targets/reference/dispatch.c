@@ -180,9 +180,14 @@ static int ref_access(struct ref *ref, struct ref_vcpu *vs, struct ref_region *r
 		err = get_reply(ref, rg->rfd, &reply);
 	if (err)
 		err = REF_HOOK(ref, reply_failed, err, err, &reply);
-	/* V1 has no resumption: an interrupted access fails and falls back (ERR-16). */
-	if (err == -EINTR && ref->rev != IORFD_V1)
+	/*
+	 * V1 has no resumption: an interrupted access fails and falls back
+	 * (ERR-16).  V2/V3 keep the channel until the exchange is over (ORD-2).
+	 */
+	if (err == -EINTR && ref->rev != IORFD_V1) {
+		REF_HOOK_DO(ref, interrupted, ref, vs);
 		return err;
+	}
 	finish(ref, vs);
 	if (!write)
 		REF_HOOK_DO(ref, read_done, ref);

@@ -128,6 +128,20 @@ static void untruncated_in(struct kvm_vcpu *vcpu, struct kvm_run *run)
 	ioctl(vcpu->fd, KVM_SET_REGS, &regs);
 }
 
+/*
+ * The channel let go when a signal interrupts an exchange, as if the access
+ * were over: the next vCPU's command goes out while this one still waits
+ * for its reply (ORD-2).  The resumed access reads its reply without it.
+ */
+static void release_on_eintr(struct ref *ref, struct ref_vcpu *vs)
+{
+	if (!vs->ctx)
+		return;
+	ref_ctx_release(vs->ctx);
+	ref_ctx_put(ref, vs->ctx);
+	vs->ctx = NULL;
+}
+
 /* ---- faults in registration, lookup and serialization ------------------- */
 
 /*
@@ -144,6 +158,21 @@ static bool overlap_b1(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
 static int nonblock_read_fd_only(int end, int flags)
 {
 	return end && flags >= 0 ? flags & ~O_NONBLOCK : flags;
+}
+
+/* A sizeless region taken to occupy one byte, not eight (REG-V3-6). */
+static uint64_t footprint_one_byte(uint64_t size)
+{
+	return size ? size : 1;
+}
+
+/*
+ * Removal compares the request with the region's footprint, as a kernel
+ * that stores 8 as a sizeless region's size would: it never finds one.
+ */
+static bool removal_by_footprint(const struct ref_region *rg, const struct kvm_ioregion *r)
+{
+	return (rg->size ? rg->size : 8) == r->memory_size;
 }
 
 static bool no_serialize(void)
@@ -213,14 +242,36 @@ MUTANT(m_nonblock_rfd_only, .name = "nonblock-checked-on-read-fd-only",
        .fd_flags_seen = nonblock_read_fd_only);
 MUTANT(m_ctx_by_wfd, .name = "channel-is-the-write-fd", .ctx_identity = ctx_by_write_fd);
 MUTANT(m_ctx_by_fd_number, .name = "channel-is-the-fd-number", .ctx_identity = ctx_by_fd_number);
+MUTANT(m_footprint_1, .name = "sizeless-footprint-one-byte", .footprint = footprint_one_byte);
+MUTANT(m_removal_by_footprint, .name = "sizeless-removal-by-footprint",
+       .removal_matches = removal_by_footprint);
+MUTANT(m_release_on_eintr, .name = "channel-released-on-eintr", .interrupted = release_on_eintr);
 MUTANT(m_ctx_per_bus, .name = "contexts-per-bus-b10", .shares_ctx = ctx_per_bus);
 
 const struct ref_mutant *const ref_mutants[] = {
-	&m_posted_resp,	     &m_read_no_resp,	&m_abs_offset,	      &m_user_data_zero,
-	&m_user_data_32,     &m_write_garbage,	&m_reply_untrunc,     &m_size_off_by_one,
-	&m_posted_reorder,   &m_no_serialize,	&m_straddle,	      &m_overlap_b1,
-	&m_no_eof_fallback,  &m_resend_on_intr, &m_posted_consume,    &m_wait_ignores_signal,
-	&m_sigpipe,	     &m_ctx_per_bus,	&m_nonblock_rfd_only, &m_ctx_by_wfd,
+	&m_posted_resp,
+	&m_read_no_resp,
+	&m_abs_offset,
+	&m_user_data_zero,
+	&m_user_data_32,
+	&m_write_garbage,
+	&m_reply_untrunc,
+	&m_size_off_by_one,
+	&m_posted_reorder,
+	&m_no_serialize,
+	&m_straddle,
+	&m_overlap_b1,
+	&m_no_eof_fallback,
+	&m_resend_on_intr,
+	&m_posted_consume,
+	&m_wait_ignores_signal,
+	&m_sigpipe,
+	&m_ctx_per_bus,
+	&m_nonblock_rfd_only,
+	&m_ctx_by_wfd,
 	&m_ctx_by_fd_number,
+	&m_footprint_1,
+	&m_removal_by_footprint,
+	&m_release_on_eintr,
 };
 const int ref_nr_mutants = sizeof(ref_mutants) / sizeof(ref_mutants[0]);

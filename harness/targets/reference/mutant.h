@@ -38,8 +38,11 @@ struct ref_mutant {
 	int (*reply_failed)(int err, uint64_t *reply);
 	unsigned int (*reply_bytes)(unsigned int len);
 	void (*exit_done)(struct kvm_vcpu *vcpu, struct kvm_run *run);
+	void (*interrupted)(struct ref *ref, struct ref_vcpu *vs); /* KVM_RUN returns EINTR */
 	/* regions.c, registration and lookup */
 	int (*fd_flags_seen)(int end, int flags);
+	uint64_t (*footprint)(uint64_t size);
+	bool (*removal_matches)(const struct ref_region *rg, const struct kvm_ioregion *r);
 	bool (*overlaps)(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end);
 	bool (*serializes)(void);
 	bool (*shares_ctx)(const struct ref_ctx *ctx, bool pio);

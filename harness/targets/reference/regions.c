@@ -30,9 +30,9 @@
 #include "targets/reference/ref.h"
 
 /* A sizeless region occupies 8 bytes for collision checks (REG-V3-6). */
-static uint64_t footprint(uint64_t size)
+static uint64_t footprint(const struct ref *ref, uint64_t size)
 {
-	return size ? size : 8;
+	return REF_HOOK(ref, footprint, size ? size : 8, size);
 }
 
 /* Whether [a, a + alen) and [b, b + blen) share a byte (REG-4; B1 is the RFC's off-by-one). */
@@ -222,7 +222,7 @@ static int ref_remove(struct ref *ref, const struct kvm_ioregion *r)
 		struct ref_region *rg = &ref->regions[i];
 
 		if (rg->used && rg->pio == pio && rg->gpa == r->guest_paddr &&
-		    rg->size == r->memory_size) {
+		    REF_HOOK(ref, removal_matches, rg->size == r->memory_size, rg, r)) {
 			region_drop(ref, rg);
 			return 0;
 		}
@@ -290,16 +290,16 @@ static bool collides(struct ref *ref, const struct kvm_ioregion *r)
 	for (i = 0; i < ref->nr_ioeventfds; i++) {
 		const struct ref_ioeventfd *e = &ref->ioeventfds[i];
 
-		if (e->pio == pio && overlap(ref, e->addr, footprint(e->len), r->guest_paddr,
-					     footprint(r->memory_size)))
+		if (e->pio == pio && overlap(ref, e->addr, footprint(ref, e->len), r->guest_paddr,
+					     footprint(ref, r->memory_size)))
 			return true;
 	}
 	for (i = 0; i < ref->nr_slots; i++) {
 		const struct ref_region *rg = &ref->regions[i];
 
 		if (rg->used && rg->pio == pio &&
-		    overlap(ref, rg->gpa, footprint(rg->size), r->guest_paddr,
-			    footprint(r->memory_size)))
+		    overlap(ref, rg->gpa, footprint(ref, rg->size), r->guest_paddr,
+			    footprint(ref, r->memory_size)))
 			return true;
 	}
 	return false;
@@ -415,7 +415,8 @@ int ref_ioeventfd(struct ref *ref, const struct kvm_ioeventfd *e, int vm_fd)
 		const struct ref_region *rg = &ref->regions[i];
 
 		if (rg->used && rg->pio == pio &&
-		    overlap(ref, rg->gpa, footprint(rg->size), e->addr, footprint(e->len)))
+		    overlap(ref, rg->gpa, footprint(ref, rg->size), e->addr,
+			    footprint(ref, e->len)))
 			err = -EEXIST;
 	}
 	if (!err && ref->nr_ioeventfds == REF_MAX_IOEVENTFDS)
