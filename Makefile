@@ -197,6 +197,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-format
 	tests/check-schema-doc.sh
 	tests/test-lint.sh
+	tests/test-coverage-gate.sh
 	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
 	./iorfd-conform selftest --vm auto --quick cases/
 	@$(MAKE) --no-print-directory check-vm-path
@@ -206,6 +207,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-valgrind
 	@$(MAKE) --no-print-directory check-kernels
+	@$(MAKE) --no-print-directory coverage-kernel
 
 # The VM path, also on hosts whose own KVM ran the suite above: a few
 # cases of each kind, booted in QEMU whatever this host has, with the

@@ -840,6 +840,8 @@ static void test_schema_matches_enums(void **state)
 		{"host step", "close_fds", HOST_CLOSE_FDS},
 		{"host step", "fill_bus", HOST_FILL_BUS},
 		{"host step", "device_write", HOST_DEVICE_WRITE},
+		{"host step", "nonblock_read_fd", HOST_NONBLOCK_READ_FD},
+		{"host step", "nonblock_write_fd", HOST_NONBLOCK_WRITE_FD},
 	};
 	char names[256];
 	size_t i;
@@ -852,7 +854,8 @@ static void test_schema_matches_enums(void **state)
 	assert_null(schema_find("step", "fence", &idx));
 	schema_names("host step", names, sizeof(names));
 	assert_string_equal(names,
-			    "register, deassign, ioeventfd, close_fds, fill_bus or device_write");
+			    "register, deassign, ioeventfd, close_fds, fill_bus, device_write, "
+			    "nonblock_read_fd or nonblock_write_fd");
 }
 
 /* Every kind of complaint the schema makes, with the node it blames. */

@@ -63,6 +63,10 @@ static const struct schema_entry schema[] = {
 	 "copies of a region side by side until one fails"},
 	{"host step", "device_write", "op action channel errno?",
 	 "the device end writes one byte where it sends replies"},
+	{"host step", "nonblock_read_fd", "op action channel",
+	 "O_NONBLOCK on the VMM's read fd of a channel (the file KVM holds too)"},
+	{"host step", "nonblock_write_fd", "op action channel",
+	 "O_NONBLOCK on the VMM's write fd of a channel (the file KVM holds too)"},
 
 	{"timeline", "wait_commands", "wait_commands",
 	 "wait until a channel has seen count commands"},

@@ -159,6 +159,9 @@ enum host_action {
 	HOST_CLOSE_FDS,	   /* the VMM closes its own copies of a channel's fds */
 	HOST_FILL_BUS,	   /* register copies of a region side by side until one fails */
 	HOST_DEVICE_WRITE, /* the device writes a byte where it sends replies */
+	/* O_NONBLOCK on the VMM's read or write fd of a channel, after registration */
+	HOST_NONBLOCK_READ_FD,
+	HOST_NONBLOCK_WRITE_FD,
 };
 
 /* Where KVM_SET_IOREGION's argument is, to test that it is copied with care (REG-1). */
@@ -182,7 +185,7 @@ struct case_step {
 	unsigned int count; /* outs/ins: elements; fill_bus: most registrations tried */
 	uint64_t values[CASE_MAX_STRING]; /* outs: values; ins: expected values */
 	enum host_action action;	  /* host */
-	int channel;			  /* host close_fds, device_write */
+	int channel;			  /* host close_fds, device_write, nonblock_* */
 	uint32_t extra_flags;		  /* host deassign: OR-ed into its flags */
 	int expect_errno;		  /* host: the ioctl's expected result */
 	enum arg_pointer pointer;	  /* host register */

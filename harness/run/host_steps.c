@@ -319,6 +319,23 @@ static void device_write(struct exec *x, const struct case_step *s)
 			 -responder_write_byte(&x->resp[s->channel]));
 }
 
+/*
+ * O_NONBLOCK set on a file KVM already holds: the flag is the open file's,
+ * so KVM sees it at the next access (ERR-1, ERR-6), not at registration.
+ */
+static void set_nonblock(struct exec *x, const struct case_step *s)
+{
+	const struct channel_fds *ch = &x->ch[s->channel];
+	int fd = s->action == HOST_NONBLOCK_READ_FD ? ch->kvm_rfd : ch->kvm_wfd;
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK))
+		result_fail_at(x->res, VERDICT_ERROR,
+			       &(struct fail_spec){.kind = FAIL_HARNESS, .at = &s->loc},
+			       "channel %s: O_NONBLOCK on fd %d: %s",
+			       x->c->channels[s->channel].name, fd, strerror(errno));
+}
+
 /* The VMM's part of a host step; the vCPU waits in its ucall meanwhile. */
 void exec_host_step(struct exec *x, const struct case_step *s)
 {
@@ -340,6 +357,10 @@ void exec_host_step(struct exec *x, const struct case_step *s)
 		break;
 	case HOST_DEVICE_WRITE:
 		device_write(x, s);
+		break;
+	case HOST_NONBLOCK_READ_FD:
+	case HOST_NONBLOCK_WRITE_FD:
+		set_nonblock(x, s);
 		break;
 	case HOST_DEASSIGN:
 		exec_deassign_request(x, cr, &r);

@@ -104,6 +104,13 @@ static int get_reply(struct ref *ref, int fd, uint64_t *data)
 	return 0;
 }
 
+static bool nonblocking(int fd)
+{
+	int fl = fd < 0 ? -1 : fcntl(fd, F_GETFL);
+
+	return fl >= 0 && (fl & O_NONBLOCK);
+}
+
 static void finish(struct ref *ref, struct ref_vcpu *vs)
 {
 	if (vs->ctx) {
@@ -154,6 +161,9 @@ static int ref_access(struct ref *ref, struct ref_vcpu *vs, struct ref_region *r
 	if (vs->state == REF_IDLE || vs->state == REF_WAIT_CTX) {
 		if (wire_size_code(len) < 0)
 			return -EOPNOTSUPP; /* DISPATCH-4 */
+		/* V1 checks O_NONBLOCK again at each access: set since, it fails (ERR-1). */
+		if (ref->rev == IORFD_V1 && (nonblocking(rg->rfd) || nonblocking(rg->wfd)))
+			return -EINVAL;
 		if (write)
 			memcpy(&data, val, len); /* zero-extended: the rest stays 0 */
 		wire_make_cmd(&cmd, write, len, !write || !rg->posted, rg->user_data, offset, data);
