@@ -842,6 +842,7 @@ static void test_schema_matches_enums(void **state)
 		{"host step", "device_write", HOST_DEVICE_WRITE},
 		{"host step", "nonblock_read_fd", HOST_NONBLOCK_READ_FD},
 		{"host step", "nonblock_write_fd", HOST_NONBLOCK_WRITE_FD},
+		{"host step", "fail_allocations", HOST_FAIL_ALLOCATIONS},
 	};
 	char names[256];
 	size_t i;
@@ -855,7 +856,7 @@ static void test_schema_matches_enums(void **state)
 	schema_names("host step", names, sizeof(names));
 	assert_string_equal(names,
 			    "register, deassign, ioeventfd, close_fds, fill_bus, device_write, "
-			    "nonblock_read_fd or nonblock_write_fd");
+			    "nonblock_read_fd, nonblock_write_fd or fail_allocations");
 }
 
 /* Every kind of complaint the schema makes, with the node it blames. */

@@ -67,6 +67,8 @@ static const struct schema_entry schema[] = {
 	 "O_NONBLOCK on the VMM's read fd of a channel (the file KVM holds too)"},
 	{"host step", "nonblock_write_fd", "op action channel",
 	 "O_NONBLOCK on the VMM's write fd of a channel (the file KVM holds too)"},
+	{"host step", "fail_allocations", "op action region",
+	 "KVM_SET_IOREGION with each slab allocation failing in turn (needs fault injection)"},
 
 	{"timeline", "wait_commands", "wait_commands",
 	 "wait until a channel has seen count commands"},

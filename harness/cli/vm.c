@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * iorfd-conform vm --kernel BZIMAGE [vm-run options] [-- suite options]
- * iorfd-conform vm --build [KSRC] [vm-run options] [-- suite options]
+ * iorfd-conform vm --build [--fault-injection] [KSRC] [vm-run options] [-- suite options]
  *
  * Boots a kernel under test in QEMU and runs the suite inside against its
  * own KVM_SET_IOREGION (harness/vm/vm-run.sh, whose options and exit codes
@@ -9,7 +9,9 @@
  * (default: the working directory, as in 'git bisect run') out of tree with
  * the repository's config fragment (harness/vm/build-kernel.sh), into
  * $IORFD_KBUILD or build/vm-build/NAME of the repository; a build that
- * fails is 125, so that a bisect skips the commit.
+ * fails is 125, so that a bisect skips the commit.  --fault-injection adds
+ * failslab and fail-nth (harness/vm/config-fault-injection), which the
+ * allocation-failure case needs, into a build directory of its own.
  *
  * The suite binary in the guest is this one (with its shared libraries)
  * unless --binary names another.
@@ -39,8 +41,8 @@ static bool has_option(int argc, char **argv, const char *opt)
 	return false;
 }
 
-/* build/vm-build/linux-1a2b3c4d: one build directory per source tree. */
-static void build_dir(const char *src, char *buf, size_t len)
+/* build/vm-build/linux-1a2b3c4d[-fi]: one build directory per source tree and fragment set. */
+static void build_dir(const char *src, bool fi, char *buf, size_t len)
 {
 	const char *env = getenv("IORFD_KBUILD"), *base = strrchr(src, '/');
 	unsigned int h = 2166136261u;
@@ -56,12 +58,12 @@ static void build_dir(const char *src, char *buf, size_t len)
 	if (vm_source_path("Makefile", top, sizeof(top)))
 		snprintf(top, sizeof(top), "./Makefile");
 	*strrchr(top, '/') = '\0';
-	snprintf(buf, len, "%s/build/vm-build/%.32s-%08x", top,
-		 base && base[1] ? base + 1 : "linux", h);
+	snprintf(buf, len, "%s/build/vm-build/%.32s-%08x%s", top,
+		 base && base[1] ? base + 1 : "linux", h, fi ? "-fi" : "");
 }
 
 /* build-kernel.sh SRC OUT, its stdout on our stderr: stdout is for KTAP. */
-static int build_kernel(const char *src, const char *out)
+static int build_kernel(const char *src, const char *out, bool fi)
 {
 	char script[PATH_MAX];
 	int status;
@@ -77,7 +79,10 @@ static int build_kernel(const char *src, const char *out)
 		return -1;
 	if (pid == 0) {
 		dup2(STDERR_FILENO, STDOUT_FILENO);
-		execl(script, script, src, out, (char *)NULL);
+		if (fi)
+			execl(script, script, "--fault-injection", src, out, (char *)NULL);
+		else
+			execl(script, script, src, out, (char *)NULL);
 		fprintf(stderr, "%s: %s\n", script, strerror(errno));
 		_exit(2);
 	}
@@ -102,19 +107,20 @@ int cmd_vm(int argc, char **argv)
 		return CANNOT_TEST;
 	args[n++] = script;
 	if (argc && !strcmp(argv[0], "--build")) {
-		bool named = argc > 1 && argv[1][0] != '-';
-		const char *tree = named ? argv[1] : ".";
+		bool fi = argc > 1 && !strcmp(argv[1], "--fault-injection");
+		bool named = argc > 1 + fi && argv[1 + fi][0] != '-';
+		const char *tree = named ? argv[1 + fi] : ".";
 		int rc;
 
-		argc -= named ? 2 : 1;
-		argv += named ? 2 : 1;
+		argc -= 1 + fi + named;
+		argv += 1 + fi + named;
 		if (!realpath(tree, src)) {
 			printf("KTAP version 1\n1..0 # SKIP cannot test: vm --build %s: %s\n", tree,
 			       strerror(errno));
 			return CANNOT_TEST;
 		}
-		build_dir(src, out, sizeof(out));
-		rc = build_kernel(src, out);
+		build_dir(src, fi, out, sizeof(out));
+		rc = build_kernel(src, out, fi);
 		if (rc) {
 			printf("KTAP version 1\n1..0 # SKIP cannot test: building %s failed "
 			       "(build-kernel.sh exit %d: see its messages; make's output is in "

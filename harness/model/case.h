@@ -162,6 +162,8 @@ enum host_action {
 	/* O_NONBLOCK on the VMM's read or write fd of a channel, after registration */
 	HOST_NONBLOCK_READ_FD,
 	HOST_NONBLOCK_WRITE_FD,
+	/* KVM_SET_IOREGION with its 1st, 2nd, ... allocation failing (fault injection) */
+	HOST_FAIL_ALLOCATIONS,
 };
 
 /* Where KVM_SET_IOREGION's argument is, to test that it is copied with care (REG-1). */

@@ -65,7 +65,12 @@ void exec_check_errno(struct exec *x, const struct src_loc *loc, const char *wha
 void exec_describe_request(char *buf, size_t len, const char *ioctl, const char *name,
 			   const struct kvm_ioregion *r);
 void exec_register_regions(struct exec *x);
+void exec_region_request(struct exec *x, const struct case_region *cr, struct kvm_ioregion *r);
 void exec_host_step(struct exec *x, const struct case_step *s);
+
+/* fail_allocs.c: registrations whose allocations fail (BUG-B9) */
+bool exec_fault_injection_usable(const struct target_ops *ops, char *why, size_t len);
+void exec_fail_allocations(struct exec *x, const struct case_step *s, const struct case_region *cr);
 
 /* timeline.c */
 void exec_run_vcpus(struct exec *x);

@@ -288,6 +288,18 @@ static bool uses_sse(const struct iorfd_case *c)
 	return false;
 }
 
+static bool fails_allocations(const struct iorfd_case *c)
+{
+	int vi, i;
+
+	for (vi = 0; vi < c->nr_vcpus; vi++)
+		for (i = 0; i < c->vcpus[vi].nr_steps; i++)
+			if (c->vcpus[vi].steps[i].op == STEP_HOST &&
+			    c->vcpus[vi].steps[i].action == HOST_FAIL_ALLOCATIONS)
+				return true;
+	return false;
+}
+
 void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 		  const void *target_config, struct case_result *res)
 {
@@ -300,7 +312,8 @@ void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 	memset(x.region_files, -1, sizeof(x.region_files));
 	exec_block_sigusr1();
 	exec_set_sigpipe(c->sigpipe);
-	if (uses_sse(c) && !host_runs_sse(why, sizeof(why))) {
+	if ((uses_sse(c) && !host_runs_sse(why, sizeof(why))) ||
+	    (fails_allocations(c) && !exec_fault_injection_usable(ops, why, sizeof(why)))) {
 		result_skip(res, "%s", why);
 		return;
 	}

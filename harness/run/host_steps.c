@@ -149,7 +149,7 @@ void exec_close_region_files(struct exec *x, int channel)
 	}
 }
 
-static void region_request(struct exec *x, const struct case_region *cr, struct kvm_ioregion *r)
+void exec_region_request(struct exec *x, const struct case_region *cr, struct kvm_ioregion *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->guest_paddr = cr->gpa;
@@ -205,7 +205,7 @@ static void register_region(struct exec *x, const struct case_region *cr, const 
 	char what[400];
 	size_t n;
 
-	region_request(x, cr, &r);
+	exec_region_request(x, cr, &r);
 	exec_describe_request(what, sizeof(what), "KVM_SET_IOREGION", cr->name, &r);
 	n = strlen(what);
 	if (how != ARG_READABLE)
@@ -233,7 +233,7 @@ static void host_fill_bus(struct exec *x, const struct case_step *s, const struc
 			    "%s:%d:%d: this target's buses have no cap (kernel memory is "
 			    "accounted): the case expects %s (uncapped_errno)",
 			    s->loc.file, s->loc.line, s->loc.col, errno_str(want));
-	region_request(x, cr, &r);
+	exec_region_request(x, cr, &r);
 	ioregion_fill(&x->t, &r, stride, s->count, &f);
 	exec_describe_request(what, sizeof(what), "KVM_SET_IOREGION", cr->name, &r);
 	if (f.err && -f.err != want) {
@@ -361,6 +361,9 @@ void exec_host_step(struct exec *x, const struct case_step *s)
 	case HOST_NONBLOCK_READ_FD:
 	case HOST_NONBLOCK_WRITE_FD:
 		set_nonblock(x, s);
+		break;
+	case HOST_FAIL_ALLOCATIONS:
+		exec_fail_allocations(x, s, cr);
 		break;
 	case HOST_DEASSIGN:
 		exec_deassign_request(x, cr, &r);

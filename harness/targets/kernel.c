@@ -149,7 +149,7 @@ static bool kernel_bus_capped(void)
 
 const struct target_ops target_kernel = {
 	.name = "kernel",
-	.props = TARGET_KERNEL_LOG | TARGET_CAN_CRASH,
+	.props = TARGET_KERNEL_LOG | TARGET_CAN_CRASH | TARGET_KERNEL_ALLOCS,
 	.probe = kernel_probe,
 	.attach = kernel_attach,
 	.set_ioregion = kernel_set,

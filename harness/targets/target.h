@@ -39,6 +39,11 @@ enum target_prop {
 	TARGET_KERNEL_LOG = 1 << 0,
 	/* A case can crash or wedge the machine: crash_risk cases need --allow-crash. */
 	TARGET_CAN_CRASH = 1 << 1,
+	/*
+	 * Registration allocates in the kernel this process runs on, so the
+	 * kernel's fault injection can make it fail (host step fail_allocations).
+	 */
+	TARGET_KERNEL_ALLOCS = 1 << 2,
 };
 
 struct target_ops {

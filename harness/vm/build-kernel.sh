@@ -4,7 +4,8 @@
 # Build an x86-64 kernel for iorfd-conform's VMs, out of tree, with the
 # repository's config fragment (harness/vm/config) merged onto tinyconfig.
 #
-#   build-kernel.sh [--reuse] [--jobs N] [--timeout SEC] [--config FRAGMENT] SRC_TREE OUT_DIR
+#   build-kernel.sh [--reuse] [--jobs N] [--timeout SEC] [--config FRAGMENT]
+#                   [--fault-injection] SRC_TREE OUT_DIR
 #
 #   --reuse        do nothing when OUT_DIR holds a finished build of the same
 #                  tree with the same fragment (the runner kernel, whose
@@ -14,6 +15,10 @@
 #   --timeout SEC  limit for configuring and building (default 3600: a first
 #                  build takes about 7 min on 2 cores)
 #   --config FILE  the fragment (default: harness/vm/config)
+#   --fault-injection
+#                  also merge harness/vm/config-fault-injection: failslab,
+#                  fail-nth and debugfs, for the cases that make a
+#                  registration's allocations fail (BUG-B9)
 #
 # Progress goes to stderr while make runs; make's own output goes to
 # OUT_DIR/build.log.  At the end, on stdout:
@@ -37,6 +42,7 @@ fragment=$HERE/config
 jobs=$(nproc 2>/dev/null || echo 2)
 limit=3600
 reuse=
+extra=
 
 msg()
 {
@@ -45,7 +51,7 @@ msg()
 
 usage()
 {
-	sed -n '/^#   build-kernel.sh/,/^#   --config/s/^# \{0,1\}//p' "$0" >&2
+	sed -n '/^#   build-kernel.sh/,/^#   --fault-injection/s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -53,6 +59,10 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--reuse)
 		reuse=1
+		shift
+		;;
+	--fault-injection)
+		extra=$HERE/config-fault-injection
 		shift
 		;;
 	--jobs | --config | --timeout)
@@ -111,7 +121,7 @@ out=$(cd "$out" && pwd)
 image=$out/arch/x86/boot/bzImage
 info=$out/iorfd-kernel.txt
 log=$out/build.log
-frag_sum=$(sha256sum "$fragment" | cut -d' ' -f1)
+frag_sum=$(cat "$fragment" ${extra:+"$extra"} | sha256sum | cut -d' ' -f1)
 
 # What a finished build records about its inputs, to know when it can be reused.
 inputs="source=$src
@@ -143,9 +153,10 @@ bounded()
 start=$SECONDS
 # Configure when the fragment changed or there is no configuration yet.
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.iorfd-fragment" 2>/dev/null)" != "$frag_sum" ]; then
-	msg "configuring $out: tinyconfig + $fragment"
+	msg "configuring $out: tinyconfig + $fragment${extra:+ + $extra}"
 	if ! { bounded "${kmake[@]}" tinyconfig &&
-		(cd "$src" && bounded scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "$fragment") &&
+		(cd "$src" && bounded scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" \
+			"$fragment" ${extra:+"$extra"}) &&
 		bounded "${kmake[@]}" olddefconfig; } >>"$log" 2>&1; then
 		[ $((SECONDS - start)) -lt "$limit" ] || msg "configuring did not finish within --timeout $limit s"
 		msg "configuration failed; the end of $log:"
@@ -160,6 +171,11 @@ for sym in CONFIG_64BIT CONFIG_SMP CONFIG_KVM CONFIG_KVM_AMD CONFIG_KVM_INTEL \
 	CONFIG_SERIAL_8250_CONSOLE CONFIG_BLK_DEV_INITRD CONFIG_DEVTMPFS CONFIG_UNIX; do
 	grep -q "^$sym=y" "$out/.config" || missing="$missing $sym"
 done
+if [ -n "$extra" ]; then
+	for sym in CONFIG_FAULT_INJECTION CONFIG_FAILSLAB CONFIG_FAULT_INJECTION_DEBUG_FS; do
+		grep -q "^$sym=y" "$out/.config" || missing="$missing $sym"
+	done
+fi
 if [ -n "$missing" ]; then
 	msg "the configuration lacks:$missing (see $log)"
 	exit 1
