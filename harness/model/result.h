@@ -163,6 +163,12 @@ struct case_result {
 	int chan_overlap[CASE_MAX_CHANNELS]; /* commands seen while one was unanswered */
 	uint64_t seed;			     /* drives the jitter of multi-vCPU cases */
 	int vcpu_intr[CASE_MAX_VCPUS];
+	/*
+	 * Atomic: the case proved the kernel wedged (a lock left held), so its
+	 * verdict is final and nothing after it can run; the runner stops
+	 * waiting for it and kills the process.
+	 */
+	int wedged;
 
 	uint64_t usec_setup, usec_run, usec_check;
 };

@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,10 +30,12 @@
 #include "run/exec.h"
 #include "run/ioregion_args.h"
 
-#define FAIL_NTH	  "/proc/thread-self/fail-nth"
-#define IGNORE_GFP_WAIT	  "/sys/kernel/debug/failslab/ignore-gfp-wait"
-#define MAX_ALLOCS	  32
-#define LOCK_WAIT_MS	  2000
+#define FAIL_NTH	"/proc/thread-self/fail-nth"
+#define IGNORE_GFP_WAIT "/sys/kernel/debug/failslab/ignore-gfp-wait"
+/* 0: no stack trace per injected failure, which the kernel log check would flag */
+#define VERBOSE	     "/sys/kernel/debug/failslab/verbose"
+#define MAX_ALLOCS   32
+#define LOCK_WAIT_MS 2000
 
 static int write_file(const char *path, const char *text)
 {
@@ -60,12 +63,48 @@ static long read_number(const char *path)
 	return n > 0 ? strtol(buf, NULL, 10) : -1;
 }
 
+/* failslab's settings as they were before the step, put back after it. */
+static struct {
+	char ignore_gfp_wait[8], verbose[8];
+} saved;
+
+static void read_setting(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static int set_failslab(void)
+{
+	read_setting(IGNORE_GFP_WAIT, saved.ignore_gfp_wait, sizeof(saved.ignore_gfp_wait));
+	read_setting(VERBOSE, saved.verbose, sizeof(saved.verbose));
+	if (write_file(IGNORE_GFP_WAIT, "N"))
+		return -1;
+	write_file(VERBOSE, "0"); /* older kernels lack it: only the log is noisier */
+	return 0;
+}
+
+static void restore_failslab(void)
+{
+	write_file(FAIL_NTH, "0");
+	if (saved.ignore_gfp_wait[0])
+		write_file(IGNORE_GFP_WAIT, saved.ignore_gfp_wait);
+	if (saved.verbose[0])
+		write_file(VERBOSE, saved.verbose);
+}
+
 bool exec_fault_injection_usable(const struct target_ops *ops, char *why, size_t len)
 {
 	if (!(ops->props & TARGET_KERNEL_ALLOCS)) {
 		snprintf(why, len,
 			 "needs fault injection in the implementation: target %s allocates nothing "
-			 "in the kernel", ops->name);
+			 "in the kernel",
+			 ops->name);
 		return false;
 	}
 	if (access(FAIL_NTH, W_OK) || access(IGNORE_GFP_WAIT, W_OK)) {
@@ -177,6 +216,19 @@ static void fail(struct exec *x, const struct case_step *s, const char *what, co
 }
 
 /*
+ * Every later step of the case would block on the same lock, in threads no
+ * signal gets out of: the verdict is final.  Tell the runner, which kills
+ * this process now instead of at the case's deadline, and wait for that.
+ */
+static __attribute__((noreturn)) void wedged(struct exec *x)
+{
+	restore_failslab();
+	__atomic_store_n(&x->res->wedged, 1, __ATOMIC_SEQ_CST);
+	for (;;)
+		pause();
+}
+
+/*
  * One attempt with allocation @nth made to fail.  Returns 1 when the
  * failure fired, 0 when the call got through without it (the last one),
  * -1 when the case cannot go on.
@@ -230,7 +282,7 @@ static int attempt(struct exec *x, const struct case_step *s, const struct case_
 	} else if (lock_answers(x, cr)) {
 		fail(x, s, what, "a later removal answering within 2 s",
 		     "it blocks: a lock left held");
-		return -1;
+		wedged(x);
 	}
 	close(a.reply[0]);
 	close(a.cmd[1]);
@@ -249,7 +301,7 @@ void exec_fail_allocations(struct exec *x, const struct case_step *s, const stru
 	unsigned int nth;
 	int fired = 1;
 
-	if (write_file(IGNORE_GFP_WAIT, "N")) {
+	if (set_failslab()) {
 		result_fail_at(x->res, VERDICT_ERROR,
 			       &(struct fail_spec){.kind = FAIL_HARNESS, .at = &s->loc},
 			       "fail_allocations: writing %s: %s", IGNORE_GFP_WAIT,
@@ -258,7 +310,7 @@ void exec_fail_allocations(struct exec *x, const struct case_step *s, const stru
 	}
 	for (nth = 1; nth <= MAX_ALLOCS && fired == 1; nth++)
 		fired = attempt(x, s, cr, nth);
-	write_file(IGNORE_GFP_WAIT, "Y");
+	restore_failslab();
 	if (fired == 1)
 		result_fail_at(x->res, VERDICT_ERROR,
 			       &(struct fail_spec){.kind = FAIL_HARNESS, .at = &s->loc},
@@ -266,6 +318,8 @@ void exec_fail_allocations(struct exec *x, const struct case_step *s, const stru
 			       "injected failure at allocation #%d",
 			       cr->name, MAX_ALLOCS);
 	else if (!fired)
-		result_note(x->res, "%s:%d:%d: fail_allocations: region %s: %u allocation(s) failed one by one",
-			    s->loc.file, s->loc.line, s->loc.col, cr->name, nth - 2);
+		result_note(
+			x->res,
+			"%s:%d:%d: fail_allocations: region %s: %u allocation(s) failed one by one",
+			s->loc.file, s->loc.line, s->loc.col, cr->name, nth - 2);
 }

@@ -24,6 +24,8 @@
  * that a kernel oops left held) and may never go.
  */
 #define KILL_GRACE_MS 2000
+/* How often a wait for the case's process looks at its wedged flag. */
+#define WEDGED_POLL_MS 50
 /* Threads of a stuck process named in its failure message. */
 #define STUCK_MAX_THREADS 4
 
@@ -94,42 +96,67 @@ static void child(const struct runner *r, const struct iorfd_case *c, int errfd)
 	exit(0);
 }
 
-/* 1 once the process behind @pidfd has exited (all its threads), 0 after @ms. */
-static int wait_exit(int pidfd, int ms)
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * 1 once the process behind @pidfd has exited (all its threads), 0 after
+ * @ms, or as soon as *@wedged (when given) says its verdict is already final.
+ */
+static int wait_exit(int pidfd, int ms, const int *wedged)
 {
 	struct pollfd p = {.fd = pidfd, .events = POLLIN};
-	int n;
+	uint64_t until = now_ms() + (uint64_t)ms, now;
+	int n, slice;
 
-	do
-		n = poll(&p, 1, ms);
-	while (n < 0 && errno == EINTR);
-	return n > 0;
+	for (;;) {
+		if (wedged && __atomic_load_n(wedged, __ATOMIC_SEQ_CST))
+			return 0;
+		now = now_ms();
+		if (now >= until)
+			return 0;
+		slice = until - now;
+		if (wedged && slice > WEDGED_POLL_MS)
+			slice = WEDGED_POLL_MS;
+		n = poll(&p, 1, slice);
+		if (n > 0)
+			return 1;
+		if (n < 0 && errno != EINTR)
+			return 0;
+	}
 }
 
 /*
  * Waits for the case's process until @timeout_ms, then kills it.  Returns
  * 0 (exited, @status filled), -ETIMEDOUT (killed at the deadline and
- * reaped), -EDEADLK (killed, but still there KILL_GRACE_MS later: left
- * unreaped, since waitpid() could block for ever), or another -errno.
+ * reaped), -ENOTRECOVERABLE (killed early because the case found the kernel
+ * wedged, see struct case_result's wedged), -EDEADLK (killed, but still
+ * there KILL_GRACE_MS later: left unreaped, since waitpid() could block for
+ * ever), or another -errno.
  */
-static int wait_child(pid_t pid, int timeout_ms, int *status)
+static int wait_child(pid_t pid, int timeout_ms, const int *wedged, int *status)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	bool exited;
 
 	if (pidfd < 0)
 		return -errno;
-	if (wait_exit(pidfd, timeout_ms)) {
+	if (wait_exit(pidfd, timeout_ms, wedged)) {
 		close(pidfd);
 		return waitpid(pid, status, 0) == pid ? 0 : -errno;
 	}
 	kill(pid, SIGKILL);
-	exited = wait_exit(pidfd, KILL_GRACE_MS);
+	exited = wait_exit(pidfd, KILL_GRACE_MS, NULL);
 	close(pidfd);
 	if (!exited)
 		return -EDEADLK;
 	waitpid(pid, status, 0);
-	return -ETIMEDOUT;
+	return __atomic_load_n(wedged, __ATOMIC_SEQ_CST) ? -ENOTRECOVERABLE : -ETIMEDOUT;
 }
 
 /* /proc/PID/FILE, or /proc/PID/task/TID/FILE for one thread (@tid > 0). */
@@ -253,14 +280,6 @@ static uint64_t case_seed(uint64_t seed, const struct iorfd_case *c)
 	return (h ^ c->rev) * 0x100000001b3ull;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 void runner_start(struct runner *r, const struct iorfd_case *c)
 {
 	struct case_result *res = r->res;
@@ -314,8 +333,13 @@ void runner_finish(struct runner *r, const struct iorfd_case *c)
 	if (r->pid < 0)
 		return; /* runner_start recorded why */
 	/* The deadline counts from the start: other cases may have run meanwhile. */
-	err = wait_child(r->pid, left, &status);
-	if (err == -ETIMEDOUT || err == -EDEADLK) {
+	err = wait_child(r->pid, left, &res->wedged, &status);
+	if (err == -ENOTRECOVERABLE || (err == -EDEADLK && res->wedged)) {
+		/* Its verdict stands; what is left of the process is only a note. */
+		result_note(res, "the case found the kernel wedged and its process was killed%s",
+			    err == -EDEADLK ? "; it is still stuck in the kernel, left unreaped"
+					    : "");
+	} else if (err == -ETIMEDOUT || err == -EDEADLK) {
 		describe_timeout(c, res, limit);
 		if (err == -EDEADLK)
 			describe_stuck(res, r->pid);
