@@ -196,6 +196,7 @@ check: deps
 	tests/check-layers.sh
 	@$(MAKE) --no-print-directory check-format
 	tests/check-schema-doc.sh
+	tests/check-boundaries.sh
 	tests/test-lint.sh
 	tests/test-coverage-gate.sh
 	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
