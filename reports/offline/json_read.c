@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/file_read.h"
 #include "reports/offline/json_read.h"
 
 #define BLOCK_MIN (64u << 10)
@@ -548,52 +549,6 @@ int jr_parse(const char *text, size_t len, struct jr_doc *doc, char *err, size_t
 	return 0;
 }
 
-/* Reads a whole file, regular or not (a pipe has no size to ask for). */
-static char *slurp(const char *path, size_t *len, char *err, size_t errlen)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap), *nb;
-	FILE *f = fopen(path, "rb");
-
-	if (!f || !buf) {
-		snprintf(err, errlen, "%s: %s", path, strerror(f ? ENOMEM : errno));
-		goto fail;
-	}
-	for (;;) {
-		size_t got = fread(buf + n, 1, cap - n, f);
-
-		n += got;
-		if (n > JR_MAX_BYTES) {
-			snprintf(err, errlen, "%s: larger than the limit of %u bytes", path,
-				 JR_MAX_BYTES);
-			goto fail;
-		}
-		if (got == 0)
-			break;
-		if (n == cap) {
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				goto fail;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		goto fail;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-fail:
-	if (f)
-		fclose(f);
-	free(buf);
-	return NULL;
-}
-
 int jr_parse_file(const char *path, struct jr_doc *doc, char *err, size_t errlen)
 {
 	char msg[256];
@@ -601,7 +556,7 @@ int jr_parse_file(const char *path, struct jr_doc *doc, char *err, size_t errlen
 	char *text;
 
 	memset(doc, 0, sizeof(*doc));
-	text = slurp(path, &len, err, errlen);
+	text = read_text_file(path, JR_MAX_BYTES, &len, err, errlen);
 	if (!text)
 		return -1;
 	if (jr_parse(text, len, doc, msg, sizeof(msg))) {
