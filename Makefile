@@ -198,6 +198,7 @@ check: deps
 	tests/check-schema-doc.sh
 	tests/check-boundaries.sh
 	tests/test-lint.sh
+	tests/test-hostile-input.sh
 	tests/test-coverage-gate.sh
 	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
 	./iorfd-conform selftest --vm auto --quick cases/

@@ -86,7 +86,8 @@ static void test_string_escapes(void **state)
 	struct jr_doc d;
 
 	assert_int_equal(parse("\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\u20ac\"", &d), 0);
-	assert_string_equal(d.root.str, "a\"b\\c/d\b\f\n\r\t\xc3\xa9\xe2\x82\xac");
+	/* Controls other than newline and tab stay the text of their escape. */
+	assert_string_equal(d.root.str, "a\"b\\c/d\\u0008\\u000c\n\\u000d\t\xc3\xa9\xe2\x82\xac");
 	jr_free(&d);
 	/* A surrogate pair is one code point, U+1F600. */
 	assert_int_equal(parse("\"\\ud83d\\ude00\"", &d), 0);
@@ -96,10 +97,31 @@ static void test_string_escapes(void **state)
 	assert_int_equal(parse("\"\\ud83dx\\ude00\"", &d), 0);
 	assert_string_equal(d.root.str, "\xef\xbf\xbdx\xef\xbf\xbd");
 	jr_free(&d);
-	/* \u0000 is kept; the length says where the string really ends. */
+	/* \u0000 is no NUL in the text either. */
 	assert_int_equal(parse("\"a\\u0000b\"", &d), 0);
-	assert_int_equal(d.root.n, 3);
-	assert_memory_equal(d.root.str, "a\0b", 3);
+	assert_string_equal(d.root.str, "a\\u0000b");
+	jr_free(&d);
+}
+
+/*
+ * Text from a results file reaches a terminal (report --diff): no escape
+ * sequence (ESC, CSI as C1, DEL) may come out of it as the character.
+ */
+static void test_no_terminal_controls(void **state)
+{
+	struct jr_doc d;
+
+	(void)state;
+	assert_int_equal(parse("\"\\u001b]0;title\\u0007\\u001b[2J\"", &d), 0);
+	assert_string_equal(d.root.str, "\\u001b]0;title\\u0007\\u001b[2J");
+	jr_free(&d);
+	/* The same written raw: DEL and C1 CSI (U+009B as UTF-8). */
+	assert_int_equal(parse("\"a\x7f"
+			       "b\xc2\x9b"
+			       "2J\"",
+			       &d),
+			 0);
+	assert_string_equal(d.root.str, "a\\u007fb\\u009b2J");
 	jr_free(&d);
 }
 
@@ -367,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_duplicate_keys_first_wins),
 		cmocka_unit_test(test_string_escapes),
+		cmocka_unit_test(test_no_terminal_controls),
 		cmocka_unit_test(test_bad_utf8_replaced),
 		cmocka_unit_test(test_grammar_errors),
 		cmocka_unit_test(test_depth_limit),

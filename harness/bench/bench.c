@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "lib/num_arg.h"
 
 #define BENCH_MAX_ROWS	   32
 #define BENCH_MAX_MICRO	   16
@@ -62,20 +63,6 @@ static void bench_usage(FILE *f)
 		"                                  puts them, both on CPU 0, or CPU 0 and CPU 1\n"
 		"                                  (default none)\n",
 		DEFAULT_ITERATIONS, DEFAULT_WARMUP, DEFAULT_OUT);
-}
-
-static int parse_count(const char *opt, const char *s, uint64_t min, uint64_t *v)
-{
-	char *end;
-	unsigned long long n = strtoull(s, &end, 10);
-
-	if (*s == '-' || *end || n < min || n > MAX_ITERATIONS) {
-		fprintf(stderr, "bench: %s: '%s' is not a number in [%llu, %d]\n", opt, s,
-			(unsigned long long)min, MAX_ITERATIONS);
-		return -1;
-	}
-	*v = n;
-	return 0;
 }
 
 static int pin_cpus(struct bench_opts *o)
@@ -121,11 +108,12 @@ static int parse_bench_opts(int argc, char **argv, struct bench_opts *o)
 	while ((c = getopt_long(argc + 1, args, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			if (parse_count("--iterations", optarg, GUEST_BATCH, &o->cfg.iterations))
+			if (num_arg("bench: --iterations", optarg, GUEST_BATCH, MAX_ITERATIONS,
+				    &o->cfg.iterations))
 				goto out;
 			break;
 		case 'w':
-			if (parse_count("--warmup", optarg, 0, &o->cfg.warmup))
+			if (num_arg("bench: --warmup", optarg, 0, MAX_ITERATIONS, &o->cfg.warmup))
 				goto out;
 			break;
 		case 'o':

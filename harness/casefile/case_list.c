@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "casefile/case_list.h"
+#include "lib/printable.h"
 
 static int add(struct case_list *l, const char *path)
 {
@@ -31,9 +33,11 @@ static int add_dir(struct case_list *l, const char *dir)
 	struct dirent **ents;
 	int n = scandir(dir, &ents, yaml_only, alphasort), i, err = 0;
 	size_t dl = strlen(dir);
+	char shown[PATH_MAX];
 
 	if (n < 0) {
-		fprintf(stderr, "%s: %s\n", dir, strerror(errno));
+		fprintf(stderr, "%s: %s\n", printable_copy(shown, sizeof(shown), dir),
+			strerror(errno));
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -57,15 +61,20 @@ int case_list_collect(struct case_list *l, char *const *args, int nr_args)
 	l->nr = 0;
 	for (i = 0; i < nr_args; i++) {
 		struct stat st;
+		char shown[PATH_MAX];
 
 		if (stat(args[i], &st)) {
-			fprintf(stderr, "%s: %s\n", args[i], strerror(errno));
-			return -1;
+			fprintf(stderr, "%s: %s\n", printable_copy(shown, sizeof(shown), args[i]),
+				strerror(errno));
+			goto fail;
 		}
 		if (S_ISDIR(st.st_mode) ? add_dir(l, args[i]) : add(l, args[i]))
-			return -1;
+			goto fail;
 	}
 	return 0;
+fail:
+	case_list_free(l);
+	return -1;
 }
 
 void case_list_free(struct case_list *l)

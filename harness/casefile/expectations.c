@@ -12,6 +12,7 @@
 #include "casefile/expectations.h"
 #include "lib/file_read.h"
 #include "casefile/yaml_tree.h"
+#include "lib/printable.h"
 
 #define EXPECT_FILE_MAX (256 * 1024)
 
@@ -34,6 +35,7 @@ fail(struct eload *l, const struct ynode *n, const char *fmt, ...)
 		snprintf(l->err, l->errlen, "%s:%d:%d: %s", l->path, n->line, n->col, msg);
 	else
 		snprintf(l->err, l->errlen, "%s: %s", l->path, msg);
+	printable_inplace(l->err, l->errlen);
 	return -1;
 }
 

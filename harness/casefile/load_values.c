@@ -14,6 +14,7 @@
 #include "casefile/case_schema.h"
 #include "casefile/loader.h"
 #include "lib/errno_names.h"
+#include "lib/printable.h"
 
 __attribute__((format(printf, 3, 4))) int ld_fail(struct loader *l, const struct ynode *n,
 						  const char *fmt, ...)
@@ -28,6 +29,7 @@ __attribute__((format(printf, 3, 4))) int ld_fail(struct loader *l, const struct
 		vsnprintf(l->err->msg + len, size - len, fmt, ap);
 		va_end(ap);
 	}
+	printable_inplace(l->err->msg, size);
 	return -1;
 }
 

@@ -21,6 +21,7 @@
 #include "lib/file_read.h"
 #include "casefile/registry.h"
 #include "casefile/yaml_tree.h"
+#include "lib/printable.h"
 
 /* The registry is text written by hand; anything this large is a mistake. */
 #define REGISTRY_FILE_MAX (1 << 20)
@@ -55,6 +56,7 @@ __attribute__((format(printf, 3, 4))) static int fail(struct rloader *l, const s
 		vsnprintf(l->err + len, l->errlen - len, fmt, ap);
 		va_end(ap);
 	}
+	printable_inplace(l->err, l->errlen);
 	return -1;
 }
 

@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "casefile/yaml_tree.h"
+#include "lib/printable.h"
 
 struct builder {
 	struct ydoc *doc;
@@ -35,6 +36,7 @@ __attribute__((format(printf, 4, 5))) static int set_err(struct yerror *err, int
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	printable_inplace(err->msg, sizeof(err->msg));
 	return -1;
 }
 

@@ -21,6 +21,7 @@
 
 #include "casefile/case_list.h"
 #include "cli/cli.h"
+#include "lib/num_arg.h"
 #include "model/case.h"
 #include "run/kvm_usable.h"
 #include "run/plan.h"
@@ -137,26 +138,10 @@ static const struct option longopts[] = {
 };
 
 /* @arg as a whole number in [@min, @max] into *@out, else a message naming @opt. */
-static int int_arg(const char *opt, const char *arg, long min, long max, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (!*arg || *end || errno || v < min || v > max) {
-		fprintf(stderr, "%s: '%s' is not a whole number from %ld to %ld\n", opt, arg, min,
-			max);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
-
 /* One option @c with its argument optarg; -1 after saying what is wrong with it. */
 static int one_opt(struct opts *o, int c)
 {
-	char *end;
+	uint64_t seed;
 
 	switch (c) {
 	case 't':
@@ -178,7 +163,7 @@ static int one_opt(struct opts *o, int c)
 		o->list = true;
 		return 0;
 	case 'T':
-		if (int_arg("--timeout", optarg, 1, CASE_MAX_TIMEOUT_MS / 1000, &o->timeout_ms))
+		if (num_arg_int("--timeout", optarg, 1, CASE_MAX_TIMEOUT_MS / 1000, &o->timeout_ms))
 			return -1;
 		o->timeout_ms *= 1000;
 		return 0;
@@ -204,7 +189,7 @@ static int one_opt(struct opts *o, int c)
 		o->vm_out = optarg;
 		return 0;
 	case 1006:
-		return int_arg("--vm-timeout", optarg, 10, 24 * 3600, &o->vm_timeout_s);
+		return num_arg_int("--vm-timeout", optarg, 10, 24 * 3600, &o->vm_timeout_s);
 	case 'J':
 		o->junit = optarg;
 		return 0;
@@ -212,16 +197,14 @@ static int one_opt(struct opts *o, int c)
 		o->expect = optarg;
 		return 0;
 	case 'j':
-		return int_arg("-j", optarg, 1, 64, &o->jobs);
+		return num_arg_int("-j", optarg, 1, 64, &o->jobs);
 	case 'R':
-		return int_arg("--repeat", optarg, 1, 100000, &o->repeat);
+		return num_arg_int("--repeat", optarg, 1, 100000, &o->repeat);
 	case 's':
-		errno = 0;
-		o->seed = strtoull(optarg, &end, 0);
-		if (*optarg && !*end && !errno)
-			return 0;
-		fprintf(stderr, "--seed: '%s' is not a number\n", optarg);
-		return -1;
+		if (num_arg("--seed", optarg, 0, UINT64_MAX, &seed))
+			return -1;
+		o->seed = seed;
+		return 0;
 	case 'k':
 	case 'K':
 		o->kernel_log = c == 'k';
@@ -284,9 +267,26 @@ static const struct target_ops *pick_target(const struct opts *o, struct target_
 	return ops;
 }
 
-static int finish(const struct opts *o, int code)
+/*
+ * The exit-code policy of --bisect: 'git bisect run' reads 1..124 (2, a
+ * usage error, included) as "bad", so anything that stops the suite from
+ * testing the commit (a typo in an option, a broken case file, no KVM) is
+ * 125 there, "cannot test".  It is looked for in argv itself, since an
+ * option error can stop getopt before it reaches --bisect.
+ */
+static bool asks_bisect(int argc, char **argv)
 {
-	if (!o->bisect)
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--bisect"))
+			return true;
+	return false;
+}
+
+static int finish(bool bisect, int code)
+{
+	if (!bisect)
 		return code;
 	return code == EXIT_PASS || code == EXIT_FAIL ? code : EXIT_BISECT_SKIP;
 }
@@ -417,6 +417,16 @@ static int run_here_or_in_vm(struct opts *o, const struct case_list *l, struct i
 
 	if (o->bisect && check_bisect_target(o))
 		return EXIT_USAGE;
+	/*
+	 * A broken case file is a usage error wherever the run would go: say
+	 * so here, before a missing /dev/kvm turns the run into a SKIP line.
+	 */
+	if (plan_build(l, o->revs ? o->revs : IORFD_ALL_REVS, o->filters, o->nr_filters, c, &p)) {
+		plan_free(&p);
+		return EXIT_USAGE;
+	}
+	plan_free(&p);
+	memset(&p, 0, sizeof(p));
 	if (!o->list && !kvm_usable(kvm_why, sizeof(kvm_why))) {
 		if (o->vm != VM_NEVER)
 			return run_in_vm(o, l, kvm_why);
@@ -472,18 +482,19 @@ int cmd_run(int argc, char **argv)
 {
 	struct iorfd_case *c;
 	struct case_list l;
+	bool bisect = asks_bisect(argc, argv);
 	struct opts o;
 	int code;
 
 	if (parse_opts(argc, argv, &o))
-		return EXIT_USAGE;
+		return finish(bisect, EXIT_USAGE);
 	c = malloc(sizeof(*c));
 	if (!c || cli_collect(argc - optind, argv + optind, &l)) {
 		free(c);
-		return finish(&o, EXIT_USAGE);
+		return finish(bisect, EXIT_USAGE);
 	}
 	code = run_here_or_in_vm(&o, &l, c);
 	case_list_free(&l);
 	free(c);
-	return finish(&o, code);
+	return finish(bisect, code);
 }

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "lib/file_read.h"
+#include "lib/printable.h"
 
 #define INPUT_SILENCE_MS 10000
 #define FIRST_CHUNK	 (1 << 16)
@@ -146,6 +147,7 @@ char *read_text_file(const char *path, size_t max, size_t *len, char *err, size_
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		printable_inplace(err, errlen);
 		return NULL;
 	}
 	if (fstat(fd, &st)) {
@@ -229,5 +231,6 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	free(buf);
+	printable_inplace(err, errlen);
 	return NULL;
 }

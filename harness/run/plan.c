@@ -6,19 +6,42 @@
 
 #include "run/plan.h"
 
+/* Whether a filter selects @name at @rev; each filter that does is counted in @hits. */
 static bool selected(const char *const *filters, int nr_filters, const char *name,
-		     enum iorfd_rev rev)
+		     enum iorfd_rev rev, int *hits)
 {
 	char full[CASE_NAME_MAX + 8];
+	bool any = false;
 	int i;
 
 	if (!nr_filters)
 		return true;
 	snprintf(full, sizeof(full), "%s.%s", name, rev_name(rev));
 	for (i = 0; i < nr_filters; i++)
-		if (!fnmatch(filters[i], name, 0) || !fnmatch(filters[i], full, 0))
-			return true;
-	return false;
+		if (!fnmatch(filters[i], name, 0) || !fnmatch(filters[i], full, 0)) {
+			hits[i]++;
+			any = true;
+		}
+	return any;
+}
+
+/*
+ * A filter that selects nothing is a typo or a stale name: an error, not
+ * a run that quietly tests less (or nothing) and passes.
+ */
+static int check_filters(const char *const *filters, int nr_filters, const int *hits)
+{
+	int i, bad = 0;
+
+	for (i = 0; i < nr_filters; i++)
+		if (!hits[i]) {
+			fprintf(stderr,
+				"--filter: '%s' matches no case at the revisions of this run "
+				"(names as --list prints them, NAME or NAME.REV; globs allowed)\n",
+				filters[i]);
+			bad = 1;
+		}
+	return bad ? -1 : 0;
 }
 
 /* Moves the crash_risk items behind the others, each group in its order. */
@@ -45,12 +68,15 @@ int plan_build(const struct case_list *l, unsigned int revs, const char *const *
 	       int nr_filters, struct iorfd_case *c, struct plan *p)
 {
 	struct case_error err;
-	int i, v, nr_variants, cap = l->nr * IORFD_NR_REVS + 1;
+	int i, v, nr_variants, cap = l->nr * IORFD_NR_REVS + 1, ret;
+	int *hits = calloc(nr_filters + 1, sizeof(*hits));
 
 	p->items = calloc(cap, sizeof(*p->items));
 	p->nr = 0;
-	if (!p->items)
+	if (!p->items || !hits) {
+		free(hits);
 		return -1;
+	}
 	for (i = 0; i < l->nr; i++) {
 		/* A file with a matrix is several cases: each is planned on its own. */
 		for (v = 0, nr_variants = 1; v < nr_variants; v++) {
@@ -58,6 +84,7 @@ int plan_build(const struct case_list *l, unsigned int revs, const char *const *
 
 			if (case_load_variant(l->paths[i], IORFD_V1, v, c, &err)) {
 				fprintf(stderr, "%s\n", err.msg);
+				free(hits);
 				return -1;
 			}
 			nr_variants = c->nr_variants;
@@ -65,14 +92,16 @@ int plan_build(const struct case_list *l, unsigned int revs, const char *const *
 				struct plan_item *grown =
 					realloc(p->items, 2 * cap * sizeof(*p->items));
 
-				if (!grown)
+				if (!grown) {
+					free(hits);
 					return -1;
+				}
 				p->items = grown;
 				cap *= 2;
 			}
 			for_each_rev(r) {
 				if (!(revs & c->revisions & (1u << r)) ||
-				    !selected(filters, nr_filters, c->name, r))
+				    !selected(filters, nr_filters, c->name, r, hits))
 					continue;
 				p->items[p->nr].path = l->paths[i];
 				p->items[p->nr].variant = v;
@@ -82,7 +111,9 @@ int plan_build(const struct case_list *l, unsigned int revs, const char *const *
 			}
 		}
 	}
-	return crash_risk_last(p);
+	ret = check_filters(filters, nr_filters, hits);
+	free(hits);
+	return ret ? ret : crash_risk_last(p);
 }
 
 void plan_list(const struct plan *p, struct iorfd_case *c)

@@ -220,6 +220,28 @@ static long hex4(const struct parser *ps, const char *q)
 	return v;
 }
 
+/*
+ * A control character other than newline and tab (C0, DEL, C1), as the
+ * JSON escape that named it rather than the character itself: the strings
+ * read here end up on a terminal (report --diff), where an escape sequence
+ * from a hostile results file would set the window title or clear the
+ * screen.  HTML and JUnit escape on their own; this keeps the text honest.
+ */
+static bool terminal_control(unsigned int cp)
+{
+	return (cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7f && cp <= 0x9f);
+}
+
+static int put_visible(struct parser *ps, unsigned int cp)
+{
+	char text[8];
+
+	if (!terminal_control(cp))
+		return put_codepoint(ps, cp);
+	snprintf(text, sizeof(text), "\\u%04x", cp);
+	return sbuf_put(ps, text, 6);
+}
+
 /* After the backslash of "\uXXXX": a code point, pairing surrogates. */
 static int unicode_escape(struct parser *ps)
 {
@@ -239,7 +261,7 @@ static int unicode_escape(struct parser *ps)
 	/* A lone surrogate has no UTF-8 form. */
 	if (hi >= 0xd800 && hi <= 0xdfff)
 		hi = 0xfffd;
-	return put_codepoint(ps, (unsigned int)hi);
+	return put_visible(ps, (unsigned int)hi);
 }
 
 static int escape(struct parser *ps)
@@ -257,7 +279,7 @@ static int escape(struct parser *ps)
 		return fail(ps, ps->p - 1, "unknown escape '\\%c'",
 			    *ps->p > 0x20 && *ps->p < 0x7f ? *ps->p : '?');
 	ps->p++;
-	return sbuf_put(ps, &to[k - from], 1);
+	return put_visible(ps, (unsigned char)to[k - from]);
 }
 
 static int parse_string(struct parser *ps, const char **out, unsigned int *len)
@@ -275,7 +297,7 @@ static int parse_string(struct parser *ps, const char **out, unsigned int *len)
 
 		/* Copy plain ASCII in one go: most of a results file is that. */
 		while (ps->p < ps->end && (unsigned char)*ps->p >= 0x20 &&
-		       (unsigned char)*ps->p < 0x80 && *ps->p != '"' && *ps->p != '\\')
+		       (unsigned char)*ps->p < 0x7f && *ps->p != '"' && *ps->p != '\\')
 			ps->p++;
 		if (ps->p > run && sbuf_put(ps, run, ps->p - run))
 			return -1;
@@ -293,7 +315,12 @@ static int parse_string(struct parser *ps, const char **out, unsigned int *len)
 			return fail(ps, ps->p,
 				    "control character 0x%02x in a string (must be escaped)", c);
 		n = jr_utf8_seq((const unsigned char *)ps->p, ps->end - ps->p);
-		if (n) {
+		if (c == 0x7f || (n == 2 && c == 0xc2 && (unsigned char)ps->p[1] <= 0x9f)) {
+			/* DEL and the C1 controls, written raw */
+			if (put_visible(ps, n == 2 ? (unsigned char)ps->p[1] : c))
+				return -1;
+			ps->p += n ? n : 1;
+		} else if (n) {
 			if (sbuf_put(ps, ps->p, n))
 				return -1;
 			ps->p += n;

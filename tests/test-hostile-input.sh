@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Hostile input on the commands that need no KVM (issue 15): each class of
+# bad input gets a clear error and a defined exit, never a hang, a crash,
+# raw terminal control text or a silently smaller run.  Every command runs
+# under a timeout, so a hang fails here instead of stalling make check.
+#
+#   tests/test-hostile-input.sh   (from anywhere; needs ./iorfd-conform built)
+set -eu
+cd "$(dirname "$0")/.."
+BIN=./iorfd-conform
+T=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-test-hostile.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+n=0
+LIMIT=20
+
+fail()
+{
+	echo "not ok - test-hostile-input: $*" >&2
+	exit 1
+}
+
+ok()
+{
+	n=$((n + 1))
+	echo "ok $n - test-hostile-input: $*"
+}
+
+# run EXPECTED_RC NAME CMD...: runs CMD under the limit, stderr to $T/NAME.err
+run()
+{
+	local want=$1 name=$2 rc=0
+
+	shift 2
+	timeout $LIMIT "$@" >"$T/$name.out" 2>"$T/$name.err" </dev/null || rc=$?
+	[ "$rc" != 124 ] || fail "$name: still running after $LIMIT s (a hang)"
+	[ "$rc" = "$want" ] || fail "$name: exit $rc, expected $want; stderr: $(cat "$T/$name.err")"
+}
+
+# class 1: a FIFO as input, or one lying in a cases directory
+mkfifo "$T/stray.yaml"
+run 2 fifo-lint $BIN lint "$T/stray.yaml"
+grep -q "^$T/stray.yaml: nothing to read" "$T/fifo-lint.err" || fail "fifo: $(cat "$T/fifo-lint.err")"
+run 2 fifo-list $BIN --list "$T/stray.yaml"
+run 2 fifo-report $BIN report -o "$T/out" "$T/stray.yaml"
+mkdir "$T/dir"
+cp cases/reg-overlap.yaml cases/reg-overlap-last-byte.yaml "$T/dir/"
+mkfifo "$T/dir/zz-stray.yaml"
+run 2 fifo-dir $BIN lint "$T/dir"
+ok "a FIFO as a case or results file, or in a directory: an error, no hang"
+
+# class 2: pipes read once per revision
+run 0 pipe-lint $BIN lint <(cat cases/reg-overlap.yaml)
+cat cases/reg-overlap.yaml | timeout $LIMIT $BIN lint /dev/stdin 2>"$T/stdin.err" ||
+	fail "lint /dev/stdin: $(cat "$T/stdin.err")"
+run 0 pipe-list $BIN --list <(cat cases/reg-overlap.yaml)
+[ "$(wc -l <"$T/pipe-list.out")" = 3 ] || fail "--list <(...): $(cat "$T/pipe-list.out")"
+ok "a case file through a pipe: loaded at every revision"
+
+# class 4: terminal control text in input comes back escaped
+printf 'case: x\n"s\\e]0;pwned\\aise": 1\n' >"$T/esc.yaml"  # YAML's own escapes: ESC, BEL
+run 2 esc-key $BIN lint "$T/esc.yaml"
+! grep -q $'\033' "$T/esc-key.err" || fail "an escape sequence reached the terminal"
+grep -q "unknown key 's\\\\x1b\]0;pwned\\\\x07ise'" "$T/esc-key.err" ||
+	fail "escaped key: $(cat "$T/esc-key.err")"
+ok "an escape sequence in a YAML key is shown as \\x1b, not sent"
+
+# class 5: number options: no wrap, no sign, no spaces
+for bad in "-j 4294967297" "--repeat 4294967297" "--seed -1" "--seed ''" "--seed ' 12'" \
+	"--seed 18446744073709551616" "--timeout 2147484" "-j 0" "--seed 0x"; do
+	eval "set -- $bad"
+	run 2 num $BIN "$@" --list cases/reg-overlap.yaml
+	grep -q "is not a whole number from" "$T/num.err" || fail "$bad: $(cat "$T/num.err")"
+done
+run 0 num-ok $BIN --seed 0x10 -j 2 --list cases/reg-overlap.yaml
+ok "number options are range-checked by one parser"
+
+# class 6: under --bisect anything that stops the suite from testing is 125
+run 125 bisect-opt $BIN --bisect --sed 1 cases/
+run 125 bisect-num $BIN --seed x --bisect cases/
+printf 'case: x\nsise: 1\n' >"$T/bad.yaml"
+run 125 bisect-case $BIN --bisect "$T/bad.yaml"
+run 2 nobisect-case $BIN "$T/bad.yaml"
+grep -q "^$T/bad.yaml:2:1: unknown key 'sise'" "$T/nobisect-case.err" ||
+	fail "a bad case file without KVM: $(cat "$T/nobisect-case.err")"
+ok "--bisect: option and case-file errors are 125; a bad case file is reported before a KVM skip"
+
+# a filter that selects nothing is an error, not a smaller run
+run 2 filter $BIN --filter 'reg-overlpa' --list cases/
+grep -q "'reg-overlpa' matches no case" "$T/filter.err" || fail "filter: $(cat "$T/filter.err")"
+ok "a --filter that matches nothing is an error"
+
+
+echo "1..$n"
