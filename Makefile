@@ -205,6 +205,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-vm-path
 	@$(MAKE) --no-print-directory check-vm-runner
 	tests/test-expectations.sh
+	tests/test-interrupted-run.sh
 	@$(MAKE) --no-print-directory check-report
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-valgrind

@@ -145,7 +145,7 @@ static void test_errors_in_files_that_do_not_apply(void **state)
 		 "  - {case: a, reason: r, fails: [{kind: errorno}]}\n",
 		 "3:41: unknown failure kind 'errorno' (expected other, cmd-differs, cmd-missing, "
 		 "cmd-unexpected, cmd-violation, exit-differs, exit-missing, exit-unexpected, order, "
-		 "overlap, guest-value, errno, wait, vcpu, kernel-log, flaky, timeout, harness)"},
+		 "overlap, guest-value, errno, wait, vcpu, kernel-log, flaky, timeout, harness, interrupted)"},
 		{"when: {target: reference}\nknown_failures:\n"
 		 "  - {case: a, reason: r, fails: [{kind: errno, line: 0}]}\n",
 		 "3:54: '0' is not a line number"},

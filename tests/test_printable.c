@@ -29,8 +29,8 @@ static void test_text_unchanged(void **state)
 	(void)state;
 	check("unknown key 'sise'", "unknown key 'sise'", 256);
 	check("line\n\tnext", "line\n\tnext", 256);
-	check("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
-	      256);
+	check("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+	      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 256);
 }
 
 static void test_controls_escaped(void **state)
@@ -40,14 +40,16 @@ static void test_controls_escaped(void **state)
 	check("k\x1b]0;t\x07\x1b[2J", "k\\x1b]0;t\\x07\\x1b[2J", 256);
 	check("a\rb\x7f", "a\\x0db\\x7f", 256);
 	/* C1 CSI, U+009B */
-	check("x\xc2\x9b" "2J", "x\\xc2\\x9b2J", 256);
+	check("x\xc2\x9b"
+	      "2J",
+	      "x\\xc2\\x9b2J", 256);
 }
 
 static void test_bad_utf8_escaped(void **state)
 {
 	(void)state;
 	check("\xff\xfe", "\\xff\\xfe", 256);
-	check("\xc3(", "\\xc3(", 256);		   /* a lead byte without its tail */
+	check("\xc3(", "\\xc3(", 256);		       /* a lead byte without its tail */
 	check("\xe0\x80\xaf", "\\xe0\\x80\\xaf", 256); /* overlong '/' */
 	check("\xed\xa0\x80", "\\xed\\xa0\\x80", 256); /* a surrogate */
 }

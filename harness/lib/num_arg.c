@@ -20,7 +20,8 @@ static int parse(const char *arg, uint64_t *v)
 		base = 16;
 		digits = arg + 2;
 	}
-	if (!isxdigit((unsigned char)digits[0]) || (base == 10 && !isdigit((unsigned char)digits[0])))
+	if (!isxdigit((unsigned char)digits[0]) ||
+	    (base == 10 && !isdigit((unsigned char)digits[0])))
 		return -1;
 	errno = 0;
 	*v = strtoull(digits, &end, base);

@@ -131,6 +131,7 @@ const char *fail_kind_name(enum fail_kind k)
 		[FAIL_FLAKY] = "flaky",
 		[FAIL_TIMEOUT] = "timeout",
 		[FAIL_HARNESS] = "harness",
+		[FAIL_INTERRUPTED] = "interrupted",
 	};
 
 	return (unsigned int)k < FAIL_NR_KINDS && names[k] ? names[k] : "other";

@@ -84,6 +84,7 @@ enum fail_kind {
 	FAIL_FLAKY,	  /* the verdict changed between runs (--repeat) */
 	FAIL_TIMEOUT,	  /* no verdict within the case's time limit */
 	FAIL_HARNESS,	  /* the harness or the environment failed: says nothing of the target */
+	FAIL_INTERRUPTED, /* the run was interrupted (Ctrl-C, SIGTERM) while the case ran */
 	FAIL_NR_KINDS,
 };
 

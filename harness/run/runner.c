@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "run/execute.h"
+#include "run/interrupt.h"
 #include "run/runner.h"
 
 #define STDERR_TAIL 600
@@ -91,6 +92,7 @@ static void child(const struct runner *r, const struct iorfd_case *c, int errfd)
 	 */
 	dup2(errfd, STDOUT_FILENO);
 	dup2(errfd, STDERR_FILENO);
+	interrupt_default();
 	case_execute(c, r->ops, r->target_config, r->res);
 	/* exit(), not _exit(): coverage builds write their counters here. */
 	exit(0);
@@ -106,7 +108,8 @@ static uint64_t now_ms(void)
 
 /*
  * 1 once the process behind @pidfd has exited (all its threads), 0 after
- * @ms, or as soon as *@wedged (when given) says its verdict is already final.
+ * @ms, or as soon as *@wedged (when given) says its verdict is already
+ * final or the run is interrupted (run/interrupt.h).
  */
 static int wait_exit(int pidfd, int ms, const int *wedged)
 {
@@ -115,7 +118,7 @@ static int wait_exit(int pidfd, int ms, const int *wedged)
 	int n, slice;
 
 	for (;;) {
-		if (wedged && __atomic_load_n(wedged, __ATOMIC_SEQ_CST))
+		if (wedged && (__atomic_load_n(wedged, __ATOMIC_SEQ_CST) || interrupt_signal()))
 			return 0;
 		now = now_ms();
 		if (now >= until)
@@ -334,7 +337,13 @@ void runner_finish(struct runner *r, const struct iorfd_case *c)
 		return; /* runner_start recorded why */
 	/* The deadline counts from the start: other cases may have run meanwhile. */
 	err = wait_child(r->pid, left, &res->wedged, &status);
-	if (err == -ENOTRECOVERABLE || (err == -EDEADLK && res->wedged)) {
+	if (interrupt_signal() && (err || WIFSIGNALED(status))) {
+		/* Killed by us, or by the same Ctrl-C: whatever it recorded is partial. */
+		result_fail_at(res, VERDICT_ERROR,
+			       &(struct fail_spec){.kind = FAIL_INTERRUPTED, .at = &c->loc},
+			       "the run was interrupted (%s) while this case ran: no verdict",
+			       interrupt_name());
+	} else if (err == -ENOTRECOVERABLE || (err == -EDEADLK && res->wedged)) {
 		/* Its verdict stands; what is left of the process is only a note. */
 		result_note(res, "the case found the kernel wedged and its process was killed%s",
 			    err == -EDEADLK ? "; it is still stuck in the kernel, left unreaped"

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "run/interrupt.h"
 #include "run/runner.h"
 #include "run/scheduler.h"
 
@@ -105,12 +106,13 @@ static void wait_some(struct sched *sc)
 	}
 	if (!n)
 		return;
-	while (poll(p, n, timeout) < 0 && errno == EINTR)
+	while (poll(p, n, timeout) < 0 && errno == EINTR && !interrupt_signal())
 		;
 	for (i = 0; i < n; i++) {
 		struct slot *sl = &sc->slots[idx[i]];
 
-		if (p[i].revents || !runner_time_left(&sl->rn, &sl->c))
+		/* runner_finish() stops and marks a case in flight when interrupted */
+		if (p[i].revents || !runner_time_left(&sl->rn, &sl->c) || interrupt_signal())
 			finish(sc, sl);
 	}
 }

@@ -17,6 +17,7 @@
 #include "reports/offline/junit.h"
 #include "run/kmsg.h"
 #include "run/runner.h"
+#include "run/interrupt.h"
 #include "run/scheduler.h"
 #include "run/session.h"
 
@@ -193,7 +194,7 @@ static void run_repeated(struct session *s, const struct iorfd_case *c)
 	size_t used = 0;
 	enum verdict v;
 
-	for (i = 0; i < s->o->repeat; i++) {
+	for (i = 0; i < s->o->repeat && (!i || !interrupt_signal()); i++) {
 		s->rn.seed = seed + (uint64_t)i;
 		runner_run(&s->rn, c);
 		count[s->rn.res->verdict]++;
@@ -208,7 +209,8 @@ static void run_repeated(struct session *s, const struct iorfd_case *c)
 		if (used >= sizeof(what))
 			used = sizeof(what) - 1;
 	}
-	if (kinds > 1)
+	/* An interrupted run is no change of verdict: it already says so. */
+	if (kinds > 1 && !interrupt_signal())
 		result_fail_at(s->rn.res, VERDICT_FAIL,
 			       &(struct fail_spec){.kind = FAIL_FLAKY, .at = &c->loc},
 			       "flaky: the verdict changed over %d runs (%s); seeds %llu..%llu",
@@ -234,6 +236,10 @@ static void progress(const struct session *s, int i, int n, const struct iorfd_c
  */
 static bool skip_reason(const struct session *s, const struct iorfd_case *c, char *why, size_t len)
 {
+	if (interrupt_signal()) {
+		snprintf(why, len, "not run: the run was interrupted (%s)", interrupt_name());
+		return true;
+	}
 	if (s->probe->rev_known && s->probe->rev != c->rev) {
 		snprintf(why, len, "target speaks %s", rev_name(s->probe->rev));
 		return true;
@@ -399,7 +405,7 @@ static void session_close(struct session *s)
 	if (s->json) {
 		char err[512];
 
-		json_end(s->json);
+		json_end(s->json, interrupt_name());
 		fclose(s->json);
 		if (s->o->junit && junit_from_json(s->o->json ? s->o->json : s->json_tmp,
 						   s->o->junit, err, sizeof(err))) {
@@ -426,6 +432,7 @@ int session_run(const struct session_opts *o, const struct case_list *l, const s
 
 	if (code)
 		return code;
+	interrupt_catch();
 	ktap_begin(&s.k, stdout, p->nr);
 	ktap_diag(&s.k, "iorfd-conform %s: target=%s: %s", o->version, o->ops->name, o->probe->how);
 	if (o->run_note)
@@ -460,8 +467,19 @@ int session_run(const struct session_opts *o, const struct case_list *l, const s
 	}
 	progress(&s, p->nr, p->nr, c);
 	check_stray_log(&s, NULL);
+	if (interrupt_signal())
+		ktap_diag(
+			&s.k,
+			"the run was interrupted (%s): the cases after the one in flight were not run",
+			interrupt_name());
 	ktap_end(&s.k);
 	session_close(&s);
+	if (interrupt_signal()) {
+		fprintf(stderr,
+			"iorfd-conform: interrupted (%s); the results so far are complete\n",
+			interrupt_name());
+		return 128 + interrupt_signal();
+	}
 	if (s.junit_failed)
 		return EXIT_FAIL;
 	fprintf(stderr, "iorfd-conform: %d passed, %d failed, %d skipped\n",

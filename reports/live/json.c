@@ -249,7 +249,12 @@ void json_skip(FILE *f, const char *name, const char *file, enum iorfd_rev rev, 
 	fputc('}', f);
 }
 
-void json_end(FILE *f)
+void json_end(FILE *f, const char *interrupted)
 {
-	fprintf(f, "\n]\n}\n");
+	fprintf(f, "\n],\n\"interrupted\": ");
+	if (interrupted)
+		json_str(f, interrupted);
+	else
+		fputs("null", f);
+	fprintf(f, "\n}\n");
 }

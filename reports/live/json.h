@@ -28,7 +28,8 @@ struct json_run {
 void json_begin(FILE *f, const struct json_run *run);
 void json_case(FILE *f, const struct iorfd_case *c, const struct case_result *r);
 void json_skip(FILE *f, const char *name, const char *file, enum iorfd_rev rev, const char *reason);
-void json_end(FILE *f);
+/* Closes the document; @interrupted names the signal that ended the run early, or NULL. */
+void json_end(FILE *f, const char *interrupted);
 
 /* Writes @s as a JSON string literal. */
 void json_str(FILE *f, const char *s);
