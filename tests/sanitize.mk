@@ -56,5 +56,7 @@ check-asan: $(KSTAMP) runner-kernel
 	@$(SAN_ENV) $(SAN_BUILD)/iorfd-conform --vm auto --vm-out $(SAN_BUILD)/vm-run \
 		--target reference cases/
 
-check-valgrind: $(TEST_BINS)
+check-valgrind: $(TEST_BINS) iorfd-conform
 	@set -e; for t in $(TEST_BINS); do echo "# valgrind $$t"; $(VALGRIND) $$t; done
+	@echo "# valgrind: the error paths of tests/test-hostile-input.sh"
+	VALGRIND="$(VALGRIND)" tests/test-hostile-input.sh
