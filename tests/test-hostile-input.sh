@@ -96,4 +96,21 @@ grep -q "'reg-overlpa' matches no case" "$T/filter.err" || fail "filter: $(cat "
 ok "a --filter that matches nothing is an error"
 
 
+# class 7: a column is a character, whatever the encoding's bytes
+printf 'case: x-y\nsummary: "\xc3\xa9\xc3\xa9\xc3\xa9", sise: 1\n' >"$T/utf8.yaml"
+run 2 col-yaml $BIN lint "$T/utf8.yaml"
+grep -q "^$T/utf8.yaml:2:15: " "$T/col-yaml.err" || fail "YAML column: $(head -1 "$T/col-yaml.err")"
+printf '{"format": "\xc3\xa9\xc3\xa9", x}' >"$T/utf8.json"
+run 2 col-json $BIN report -o "$T/out" "$T/utf8.json"
+grep -q "$T/utf8.json:1:18: " "$T/col-json.err" || fail "JSON column: $(head -1 "$T/col-json.err")"
+printf 'case: x-y\nsise: 1\n' | iconv -f UTF-8 -t UTF-16LE >"$T/utf16.yaml"
+run 2 utf16 $BIN lint "$T/utf16.yaml"
+grep -q "^$T/utf16.yaml:1:1: UTF-16 text without a byte-order mark" "$T/utf16.err" ||
+	fail "UTF-16: $(head -1 "$T/utf16.err")"
+{ printf '\xff\xfe'; printf 'case: x-y\nsise: 1\n' | iconv -f UTF-8 -t UTF-16LE; } >"$T/utf16bom.yaml"
+run 2 utf16bom $BIN lint "$T/utf16bom.yaml"
+grep -q "^$T/utf16bom.yaml:2:1: unknown key 'sise'" "$T/utf16bom.err" ||
+	fail "UTF-16 with a BOM: $(head -1 "$T/utf16bom.err")"
+ok "columns count characters (YAML, JSON); UTF-16 is read with its BOM, refused without"
+
 echo "1..$n"

@@ -259,6 +259,21 @@ static int parser_err(const yaml_parser_t *p, const char *buf, size_t len, struc
 	}
 }
 
+/*
+ * libyaml reads UTF-16 only after a byte-order mark; without one, the NUL
+ * halves of ASCII characters come out as "control characters are not
+ * allowed" at a column that means nothing.  A NUL among the first bytes of
+ * a text file says UTF-16 (or binary): refuse it for what it is.
+ */
+static bool utf16_without_bom(const char *buf, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+
+	if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
+		return false;
+	return memchr(buf, '\0', len < 64 ? len : 64) != NULL;
+}
+
 int ytree_parse(const char *buf, size_t len, struct ydoc *doc, struct yerror *err)
 {
 	struct builder b = {.doc = doc, .err = err};
@@ -269,6 +284,10 @@ int ytree_parse(const char *buf, size_t len, struct ydoc *doc, struct yerror *er
 
 	memset(doc, 0, sizeof(*doc));
 	memset(err, 0, sizeof(*err));
+	if (utf16_without_bom(buf, len))
+		return set_err(err, 1, 1,
+			       "UTF-16 text without a byte-order mark (NUL bytes): lines and columns "
+			       "cannot be told (save the file as UTF-8: iconv -f UTF-16 -t UTF-8)");
 	if (!yaml_parser_initialize(&parser))
 		return set_err(err, 1, 1, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);

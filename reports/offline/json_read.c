@@ -56,8 +56,8 @@ static __attribute__((format(printf, 3, 4))) int fail(struct parser *ps, const c
 		if (*q == '\n') {
 			line++;
 			col = 1;
-		} else {
-			col++;
+		} else if ((*q & 0xc0) != 0x80) {
+			col++; /* a column is a character: UTF-8 continuation bytes add none */
 		}
 	}
 	if (!ps->errlen)
