@@ -21,6 +21,7 @@
 
 #include "casefile/case_list.h"
 #include "cli/cli.h"
+#include "cli/run_opts.h"
 #include "lib/num_arg.h"
 #include "model/case.h"
 #include "run/kvm_usable.h"
@@ -28,36 +29,6 @@
 #include "run/session.h"
 #include "targets/target.h"
 #include "vm/delegate.h"
-
-#define DEFAULT_TIMEOUT_MS 10000
-#define MAX_FILTERS	   16
-/* A whole suite run in a VM, boot included: nested KVM under TCG is slow. */
-#define DEFAULT_VM_TIMEOUT_S 1200
-
-struct opts {
-	const char *target;
-	unsigned int revs; /* 0: the target's choice */
-	const char *filters[MAX_FILTERS];
-	int nr_filters;
-	bool list;
-	bool bisect;
-	bool allow_crash; /* run crash_risk cases on the kernel target too */
-	int timeout_ms;
-	const char *json;
-	const char *junit;
-	const char *expect;
-	int kernel_log;		 /* -1 auto: on for the kernel target */
-	unsigned long long seed; /* --seed, else chosen at start and printed */
-	int repeat;		 /* --repeat: runs per case, seed varied; a changed verdict fails */
-	int jobs;		 /* -j: cases in flight at once (reference target) */
-	int vm;			 /* enum vm_mode: --vm */
-	const char *vm_kernel;	 /* --vm-kernel: what --vm boots (default: the runner kernel) */
-	const char *vm_out;	 /* --vm-out: vm-run.sh's files */
-	int vm_timeout_s;	 /* --vm-timeout */
-	const char *run_note;	 /* $IORFD_RUN_NOTE: where the run happens, for KTAP and JSON */
-	int argc;
-	char **argv;
-};
 
 static void usage(FILE *f)
 {
@@ -99,148 +70,7 @@ static void usage(FILE *f)
 	cli_print_subcommands(f);
 }
 
-static int parse_revs(const char *s, unsigned int *revs)
-{
-	enum iorfd_rev r;
-
-	if (!strcmp(s, "all")) {
-		*revs = IORFD_ALL_REVS;
-		return 0;
-	}
-	if (rev_parse(s, &r))
-		return -1;
-	*revs = 1u << r;
-	return 0;
-}
-
-static const struct option longopts[] = {
-	{"target", required_argument, NULL, 't'},
-	{"revision", required_argument, NULL, 'r'},
-	{"filter", required_argument, NULL, 'f'},
-	{"list", no_argument, NULL, 'l'},
-	{"timeout", required_argument, NULL, 'T'},
-	{"bisect", no_argument, NULL, 'b'},
-	{"json", required_argument, NULL, 1001},
-	{"junit", required_argument, NULL, 'J'},
-	{"expect", required_argument, NULL, 'e'},
-	{"kernel-log", no_argument, NULL, 'k'},
-	{"seed", required_argument, NULL, 's'},
-	{"repeat", required_argument, NULL, 'R'},
-	{"jobs", required_argument, NULL, 'j'},
-	{"no-kernel-log", no_argument, NULL, 'K'},
-	{"allow-crash", no_argument, NULL, 1002},
-	{"vm", required_argument, NULL, 1003},
-	{"vm-kernel", required_argument, NULL, 1004},
-	{"vm-out", required_argument, NULL, 1005},
-	{"vm-timeout", required_argument, NULL, 1006},
-	{"help", no_argument, NULL, 'h'},
-	{0},
-};
-
-/* @arg as a whole number in [@min, @max] into *@out, else a message naming @opt. */
-/* One option @c with its argument optarg; -1 after saying what is wrong with it. */
-static int one_opt(struct opts *o, int c)
-{
-	uint64_t seed;
-
-	switch (c) {
-	case 't':
-		o->target = optarg;
-		return 0;
-	case 'r':
-		if (!parse_revs(optarg, &o->revs))
-			return 0;
-		fprintf(stderr, "--revision: '%s' is not v1, v2, v3 or all\n", optarg);
-		return -1;
-	case 'f':
-		if (o->nr_filters == MAX_FILTERS) {
-			fprintf(stderr, "--filter: at most %d\n", MAX_FILTERS);
-			return -1;
-		}
-		o->filters[o->nr_filters++] = optarg;
-		return 0;
-	case 'l':
-		o->list = true;
-		return 0;
-	case 'T':
-		if (num_arg_int("--timeout", optarg, 1, CASE_MAX_TIMEOUT_MS / 1000, &o->timeout_ms))
-			return -1;
-		o->timeout_ms *= 1000;
-		return 0;
-	case 'b':
-		o->bisect = true;
-		return 0;
-	case 1001:
-		o->json = optarg;
-		return 0;
-	case 1002:
-		o->allow_crash = true;
-		return 0;
-	case 1003:
-		o->vm = vm_mode_parse(optarg);
-		if (o->vm >= 0)
-			return 0;
-		fprintf(stderr, "--vm: '%s' is not never, auto or always\n", optarg);
-		return -1;
-	case 1004:
-		o->vm_kernel = optarg;
-		return 0;
-	case 1005:
-		o->vm_out = optarg;
-		return 0;
-	case 1006:
-		return num_arg_int("--vm-timeout", optarg, 10, 24 * 3600, &o->vm_timeout_s);
-	case 'J':
-		o->junit = optarg;
-		return 0;
-	case 'e':
-		o->expect = optarg;
-		return 0;
-	case 'j':
-		return num_arg_int("-j", optarg, 1, 64, &o->jobs);
-	case 'R':
-		return num_arg_int("--repeat", optarg, 1, 100000, &o->repeat);
-	case 's':
-		if (num_arg("--seed", optarg, 0, UINT64_MAX, &seed))
-			return -1;
-		o->seed = seed;
-		return 0;
-	case 'k':
-	case 'K':
-		o->kernel_log = c == 'k';
-		return 0;
-	case 'h':
-		usage(stdout);
-		exit(EXIT_PASS);
-	}
-	usage(stderr);
-	return -1;
-}
-
-static int parse_opts(int argc, char **argv, struct opts *o)
-{
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	o->target = "auto";
-	o->timeout_ms = DEFAULT_TIMEOUT_MS;
-	o->kernel_log = -1;
-	o->repeat = 1;
-	o->jobs = 1;
-	o->vm = VM_NEVER;
-	o->vm_timeout_s = DEFAULT_VM_TIMEOUT_S;
-	/* The VM runner says so when the run is in one (harness/vm/init). */
-	o->run_note = getenv("IORFD_RUN_NOTE");
-	o->seed = (unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid();
-	o->argc = argc;
-	o->argv = argv;
-	while ((c = getopt_long(argc, argv, "t:r:f:lT:bhj:", longopts, NULL)) != -1)
-		if (one_opt(o, c))
-			return -1;
-	return 0;
-}
-
-static const struct target_ops *pick_target(const struct opts *o, struct target_probe *probe)
+static const struct target_ops *pick_target(const struct run_opts *o, struct target_probe *probe)
 {
 	const struct target_ops *ops;
 
@@ -296,7 +126,7 @@ static int finish(bool bisect, int code)
  * KVM_SET_IOREGION: our userspace model passing says nothing about the
  * commit under test.  A kernel without one is "cannot test" (125).
  */
-static int check_bisect_target(struct opts *o)
+static int check_bisect_target(struct run_opts *o)
 {
 	if (!strcmp(o->target, "auto"))
 		o->target = "kernel";
@@ -326,7 +156,7 @@ static const char *rev_arg(unsigned int revs)
  * by vm_delegate().  The seed is the one chosen here, printed by the guest.
  * @kvm_why: why this host cannot run it, or NULL for --vm always.
  */
-static int run_in_vm(const struct opts *o, const struct case_list *l, const char *kvm_why)
+static int run_in_vm(const struct run_opts *o, const struct case_list *l, const char *kvm_why)
 {
 	char timeout[16], seed[24], repeat[16], jobs[16];
 	struct vm_request rq = {
@@ -406,7 +236,7 @@ static int run_in_vm(const struct opts *o, const struct case_list *l, const char
  * Where this host can run guests, the plan runs here (unless --vm always);
  * where it cannot, in a VM with --vm, else one SKIP line says why.
  */
-static int run_here_or_in_vm(struct opts *o, const struct case_list *l, struct iorfd_case *c)
+static int run_here_or_in_vm(struct run_opts *o, const struct case_list *l, struct iorfd_case *c)
 {
 	struct target_probe probe = {0};
 	const struct target_ops *ops;
@@ -483,11 +313,15 @@ int cmd_run(int argc, char **argv)
 	struct iorfd_case *c;
 	struct case_list l;
 	bool bisect = asks_bisect(argc, argv);
-	struct opts o;
+	struct run_opts o;
 	int code;
 
-	if (parse_opts(argc, argv, &o))
+	if (run_opts_parse(argc, argv, &o))
 		return finish(bisect, EXIT_USAGE);
+	if (o.help) {
+		usage(stdout);
+		return EXIT_PASS;
+	}
 	c = malloc(sizeof(*c));
 	if (!c || cli_collect(argc - optind, argv + optind, &l)) {
 		free(c);
