@@ -206,14 +206,14 @@ static int load_rule(struct loader *l, const struct ynode *map, struct resp_rule
 	if (ld_want_map(l, map) || ld_check_schema(l, map, "script entry", ""))
 		return -1;
 	n = ld_need_key(l, map, "at");
-	if (!n || ld_get_int(l, n, 1, 1 << 20, &r->at))
+	if (!n || ld_get_int(l, n, "command number (at)", 1, 1 << 20, &r->at))
 		return -1;
 	n = ymap_find(map, "reply", NULL);
 	r->has_reply = n != NULL;
 	if (n && ld_get_u64(l, n, &r->reply, NULL))
 		return -1;
 	n = ymap_find(map, "delay_ms", NULL);
-	if (n && ld_get_int(l, n, 0, 10000, &r->delay_ms))
+	if (n && ld_get_int(l, n, "delay_ms", 0, 10000, &r->delay_ms))
 		return -1;
 	n = ymap_find(map, "hold", NULL);
 	if (n && ld_get_bool(l, n, &r->hold))
@@ -227,8 +227,10 @@ static int load_rule(struct loader *l, const struct ynode *map, struct resp_rule
 	n = ymap_find(map, "bytes", NULL);
 	if (n && r->fault != RF_SHORT && r->fault != RF_LONG)
 		return ld_fail(l, n, "'bytes' is only for fault short or long");
-	if (n && ld_get_int(l, n, r->fault == RF_SHORT ? 0 : 33, r->fault == RF_SHORT ? 31 : 64,
-			    &r->bytes))
+	if (n &&
+	    ld_get_int(l, n,
+		       r->fault == RF_SHORT ? "bytes of a short reply" : "bytes of a long reply",
+		       r->fault == RF_SHORT ? 0 : 33, r->fault == RF_SHORT ? 31 : 64, &r->bytes))
 		return -1;
 	return 0;
 }
@@ -483,8 +485,9 @@ static int load_root(struct loader *l, const struct ynode *root)
 		return -1;
 	l->c->sigpipe = n ? v : VMM_SIGPIPE_IGNORE;
 	n = ymap_find(root, "timeout_ms", NULL);
-	if (n && (ld_fixed(l, n, "timeout_ms") ||
-		  ld_get_int(l, n, CASE_MIN_TIMEOUT_MS, CASE_MAX_TIMEOUT_MS, &l->c->timeout_ms)))
+	if (n &&
+	    (ld_fixed(l, n, "timeout_ms") || ld_get_int(l, n, "timeout_ms", CASE_MIN_TIMEOUT_MS,
+							CASE_MAX_TIMEOUT_MS, &l->c->timeout_ms)))
 		return -1;
 	if (load_header(l, root) || load_named(l, root, "channels", load_channel) ||
 	    load_named(l, root, "regions", load_region) || ld_load_vcpus(l, root) ||

@@ -256,7 +256,7 @@ static int load_run_errors(struct loader *l, const struct ynode *n)
 		if (ld_want_map(l, m) || ld_check_schema(l, m, "run error", ""))
 			return -1;
 		v = ymap_find(m, "vcpu", NULL);
-		if (v && ld_get_int(l, v, 0, l->c->nr_vcpus - 1, &r->vcpu))
+		if (v && ld_get_vcpu(l, v, &r->vcpu))
 			return -1;
 		v = ld_need_key(l, m, "errno");
 		if (!v || ld_get_errno(l, v, &r->err))
@@ -300,38 +300,40 @@ static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step 
 	case 1:
 		t->op = which == 0 ? TL_WAIT_COMMANDS : TL_WAIT_INTR;
 		sub = ymap_find(v, "count", NULL);
-		if (sub && ld_get_int(l, sub, 0, 1 << 20, &t->count))
+		if (sub &&
+		    ld_get_int(l, sub, which == 0 ? "wait_commands count" : "wait_intr count", 0,
+			       1 << 20, &t->count))
 			return -1;
 		if (which == 0) {
 			sub = ld_need_key(l, v, "channel");
 			return sub ? ld_get_channel(l, sub, &t->channel) : -1;
 		}
 		sub = ymap_find(v, "vcpu", NULL);
-		return sub ? ld_get_int(l, sub, 0, l->c->nr_vcpus - 1, &t->vcpu) : 0;
+		return sub ? ld_get_vcpu(l, sub, &t->vcpu) : 0;
 	case 2:
 		t->op = TL_SIGNAL;
-		return ld_get_int(l, v, 0, l->c->nr_vcpus - 1, &t->vcpu);
+		return ld_get_vcpu(l, v, &t->vcpu);
 	case 3:
 		t->op = TL_RELEASE;
 		return ld_get_channel(l, v, &t->channel);
 	case 7:
 		t->op = TL_RESUME;
-		return ld_get_int(l, v, 0, l->c->nr_vcpus - 1, &t->vcpu);
+		return ld_get_vcpu(l, v, &t->vcpu);
 	case 8:
 		/* {set_exit_reason: {vcpu: V, value: N}} */
 		t->op = TL_SET_EXIT;
 		sub = ymap_find(v, "vcpu", NULL);
-		if (sub && ld_get_int(l, sub, 0, l->c->nr_vcpus - 1, &t->vcpu))
+		if (sub && ld_get_vcpu(l, sub, &t->vcpu))
 			return -1;
 		sub = ld_need_key(l, v, "value");
-		if (!sub || ld_get_int(l, sub, 0, 1 << 16, &t->count))
+		if (!sub || ld_get_int(l, sub, "exit reason", 0, 1 << 16, &t->count))
 			return -1;
 		t->exit_reason = (uint32_t)t->count;
 		return 0;
 	case 6:
 		t->op = TL_WAIT_EXITS;
 		sub = ld_need_key(l, v, "count");
-		return sub ? ld_get_int(l, sub, 0, 1 << 20, &t->count) : -1;
+		return sub ? ld_get_int(l, sub, "wait_exits count", 0, 1 << 20, &t->count) : -1;
 	case 4:
 		t->op = TL_DEASSIGN;
 		if (ld_get_region(l, v, &t->region, NULL))
@@ -340,7 +342,7 @@ static int load_tl_step(struct loader *l, const struct ynode *m, struct tl_step 
 		return v ? ld_get_errno(l, v, &t->expect_errno) : 0;
 	default:
 		t->op = TL_SLEEP;
-		return ld_get_int(l, v, 1, 5000, &t->ms);
+		return ld_get_int(l, v, "sleep_ms", 1, 5000, &t->ms);
 	}
 }
 

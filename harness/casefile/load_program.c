@@ -83,11 +83,11 @@ static int load_fill_step(struct loader *l, const struct ynode *map, struct case
 		s->uncapped_errno = s->expect_errno;
 
 	n = ld_need_key(l, map, "count");
-	if (!n || ld_get_int(l, n, 1, CASE_MAX_FILL, &v))
+	if (!n || ld_get_int(l, n, "fill_bus count", 1, CASE_MAX_FILL, &v))
 		return -1;
 	s->count = (unsigned int)v;
 	n = ymap_find(map, "at_least", NULL);
-	if (n && ld_get_int(l, n, 0, (int)s->count, &v))
+	if (n && ld_get_int(l, n, "at_least", 0, (int)s->count, &v))
 		return -1;
 	s->at_least = n ? (unsigned int)v : 0;
 	return 0;

@@ -594,8 +594,13 @@ int ld_fixed(struct loader *l, const struct ynode *n, const char *key)
 	return 0;
 }
 
-/* A small non-negative count (command numbers, milliseconds, bytes). */
-int ld_get_int(struct loader *l, const struct ynode *n, int min, int max, int *out)
+/*
+ * A small non-negative count (command numbers, milliseconds, bytes); @what
+ * names it in the message, since "11 is not in 0..10" alone leaves the
+ * reader to guess which number of a flow mapping is meant.
+ */
+int ld_get_int(struct loader *l, const struct ynode *n, const char *what, int min, int max,
+	       int *out)
 {
 	const struct ynode *at;
 	uint64_t v;
@@ -603,7 +608,31 @@ int ld_get_int(struct loader *l, const struct ynode *n, int min, int max, int *o
 	if (ld_get_u64(l, n, &v, &at))
 		return -1;
 	if (v < (uint64_t)min || v > (uint64_t)max)
-		return ld_fail(l, at, "%llu is not in %d..%d", (unsigned long long)v, min, max);
+		return ld_fail(l, at, "%s %llu is not in %d..%d", what, (unsigned long long)v, min,
+			       max);
+	*out = (int)v;
+	return 0;
+}
+
+/* A vCPU index: one of the case's vcpus, which are loaded before anything names one. */
+int ld_get_vcpu(struct loader *l, const struct ynode *n, int *out)
+{
+	int nr = l->c->nr_vcpus;
+	const struct ynode *at;
+	uint64_t v;
+
+	if (ld_get_u64(l, n, &v, &at))
+		return -1;
+	if (v >= (uint64_t)nr) {
+		char have[32];
+
+		if (nr == 1)
+			snprintf(have, sizeof(have), "1 vCPU: 0");
+		else
+			snprintf(have, sizeof(have), "%d vCPUs: 0..%d", nr, nr - 1);
+		return ld_fail(l, at, "vCPU %llu does not exist (the case has %s)",
+			       (unsigned long long)v, have);
+	}
 	*out = (int)v;
 	return 0;
 }

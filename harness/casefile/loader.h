@@ -74,7 +74,9 @@ int ld_check_access(struct loader *l, const struct ynode *at, enum addr_space sp
 int ld_pick_one(struct loader *l, const struct ynode *map, const char *const *keys, const char *op,
 		const char *list, int *which, const struct ynode **val);
 int ld_fixed(struct loader *l, const struct ynode *n, const char *key);
-int ld_get_int(struct loader *l, const struct ynode *n, int min, int max, int *out);
+int ld_get_int(struct loader *l, const struct ynode *n, const char *what, int min, int max,
+	       int *out);
+int ld_get_vcpu(struct loader *l, const struct ynode *n, int *out);
 int ld_get_flags(struct loader *l, const struct ynode *n, uint32_t *flags);
 
 /* The parts case_load.c hands on */
