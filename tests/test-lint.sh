@@ -3,7 +3,9 @@
 #
 # iorfd-conform lint on a catalogue: a case alone in its group is refused
 # with FILE:LINE:COL, the same files as single arguments are not (a group
-# is a property of the catalogue), and the catalogue itself is clean.
+# is a property of the catalogue), and the catalogue itself is clean.  Its
+# summary comes last and counts every error it printed; without the
+# registry it says how to name one.
 #
 #   tests/test-lint.sh            (from anywhere; needs ./iorfd-conform built)
 set -eu
@@ -42,6 +44,28 @@ ok "a case alone in its group is refused, at its case: line"
 
 $BIN lint "$T/cat/lonely-overlap.yaml" 2>"$T/one.err" || fail "one file alone is not a catalogue: $(cat "$T/one.err")"
 ok "one file given alone is not held to the catalogue's groups"
+
+# Its last line counts every error it printed, so that it and the exit code agree.
+sed 's/^requirements: \[/requirements: [NOPE-1, /' cases/pio-sizes.yaml >"$T/cites.yaml"
+grep -q 'NOPE-1' "$T/cites.yaml" || fail "the citation edit did not apply"
+rc=0
+$BIN lint "$T/cites.yaml" 2>"$T/cites.err" || rc=$?
+[ "$rc" = 2 ] || fail "an unknown requirement: exit $rc, expected 2"
+grep -q "^$T/cites.yaml:7:16: unknown requirement 'NOPE-1'$" "$T/cites.err" ||
+	fail "an unknown requirement: no FILE:LINE:COL message ($(cat "$T/cites.err"))"
+[ "$(tail -n 1 "$T/cites.err")" = "lint: 1 case file, 1 error" ] ||
+	fail "the summary is not last or does not count the unknown requirement: $(cat "$T/cites.err")"
+ok "the summary comes last and counts an unknown requirement"
+
+# Outside the repository the default registry is not there: say how to name it.
+rc=0
+(cd "$T" && "$OLDPWD/$BIN" lint "$OLDPWD/cases/pio-sizes.yaml") 2>"$T/noreg.err" || rc=$?
+[ "$rc" = 2 ] || fail "no registry: exit $rc, expected 2"
+grep -q '^docs/requirements.yaml: .*--requirements FILE' "$T/noreg.err" ||
+	fail "no registry: no hint at --requirements ($(cat "$T/noreg.err"))"
+[ "$(tail -n 1 "$T/noreg.err")" = "lint: 1 case file, 1 error" ] ||
+	fail "no registry: the summary does not count it: $(cat "$T/noreg.err")"
+ok "run outside the repository, lint says to name the registry with --requirements"
 
 $BIN lint --schema >"$T/schema.md" || fail "lint --schema failed"
 grep -q '^| fill_bus | `op`, `action`, `region`, `count`, `at_least`?, `errno`?, `uncapped_errno`? |' \

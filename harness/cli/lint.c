@@ -4,12 +4,15 @@
  *
  * Loads every case file at every revision it claims, reports every error
  * as FILE:LINE:COL, checks that each requirement a case cites is in the
- * registry, and summarises which rules have a case.  Exit 0 clean, 2 not.
+ * registry, and summarises which rules have a case.  Its last line counts
+ * every error it printed: 0 errors is exit 0, any other number exit 2.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "casefile/case_list.h"
 #include "casefile/case_schema.h"
@@ -77,7 +80,7 @@ static bool lint_one(const char *path, int v, struct iorfd_case *c, struct linte
  * Loads every file, every combination of its matrix, at every revision it
  * claims, to report all errors at once, and checks that no name is used
  * twice and (@catalogue: a whole directory of cases) that no case is alone
- * in its group.  Returns the number of bad files.
+ * in its group.  Returns the number of errors it printed.
  */
 static int lint_files(const struct case_list *l, struct iorfd_case *c, bool catalogue)
 {
@@ -110,7 +113,6 @@ static int lint_files(const struct case_list *l, struct iorfd_case *c, bool cata
 	}
 	if (catalogue)
 		bad += lint_groups(cs, n);
-	fprintf(stderr, "lint: %d case files, %d with errors\n", l->nr, bad);
 	free(cs);
 	return bad;
 }
@@ -164,21 +166,58 @@ static bool is_dir(const char *path)
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
+/*
+ * The registry, or NULL after saying why not.  Lint goes on without one,
+ * so that the case files' own errors are still reported; the registry's
+ * counts as one more.  The default path is relative: run from elsewhere,
+ * it is simply not there, and the message says how to name it.
+ */
+static const struct registry *lint_registry(const char *path, bool given, struct registry *reg)
+{
+	char err[512];
+
+	if (!registry_load(path, reg, err, sizeof(err)))
+		return reg;
+	if (!given && access(path, F_OK) && errno == ENOENT)
+		fprintf(stderr,
+			"%s (the requirement registry cases cite: run lint from the repository's "
+			"top directory, or name the registry with --requirements FILE)\n",
+			err);
+	else
+		fprintf(stderr, "%s\n", err);
+	registry_free(reg);
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: iorfd-conform lint [--requirements FILE] [CASE.yaml|DIR...]\n"
+		"       iorfd-conform lint --schema\n"
+		"  --requirements FILE  the requirement registry (default %s)\n"
+		"  --schema             print the case file schema (Markdown), as\n"
+		"                       docs/case-format.md has it\n",
+		REGISTRY_DEFAULT_PATH);
+}
+
 int cmd_lint(int argc, char **argv)
 {
 	const char *reg_path = REGISTRY_DEFAULT_PATH;
+	const struct registry *rp;
+	bool reg_given = false;
 	struct iorfd_case *c;
-	struct registry reg;
+	struct registry reg = {0};
 	struct case_list l;
-	char err[512];
-	int bad;
+	int errors;
 
 	if (argc >= 2 && !strcmp(argv[0], "--requirements")) {
 		reg_path = argv[1];
+		reg_given = true;
 		argc -= 2;
 		argv += 2;
 	} else if (argc >= 1 && !strncmp(argv[0], "--requirements=", 15)) {
 		reg_path = argv[0] + 15;
+		reg_given = true;
 		argc--;
 		argv++;
 	}
@@ -187,30 +226,25 @@ int cmd_lint(int argc, char **argv)
 		return EXIT_PASS;
 	}
 	if (argc >= 1 && argv[0][0] == '-') {
-		fprintf(stderr,
-			"usage: iorfd-conform lint [--requirements FILE] [CASE.yaml|DIR...]\n"
-			"       iorfd-conform lint --schema\n"
-			"  --requirements FILE  the requirement registry (default %s)\n"
-			"  --schema             print the case file schema (Markdown), as\n"
-			"                       docs/case-format.md has it\n",
-			REGISTRY_DEFAULT_PATH);
+		usage(strcmp(argv[0], "--help") ? stderr : stdout);
 		return strcmp(argv[0], "--help") ? EXIT_USAGE : EXIT_PASS;
-	}
-	if (registry_load(reg_path, &reg, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return EXIT_USAGE;
 	}
 	c = malloc(sizeof(*c));
 	if (!c || cli_collect(argc, argv, &l)) {
 		free(c);
-		registry_free(&reg);
 		return EXIT_USAGE;
 	}
+	rp = lint_registry(reg_path, reg_given, &reg);
+	errors = !rp;
 	/* The catalogue: the default cases/, or one directory. */
-	bad = lint_files(&l, c, argc == 0 || (argc == 1 && is_dir(argv[0])));
-	bad += lint_requirements(&l, &reg, c);
+	errors += lint_files(&l, c, argc == 0 || (argc == 1 && is_dir(argv[0])));
+	if (rp)
+		errors += lint_requirements(&l, rp, c);
+	/* Last, after every error it counts, so that it and the exit code agree. */
+	fprintf(stderr, "lint: %d case file%s, %d error%s\n", l.nr, l.nr == 1 ? "" : "s", errors,
+		errors == 1 ? "" : "s");
 	case_list_free(&l);
 	registry_free(&reg);
 	free(c);
-	return bad ? EXIT_USAGE : EXIT_PASS;
+	return errors ? EXIT_USAGE : EXIT_PASS;
 }
