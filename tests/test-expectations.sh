@@ -4,7 +4,9 @@
 # Known failures end to end, on the reference target (in the runner kernel's
 # VM where this host has no usable KVM): a case whose only failure is the
 # one its expectation lists is XFAIL and the run passes; the same case with
-# one more failure beside it is FAIL, saying which failure is new.
+# one more failure beside it is FAIL, saying which failure is new.  First,
+# without KVM: a file is checked whole before anything runs, even for
+# another target, even with --list or on a host that would skip the run.
 #
 #   tests/test-expectations.sh      (needs ./iorfd-conform built)
 set -eu
@@ -27,6 +29,32 @@ ok()
 	n=$((n + 1))
 	echo "ok $n - test-expectations: $*"
 }
+
+# A file for the kernel target naming a case this run does not have.
+mkdir -p "$T/bad" "$T/one"
+cp cases/mmio-write-sizes.yaml "$T/one/"
+cat >"$T/bad/kernel.yaml" <<'YAML'
+when: {target: kernel, kernel: "9.9.*"}
+known_failures:
+  - case: mmio-write-sizse
+    reason: "a misspelt name"
+    fails:
+      - {kind: cmd-differs}
+YAML
+want="$T/bad/kernel.yaml:3:11: no case matches 'mmio-write-sizse' (cases: $T/one)"
+for how in "--list" "--vm never" "--vm auto --vm-out $T/bad.vm"; do
+	rc=0
+	# shellcheck disable=SC2086 # $how is options
+	"$BIN" --target reference $how --expect "$T/bad" "$T/one" >"$T/bad.out" 2>"$T/bad.err" || rc=$?
+	[ "$rc" = 2 ] || fail "$how: a case the run lacks: exit $rc, expected 2 ($(cat "$T/bad.err"))"
+	grep -qxF "$want" "$T/bad.err" || fail "$how: no '$want' in: $(cat "$T/bad.err")"
+	[ ! -s "$T/bad.out" ] || fail "$how: something ran or was listed: $(cat "$T/bad.out")"
+done
+ok "an expectations file for another target is checked before anything runs"
+sed -i 's/mmio-write-sizse/mmio-write-sizes/' "$T/bad/kernel.yaml"
+"$BIN" --list --expect "$T/bad" "$T/one" >/dev/null 2>"$T/list.err" ||
+	fail "the corrected file: $(cat "$T/list.err")"
+ok "the same file, spelt right, is accepted"
 
 # The known bug: command #2 carries another value than the case expects (line 26).
 mkdir -p "$T/known" "$T/more" "$T/exp"

@@ -4,7 +4,8 @@
  * failure lists what it consists of ('fails'), and a result is explained by
  * it only when each of its failures is one of them, so a known bug never
  * hides a new one in the same case.  Files are checked whole, whether their
- * 'when' matches the run or not.
+ * 'when' matches the run or not: against the targets, the run's cases and
+ * the requirement registry too.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +18,9 @@
 
 #include <cmocka.h>
 
+#include "casefile/case_list.h"
 #include "casefile/expectations.h"
+#include "casefile/registry.h"
 #include "model/result.h"
 
 static char path[] = "/tmp/test_expectations.XXXXXX";
@@ -56,7 +59,7 @@ static const struct expectation *load_known(struct expectations *x)
 	char err[512] = "";
 
 	write_file(known);
-	if (expectations_load(path, "kernel", &v3, x, err, sizeof(err)))
+	if (expectations_load(path, NULL, "kernel", &v3, x, err, sizeof(err)))
 		fail_msg("%s", err);
 	assert_int_equal(x->nr, 1);
 	return expectations_find(x, "reg-overlap-last-byte", IORFD_V3);
@@ -122,7 +125,7 @@ static void test_glob_names_a_family(void **state)
 			"    reason: B23\n"
 			"    fails:\n"
 			"      - {kind: errno, line: 23}\n");
-	if (expectations_load(path, "kernel", &v3, &x, err, sizeof(err)))
+	if (expectations_load(path, NULL, "kernel", &v3, &x, err, sizeof(err)))
 		fail_msg("%s", err);
 	assert_non_null(expectations_find(&x, "reg-each-fd-read_fd-pipes", IORFD_V3));
 	assert_non_null(expectations_find(&x, "reg-each-fd-write_fd-stream", IORFD_V3));
@@ -165,33 +168,115 @@ static void test_errors_in_files_that_do_not_apply(void **state)
 		char err[512], want[600];
 
 		write_file(t[i].text);
-		assert_int_equal(expectations_load(path, "kernel", &v3, &x, err, sizeof(err)), -1);
+		assert_int_equal(expectations_load(path, NULL, "kernel", &v3, &x, err, sizeof(err)),
+				 -1);
 		snprintf(want, sizeof(want), "%s:%s", path, t[i].msg);
 		assert_string_equal(err, want);
 		expectations_free(&x);
 	}
 }
 
-/* The fixture kernels' files load, and every entry says what it consists of. */
+static const char *const targets[] = {"reference", "kernel", NULL};
+
+/*
+ * Each mistake only the run can see, in a file for another target and
+ * another kernel: a target that does not exist, a glob that matches
+ * nothing by construction, a case or requirement that is not there.
+ */
+static void test_checked_against_the_run(void **state)
+{
+	static char names[][CASE_NAME_MAX] = {"reg-overlap", "reg-each-fd-read_fd-pipes",
+					      "life-context-refcount"};
+	static const struct case_names cases = {.name = names, .nr = 3, .from = "cases/"};
+	static const struct {
+		const char *text, *msg;
+	} t[] = {
+		{"when: {target: kernle}\nknown_failures: []\n",
+		 "1:16: unknown target 'kernle' (targets: reference, kernel)"},
+		{"when: {target: kernel, kernel: \"6.1.[0-9\"}\nknown_failures: []\n",
+		 "1:32: kernel '6.1.[0-9' is not a well-formed glob: '[' is never closed by ']'"},
+		{"when: {target: kernel, kernel: \"6.1 *\"}\nknown_failures: []\n",
+		 "1:32: kernel '6.1 *' is not a well-formed glob: a space or control character is "
+		 "in no name"},
+		{"when: {target: reference}\nknown_failures:\n"
+		 "  - {case: reg-overlpa, reason: r, fails: [{kind: errno}]}\n",
+		 "3:12: no case matches 'reg-overlpa' (cases: cases/)"},
+		{"when: {target: reference}\nknown_failures:\n"
+		 "  - {case: \"reg-each-fd-[rw\", reason: r, fails: [{kind: errno}]}\n",
+		 "3:12: case 'reg-each-fd-[rw' is not a well-formed glob: '[' is never closed by ']'"},
+		{"when: {target: reference}\nknown_failures:\n"
+		 "  - {case: reg-overlap, reason: r, fails: [{kind: errno, requirement: REG-99}]}\n",
+		 "3:71: unknown requirement 'REG-99' (not in docs/requirements.yaml)"},
+		{"when: {target: reference}\nknown_failures: []\nknown_kernel_log:\n"
+		 "  - {pattern: x, reason: r, shown_by: life-context-refcuont}\n",
+		 "4:39: no case is named 'life-context-refcuont' (cases: cases/)"},
+	};
+	struct registry reg;
+	struct expect_check chk = {.targets = targets, .cases = &cases, .reg = &reg};
+	char err[512], want[600];
+	size_t i;
+
+	if (registry_load("docs/requirements.yaml", &reg, err, sizeof(err)))
+		fail_msg("%s", err);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		write_file(t[i].text);
+		assert_int_equal(expectations_check(path, &chk, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), "%s:%s", path, t[i].msg);
+		assert_string_equal(err, want);
+		/* A run applies it no more than it checks it. */
+		assert_int_equal(expectations_load(path, &chk, "kernel", &v3,
+						   &(struct expectations){0}, err, sizeof(err)),
+				 -1);
+	}
+	/* A glob that names a family, and a file that checks, still do. */
+	write_file(
+		"when: {target: kernel, kernel: \"6.[0-9]*\"}\nknown_failures:\n"
+		"  - {case: reg-each-fd-*, reason: r, fails: [{kind: errno, requirement: REG-9}]}\n");
+	if (expectations_check(path, &chk, err, sizeof(err)))
+		fail_msg("%s", err);
+	registry_free(&reg);
+}
+
+/*
+ * The fixture kernels' files load, every entry says what it consists of,
+ * and each is checked whole against the catalogue and the registry.
+ */
 static void test_real_files(void **state)
 {
 	static const char *const files[] = {"expectations/rfc-v3.yaml", "expectations/rfc-v1.yaml"};
+	static char *const dir[] = {"cases/"};
+	struct iorfd_case *c = malloc(sizeof(*c));
+	struct case_names names;
+	struct case_error cerr;
+	struct registry reg;
+	struct case_list l;
+	struct expect_check chk = {.targets = targets, .cases = &names, .reg = &reg};
 	size_t i;
 	int j;
 
+	assert_non_null(c);
+	assert_int_equal(case_list_collect(&l, dir, 1), 0);
+	if (case_names_collect(&l, "cases/", c, &names, &cerr))
+		fail_msg("%s", cerr.msg);
+	if (registry_load("docs/requirements.yaml", &reg, cerr.msg, sizeof(cerr.msg)))
+		fail_msg("%s", cerr.msg);
 	for (i = 0; i < 2; i++) {
 		struct target_probe p = {.present = true, .rev_known = true};
 		struct expectations x = {0};
 		char err[512];
 
 		p.rev = i ? IORFD_V1 : IORFD_V3;
-		if (expectations_load(files[i], "kernel", &p, &x, err, sizeof(err)))
+		if (expectations_load(files[i], &chk, "kernel", &p, &x, err, sizeof(err)))
 			fail_msg("%s", err);
 		assert_true(x.nr > 5);
 		for (j = 0; j < x.nr; j++)
 			assert_true(x.items[j].nr_fails > 0);
 		expectations_free(&x);
 	}
+	registry_free(&reg);
+	case_names_free(&names);
+	case_list_free(&l);
+	free(c);
 }
 
 static int setup(void **state)
@@ -217,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_new_failure_beside_a_known_one),
 		cmocka_unit_test(test_glob_names_a_family),
 		cmocka_unit_test(test_errors_in_files_that_do_not_apply),
+		cmocka_unit_test(test_checked_against_the_run),
 		cmocka_unit_test(test_real_files),
 	};
 

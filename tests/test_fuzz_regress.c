@@ -67,7 +67,7 @@ static void load_expectations(const char *path)
 	struct expectations x = {0};
 	char err[512];
 
-	assert_int_equal(expectations_load(path, "kernel", &probe, &x, err, sizeof(err)), -1);
+	assert_int_equal(expectations_load(path, NULL, "kernel", &probe, &x, err, sizeof(err)), -1);
 	assert_true(!strncmp(err, path, strlen(path)) && err[strlen(path)] == ':');
 	expectations_free(&x);
 }

@@ -10,14 +10,16 @@
 #include <sys/utsname.h>
 
 #include "casefile/expectations.h"
-#include "lib/file_read.h"
 #include "casefile/yaml_tree.h"
+#include "lib/file_read.h"
+#include "lib/glob_check.h"
 #include "lib/printable.h"
 
 #define EXPECT_FILE_MAX (256 * 1024)
 
 struct eload {
 	const char *path;
+	const struct expect_check *chk; /* never NULL: parts of it may be */
 	char *err;
 	size_t errlen;
 };
@@ -73,7 +75,36 @@ static int parse_revs(struct eload *l, const struct ynode *n, unsigned int *revs
 	return 0;
 }
 
-/* Does the file's 'when' match this run?  1 yes, 0 no, -1 error. */
+/* A glob fnmatch() reads as written: it has no errors of its own, only no match. */
+static int check_glob(struct eload *l, const struct ynode *n, const char *what)
+{
+	size_t at;
+	const char *why = glob_problem(n->str, &at);
+
+	return why ? fail(l, n, "%s '%.64s' is not a well-formed glob: %s", what, n->str, why) : 0;
+}
+
+static int check_target(struct eload *l, const struct ynode *t)
+{
+	const char *const *names = l->chk->targets;
+	char list[128] = "";
+	int i;
+
+	if (!names)
+		return 0;
+	for (i = 0; names[i]; i++) {
+		if (!strcmp(names[i], t->str))
+			return 0;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+			 names[i]);
+	}
+	return fail(l, t, "unknown target '%.32s' (targets: %s)", t->str, list);
+}
+
+/*
+ * Does the file's 'when' match this run?  1 yes, 0 no (always, for no
+ * @target: a check only), -1 error.
+ */
 static int matches(struct eload *l, const struct ynode *when, const char *target,
 		   const struct target_probe *probe)
 {
@@ -95,7 +126,9 @@ static int matches(struct eload *l, const struct ynode *when, const char *target
 		return -1;
 	if (r && rev_parse(r->str, &rev))
 		return fail(l, r, "'%s' is not v1, v2 or v3", r->str);
-	if (strcmp(t->str, target))
+	if (check_target(l, t) || (k && check_glob(l, k, "kernel")))
+		return -1;
+	if (!target || strcmp(t->str, target))
 		return 0;
 	if (r && (!probe->rev_known || probe->rev != rev))
 		return 0;
@@ -162,6 +195,9 @@ static int parse_fail(struct eload *l, const struct ynode *m, struct expected_fa
 		return -1;
 	if (!req_id_ok(rq->str) || strlen(rq->str) >= sizeof(f->req))
 		return fail(l, rq, "'%.32s' is not a requirement ID", rq->str);
+	if (l->chk->reg && !registry_find(l->chk->reg, rq->str))
+		return fail(l, rq, "unknown requirement '%s' (not in %s)", rq->str,
+			    l->chk->reg->file);
 	snprintf(f->req, sizeof(f->req), "%s", rq->str);
 	return 0;
 }
@@ -208,6 +244,10 @@ static int add_entry(struct eload *l, const struct ynode *e, struct expectations
 		return -1;
 	if (strlen(c->str) >= CASE_NAME_MAX)
 		return fail(l, c, "case name too long");
+	if (check_glob(l, c, "case"))
+		return -1;
+	if (l->chk->cases && !case_names_match(l->chk->cases, c->str))
+		return fail(l, c, "no case matches '%s' (cases: %s)", c->str, l->chk->cases->from);
 	it.revisions = IORFD_ALL_REVS;
 	if ((r && parse_revs(l, r, &it.revisions)) || parse_fails(l, fl, &it))
 		return -1;
@@ -227,7 +267,7 @@ static int add_entry(struct eload *l, const struct ynode *e, struct expectations
 static int add_log(struct eload *l, const struct ynode *e, struct expectations *x, bool keep)
 {
 	static const char *const keys[] = {"pattern", "reason", "shown_by", NULL};
-	const char *vals[3];
+	const struct ynode *vals[3];
 	struct known_log *k, *grown;
 	int i;
 
@@ -240,10 +280,14 @@ static int add_log(struct eload *l, const struct ynode *e, struct expectations *
 			return fail(l, e, "missing key '%s'", keys[i]);
 		if (want(l, v, YNODE_SCALAR, "a string"))
 			return -1;
-		vals[i] = v->str;
+		vals[i] = v;
 	}
-	if (!*vals[0])
+	if (!*vals[0]->str)
 		return fail(l, e, "empty pattern");
+	/* The one case the report fails: compared by name, not as a glob. */
+	if (l->chk->cases && !case_names_has(l->chk->cases, vals[2]->str))
+		return fail(l, vals[2], "no case is named '%s' (cases: %s)", vals[2]->str,
+			    l->chk->cases->from);
 	if (!keep)
 		return 0;
 	grown = realloc(x->logs, (x->nr_logs + 1) * sizeof(*grown));
@@ -251,9 +295,9 @@ static int add_log(struct eload *l, const struct ynode *e, struct expectations *
 		return fail(l, e, "out of memory");
 	x->logs = grown;
 	k = &x->logs[x->nr_logs++];
-	snprintf(k->pattern, sizeof(k->pattern), "%s", vals[0]);
-	snprintf(k->reason, sizeof(k->reason), "%s", vals[1]);
-	snprintf(k->shown_by, sizeof(k->shown_by), "%s", vals[2]);
+	snprintf(k->pattern, sizeof(k->pattern), "%s", vals[0]->str);
+	snprintf(k->reason, sizeof(k->reason), "%s", vals[1]->str);
+	snprintf(k->shown_by, sizeof(k->shown_by), "%s", vals[2]->str);
 	return 0;
 }
 
@@ -295,10 +339,11 @@ static int load_doc(struct eload *l, const struct ynode *root, const char *targe
 	return 0;
 }
 
-static int load_file(const char *path, const char *target, const struct target_probe *probe,
-		     struct expectations *x, char *err, size_t errlen)
+static int load_file(const char *path, const struct expect_check *chk, const char *target,
+		     const struct target_probe *probe, struct expectations *x, char *err,
+		     size_t errlen)
 {
-	struct eload l = {.path = path, .err = err, .errlen = errlen};
+	struct eload l = {.path = path, .chk = chk, .err = err, .errlen = errlen};
 	struct yerror ye;
 	struct ydoc doc;
 	size_t n;
@@ -325,19 +370,23 @@ static int yaml_only(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".yaml");
 }
 
-int expectations_load(const char *path, const char *target, const struct target_probe *probe,
-		      struct expectations *x, char *err, size_t errlen)
+int expectations_load(const char *path, const struct expect_check *chk, const char *target,
+		      const struct target_probe *probe, struct expectations *x, char *err,
+		      size_t errlen)
 {
+	static const struct expect_check syntax_only;
 	struct dirent **ents;
 	struct stat st;
 	int n, i, ret = 0;
 
+	if (!chk)
+		chk = &syntax_only;
 	if (stat(path, &st)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode))
-		return load_file(path, target, probe, x, err, errlen);
+		return load_file(path, chk, target, probe, x, err, errlen);
 	n = scandir(path, &ents, yaml_only, alphasort);
 	if (n < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -348,10 +397,19 @@ int expectations_load(const char *path, const char *target, const struct target_
 
 		snprintf(file, sizeof(file), "%s/%s", path, ents[i]->d_name);
 		if (!ret)
-			ret = load_file(file, target, probe, x, err, errlen);
+			ret = load_file(file, chk, target, probe, x, err, errlen);
 		free(ents[i]);
 	}
 	free(ents);
+	return ret;
+}
+
+int expectations_check(const char *path, const struct expect_check *chk, char *err, size_t errlen)
+{
+	struct expectations x = {0};
+	int ret = expectations_load(path, chk, NULL, NULL, &x, err, errlen);
+
+	expectations_free(&x);
 	return ret;
 }
 

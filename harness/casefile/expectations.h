@@ -28,7 +28,12 @@
  * case that exists to show it (which is then listed as a known failure).
  *
  * --expect takes a file or a directory; every file is checked whole, and
- * those whose 'when' matches the run apply.
+ * those whose 'when' matches the run apply.  Checked whole means whatever
+ * the run: a file for another kernel is held to the same rules as one that
+ * applies, so that a mistake shows the day it is made, not the day its
+ * kernel is tested (struct expect_check: its target is one that exists,
+ * its kernel glob is well formed, every case it names is a case of the
+ * run, every requirement is in the registry).
  */
 #ifndef IORFD_EXPECTATIONS_H
 #define IORFD_EXPECTATIONS_H
@@ -36,6 +41,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "casefile/case_names.h"
+#include "casefile/registry.h"
 #include "model/case.h"
 #include "model/probe.h"
 #include "model/result.h"
@@ -74,9 +81,27 @@ struct expectations {
 	char files[1024]; /* the files that applied, for the KTAP header */
 };
 
-/* 0, or -1 with @err = "FILE:LINE:COL: message". */
-int expectations_load(const char *path, const char *target, const struct target_probe *probe,
-		      struct expectations *x, char *err, size_t errlen);
+/*
+ * What a file is checked against beside its own syntax, whether or not it
+ * applies to the run.  Each part may be NULL where the caller does not
+ * have it; that part goes unchecked.
+ */
+struct expect_check {
+	const char *const *targets;	/* every target's name, NULL-terminated */
+	const struct case_names *cases; /* the cases of the run, before any --filter */
+	const struct registry *reg;	/* the requirements a 'fails' entry may name */
+};
+
+/*
+ * Checks @path (a file, or a directory of *.yaml) against @chk and keeps
+ * what applies to @target running @probe in @x.  0, or -1 with
+ * @err = "FILE:LINE:COL: message" (the first problem of the first bad file).
+ */
+int expectations_load(const char *path, const struct expect_check *chk, const char *target,
+		      const struct target_probe *probe, struct expectations *x, char *err,
+		      size_t errlen);
+/* The same checks, keeping nothing: for lint, and before a run that may never start. */
+int expectations_check(const char *path, const struct expect_check *chk, char *err, size_t errlen);
 const struct expectation *expectations_find(const struct expectations *x, const char *name,
 					    enum iorfd_rev rev);
 /* The known report @line belongs to, unless @case_name is the case that shows it. */

@@ -354,8 +354,9 @@ static int session_open(struct session *s, const struct case_list *l)
 {
 	char err[512];
 
-	if (s->o->expect &&
-	    expectations_load(s->o->expect, s->ops->name, s->probe, &s->expect, err, sizeof(err))) {
+	/* The command line has checked the files against targets, cases and all (cli/run.c). */
+	if (s->o->expect && expectations_load(s->o->expect, NULL, s->ops->name, s->probe,
+					      &s->expect, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}

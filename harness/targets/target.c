@@ -3,13 +3,14 @@
 
 #include "targets/target.h"
 
+const struct target_ops *const target_all[] = {&target_reference, &target_kernel, NULL};
+
 const struct target_ops *target_find(const char *name)
 {
-	static const struct target_ops *const all[] = {&target_reference, &target_kernel};
 	size_t i;
 
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (!strcmp(all[i]->name, name))
-			return all[i];
+	for (i = 0; target_all[i]; i++)
+		if (!strcmp(target_all[i]->name, name))
+			return target_all[i];
 	return NULL;
 }

@@ -75,6 +75,9 @@ struct target_ops {
 extern const struct target_ops target_reference;
 extern const struct target_ops target_kernel;
 
+/* Every target, NULL-terminated: what --target and an expectations file's 'when' may name. */
+extern const struct target_ops *const target_all[];
+
 const struct target_ops *target_find(const char *name);
 
 #endif /* IORFD_TARGET_H */

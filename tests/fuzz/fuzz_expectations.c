@@ -5,9 +5,11 @@
  *
  * expectations_load() only takes a path, so the input goes into a memfd
  * and is loaded through /proc/self/fd: no change to the reader, and no
- * file on disk per run.  Most of a file is only read when its 'when'
+ * file on disk per run.  What a file keeps depends on whether its 'when'
  * matches the run, so each input is loaded for target "kernel" speaking
- * each revision, and once for a target whose revision is unknown.
+ * each revision, and once for a target whose revision is unknown; then
+ * checked once against targets and case names, as the command line does
+ * (with those, most inputs stop at their first case name).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +58,12 @@ static void check_loaded(const struct expectations *x)
 	}
 }
 
+static void check_err(const char *err, size_t len)
+{
+	check(memchr(err, '\0', len));
+	check(!strncmp(err, path, strlen(path)) && err[strlen(path)] == ':');
+}
+
 static void load(const struct target_probe *probe)
 {
 	struct expectations x;
@@ -63,14 +71,27 @@ static void load(const struct target_probe *probe)
 
 	memset(&x, 0, sizeof(x));
 	memset(err, 0x5a, sizeof(err));
-	if (expectations_load(path, "kernel", probe, &x, err, sizeof(err))) {
-		check(memchr(err, '\0', sizeof(err)));
-		check(!strncmp(err, path, strlen(path)) && err[strlen(path)] == ':');
+	if (expectations_load(path, NULL, "kernel", probe, &x, err, sizeof(err))) {
+		check_err(err, sizeof(err));
 	} else {
 		check_loaded(&x);
 	}
 	/* main.c exits after a failed load; freeing here keeps LeakSanitizer quiet. */
 	expectations_free(&x);
+}
+
+/* Against the names a run would give it: a file and a matrix family. */
+static void check_whole(void)
+{
+	static const char *const targets[] = {"reference", "kernel", NULL};
+	static char names[][CASE_NAME_MAX] = {"reg-overlap", "reg-each-fd-read_fd-pipes"};
+	static const struct case_names cases = {.name = names, .nr = 2, .from = "cases/"};
+	static const struct expect_check chk = {.targets = targets, .cases = &cases};
+	char err[512];
+
+	memset(err, 0x5a, sizeof(err));
+	if (expectations_check(path, &chk, err, sizeof(err)))
+		check_err(err, sizeof(err));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -96,5 +117,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	probe.rev_known = false;
 	load(&probe);
+	check_whole();
 	return 0;
 }
