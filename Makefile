@@ -186,7 +186,7 @@ run: deps
 	./iorfd-conform $(VM_FLAGS) -j $(JOBS) $(RUN_ARGS) cases/
 
 lint: all
-	./iorfd-conform lint cases/
+	./iorfd-conform lint --expect expectations cases/
 
 # The fixture kernels with ioregionfd, next to a clone of this repository (CI has them).
 FIXTURE_KERNELS ?= ../shared/kernels

@@ -5,7 +5,9 @@
 # with FILE:LINE:COL, the same files as single arguments are not (a group
 # is a property of the catalogue), and the catalogue itself is clean.  Its
 # summary comes last and counts every error it printed; without the
-# registry it says how to name one.
+# registry it says how to name one.  Expectations files (--expect) are
+# checked whole, whatever kernel they are for: targets, globs, the cases
+# they name and the requirements their failures cite.
 #
 #   tests/test-lint.sh            (from anywhere; needs ./iorfd-conform built)
 set -eu
@@ -27,8 +29,53 @@ ok()
 	echo "ok $n - test-lint: $*"
 }
 
-$BIN lint cases/ 2>"$T/clean.err" || fail "lint cases/ failed: $(cat "$T/clean.err")"
-ok "the catalogue is clean"
+nr_cases=$(ls cases/*.yaml | wc -l)
+nr_expect=$(ls expectations/*.yaml | wc -l)
+$BIN lint --expect expectations cases/ 2>"$T/clean.err" ||
+	fail "lint --expect expectations cases/ failed: $(cat "$T/clean.err")"
+[ "$(tail -n 1 "$T/clean.err")" = "lint: $nr_cases case files, $nr_expect expectations files, 0 errors" ] ||
+	fail "the clean catalogue's summary: $(tail -n 1 "$T/clean.err")"
+ok "the catalogue and its expectations are clean"
+
+# Mistakes in expectations for a kernel nobody tests here: each is an error at its place.
+mkdir "$T/exp"
+cat >"$T/exp/a-target.yaml" <<'YAML'
+when: {target: kernle, revision: v3}
+known_failures: []
+YAML
+cat >"$T/exp/b-glob.yaml" <<'YAML'
+when: {target: kernel, kernel: "6.1.[0-9"}
+known_failures: []
+YAML
+cat >"$T/exp/c-case.yaml" <<'YAML'
+when: {target: kernel, revision: v1}
+known_failures:
+  - case: reg-overlap-lats-byte
+    reason: B1
+    fails:
+      - {kind: errno}
+YAML
+cat >"$T/exp/d-requirement.yaml" <<'YAML'
+when: {target: kernel, revision: v1}
+known_failures:
+  - case: reg-overlap-last-byte
+    reason: B1
+    fails:
+      - {kind: errno, requirement: REG-99}
+YAML
+rc=0
+$BIN lint --expect "$T/exp" cases/ 2>"$T/exp.err" || rc=$?
+[ "$rc" = 2 ] || fail "bad expectations: exit $rc, expected 2"
+for want in \
+	"$T/exp/a-target.yaml:1:16: unknown target 'kernle' (targets: reference, kernel)" \
+	"$T/exp/b-glob.yaml:1:32: kernel '6.1.\[0-9' is not a well-formed glob: '\[' is never closed by ']'" \
+	"$T/exp/c-case.yaml:3:11: no case matches 'reg-overlap-lats-byte' (cases: cases/)" \
+	"$T/exp/d-requirement.yaml:6:36: unknown requirement 'REG-99' (not in docs/requirements.yaml)"; do
+	grep -qx "$want" "$T/exp.err" || fail "bad expectations: no '$want' in: $(cat "$T/exp.err")"
+done
+[ "$(tail -n 1 "$T/exp.err")" = "lint: $nr_cases case files, 4 expectations files, 4 errors" ] ||
+	fail "bad expectations: the summary does not count them: $(tail -n 1 "$T/exp.err")"
+ok "expectations for another kernel are checked whole: target, glob, case, requirement"
 
 mkdir "$T/cat"
 cp cases/pio-sizes.yaml cases/pio-string.yaml "$T/cat/"

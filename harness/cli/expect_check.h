@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the command line checks an expectations file against (struct
- * expect_check): the targets this binary has, the cases it was given and
- * the requirement registry, where the caller has one.
+ * expect_check): the targets this binary has, the cases it was given and,
+ * for lint, the requirement registry.  The run and lint share it, so that
+ * a file lint passes is a file a run accepts.
  */
 #ifndef IORFD_CLI_EXPECT_CHECK_H
 #define IORFD_CLI_EXPECT_CHECK_H

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iorfd-conform lint [--requirements FILE] [CASE|DIR...]
+ * iorfd-conform lint [--requirements FILE] [--expect FILE|DIR]... [CASE|DIR...]
  *
  * Loads every case file at every revision it claims, reports every error
  * as FILE:LINE:COL, checks that each requirement a case cites is in the
- * registry, and summarises which rules have a case.  Its last line counts
- * every error it printed: 0 errors is exit 0, any other number exit 2.
+ * registry, and summarises which rules have a case.  With --expect it
+ * checks expectations files as a run does: each case they name must be
+ * one of the cases linted, each requirement one of the registry's.  Its
+ * last line counts every error it printed: 0 errors is exit 0, any other
+ * number exit 2.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,8 +21,11 @@
 #include "casefile/case_schema.h"
 #include "casefile/registry.h"
 #include "cli/cli.h"
+#include "cli/expect_check.h"
 #include "model/case.h"
 #include "run/session.h"
+
+#define LINT_MAX_EXPECT 16
 
 /* One case the lint found: a file, or one combination of a file's matrix. */
 struct linted {
@@ -159,6 +165,41 @@ static int lint_requirements(const struct case_list *l, const struct registry *r
 	return unknown;
 }
 
+/*
+ * Checks each expectations file in @paths (files, or directories of
+ * *.yaml) against the cases of @l and @reg (or NULL), one error at most
+ * per file.  @nr_files gets how many there were.  Returns the number of
+ * errors printed.
+ */
+static int lint_expectations(char *const *paths, int nr_paths, int argc, char **argv,
+			     const struct case_list *l, const struct registry *reg,
+			     struct iorfd_case *c, int *nr_files)
+{
+	struct case_error cerr;
+	struct case_list files;
+	struct cli_expect e;
+	char err[512];
+	int i, errors = 0;
+
+	*nr_files = 0;
+	if (!nr_paths)
+		return 0;
+	if (case_list_collect(&files, paths, nr_paths))
+		return 1;
+	/* A case file that does not load is reported already: its names are unknown, not absent. */
+	cli_expect_init(&e, argc, argv, l, reg, c, &cerr);
+	for (i = 0; i < files.nr; i++) {
+		if (expectations_check(files.paths[i], &e.chk, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			errors++;
+		}
+	}
+	*nr_files = files.nr;
+	cli_expect_fini(&e);
+	case_list_free(&files);
+	return errors;
+}
+
 static bool is_dir(const char *path)
 {
 	struct stat st;
@@ -192,9 +233,12 @@ static const struct registry *lint_registry(const char *path, bool given, struct
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: iorfd-conform lint [--requirements FILE] [CASE.yaml|DIR...]\n"
+		"usage: iorfd-conform lint [--requirements FILE] [--expect FILE|DIR]...\n"
+		"                          [CASE.yaml|DIR...]\n"
 		"       iorfd-conform lint --schema\n"
 		"  --requirements FILE  the requirement registry (default %s)\n"
+		"  --expect FILE|DIR    expectations files to check too, against the cases\n"
+		"                       linted and the registry (repeatable)\n"
 		"  --schema             print the case file schema (Markdown), as\n"
 		"                       docs/case-format.md has it\n",
 		REGISTRY_DEFAULT_PATH);
@@ -203,23 +247,40 @@ static void usage(FILE *f)
 int cmd_lint(int argc, char **argv)
 {
 	const char *reg_path = REGISTRY_DEFAULT_PATH;
+	char *expect[LINT_MAX_EXPECT];
+	int errors, nr_expect = 0, nr_expect_files;
 	const struct registry *rp;
 	bool reg_given = false;
 	struct iorfd_case *c;
 	struct registry reg = {0};
 	struct case_list l;
-	int errors;
 
-	if (argc >= 2 && !strcmp(argv[0], "--requirements")) {
-		reg_path = argv[1];
-		reg_given = true;
-		argc -= 2;
-		argv += 2;
-	} else if (argc >= 1 && !strncmp(argv[0], "--requirements=", 15)) {
-		reg_path = argv[0] + 15;
-		reg_given = true;
-		argc--;
-		argv++;
+	/* Options come first, in any order: what follows them is cases. */
+	for (;;) {
+		const char *opt = argc >= 1 ? argv[0] : "";
+		const char *val = NULL;
+		int used = 1;
+
+		if (!strncmp(opt, "--requirements=", 15) || !strncmp(opt, "--expect=", 9)) {
+			val = strchr(opt, '=') + 1;
+		} else if ((!strcmp(opt, "--requirements") || !strcmp(opt, "--expect")) &&
+			   argc >= 2) {
+			val = argv[1];
+			used = 2;
+		} else {
+			break;
+		}
+		if (!strncmp(opt, "--requirements", 14)) {
+			reg_path = val;
+			reg_given = true;
+		} else if (nr_expect == LINT_MAX_EXPECT) {
+			fprintf(stderr, "lint: --expect: at most %d\n", LINT_MAX_EXPECT);
+			return EXIT_USAGE;
+		} else {
+			expect[nr_expect++] = (char *)val;
+		}
+		argc -= used;
+		argv += used;
 	}
 	if (argc == 1 && !strcmp(argv[0], "--schema")) {
 		schema_print_markdown(stdout);
@@ -240,9 +301,13 @@ int cmd_lint(int argc, char **argv)
 	errors += lint_files(&l, c, argc == 0 || (argc == 1 && is_dir(argv[0])));
 	if (rp)
 		errors += lint_requirements(&l, rp, c);
+	errors += lint_expectations(expect, nr_expect, argc, argv, &l, rp, c, &nr_expect_files);
 	/* Last, after every error it counts, so that it and the exit code agree. */
-	fprintf(stderr, "lint: %d case file%s, %d error%s\n", l.nr, l.nr == 1 ? "" : "s", errors,
-		errors == 1 ? "" : "s");
+	fprintf(stderr, "lint: %d case file%s", l.nr, l.nr == 1 ? "" : "s");
+	if (nr_expect)
+		fprintf(stderr, ", %d expectations file%s", nr_expect_files,
+			nr_expect_files == 1 ? "" : "s");
+	fprintf(stderr, ", %d error%s\n", errors, errors == 1 ? "" : "s");
 	case_list_free(&l);
 	registry_free(&reg);
 	free(c);
