@@ -47,12 +47,13 @@ mkfifo "$T/stray.yaml"
 run 2 fifo-lint $BIN lint "$T/stray.yaml"
 grep -q "^$T/stray.yaml: nothing to read" "$T/fifo-lint.err" || fail "fifo: $(cat "$T/fifo-lint.err")"
 run 2 fifo-list $BIN --list "$T/stray.yaml"
+run 2 fifo-expect $BIN --expect "$T/stray.yaml" --list cases/reg-overlap.yaml
 run 2 fifo-report $BIN report -o "$T/out" "$T/stray.yaml"
 mkdir "$T/dir"
 cp cases/reg-overlap.yaml cases/reg-overlap-last-byte.yaml "$T/dir/"
 mkfifo "$T/dir/zz-stray.yaml"
 run 2 fifo-dir $BIN lint "$T/dir"
-ok "a FIFO as a case or results file, or in a directory: an error, no hang"
+ok "a FIFO as a case, expectations or results file, or in a directory: an error, no hang"
 
 # class 2: pipes read once per revision
 run 0 pipe-lint $BIN lint <(cat cases/reg-overlap.yaml)
@@ -95,6 +96,11 @@ run 2 filter $BIN --filter 'reg-overlpa' --list cases/
 grep -q "'reg-overlpa' matches no case" "$T/filter.err" || fail "filter: $(cat "$T/filter.err")"
 ok "a --filter that matches nothing is an error"
 
+
+# class 11: a directory where a file is needed
+run 2 dir-report $BIN report -o "$T/out2" "$T/dir"
+grep -q "is a directory" "$T/dir-report.err" || fail "directory: $(cat "$T/dir-report.err")"
+ok "a directory given as a file says so"
 
 # class 7: a column is a character, whatever the encoding's bytes
 printf 'case: x-y\nsummary: "\xc3\xa9\xc3\xa9\xc3\xa9", sise: 1\n' >"$T/utf8.yaml"

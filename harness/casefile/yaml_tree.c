@@ -285,9 +285,10 @@ int ytree_parse(const char *buf, size_t len, struct ydoc *doc, struct yerror *er
 	memset(doc, 0, sizeof(*doc));
 	memset(err, 0, sizeof(*err));
 	if (utf16_without_bom(buf, len))
-		return set_err(err, 1, 1,
-			       "UTF-16 text without a byte-order mark (NUL bytes): lines and columns "
-			       "cannot be told (save the file as UTF-8: iconv -f UTF-16 -t UTF-8)");
+		return set_err(
+			err, 1, 1,
+			"UTF-16 text without a byte-order mark (NUL bytes): lines and columns "
+			"cannot be told (save the file as UTF-8: iconv -f UTF-16 -t UTF-8)");
 	if (!yaml_parser_initialize(&parser))
 		return set_err(err, 1, 1, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
