@@ -15,9 +15,6 @@
 #include "casefile/yaml_tree.h"
 #include "model/case.h"
 
-/* Far above any real case, low enough that a stray binary is refused quickly. */
-#define CASE_FILE_MAX (1 << 20)
-
 #define PIO_SPACE_END 0x10000ull /* in/out take a 16-bit port */
 
 #define CASE_MATRIX_KEYS   6

@@ -30,6 +30,9 @@
 /* timeout_ms bounds: long enough for a slow TCG guest, short of the run's default. */
 #define CASE_MIN_TIMEOUT_MS 500
 #define CASE_MAX_TIMEOUT_MS 600000
+/* The largest case file: far above any real case, low enough that a stray binary is refused
+ * quickly. */
+#define CASE_FILE_MAX (1 << 20)
 
 struct src_loc {
 	const char *file; /* points at iorfd_case.file */

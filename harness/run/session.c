@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "casefile/expectations.h"
+#include "lib/file_read.h"
 #include "reports/live/json.h"
 #include "reports/live/ktap.h"
 #include "reports/offline/junit.h"
@@ -37,20 +38,25 @@ struct session {
 	int stray_lines;		   /* kernel report lines logged outside any case */
 };
 
-/* Hash of the case files, so two result files can tell they ran the same cases. */
+/*
+ * Hash of the case files, so two result files can tell they ran the same
+ * cases.  Through the one input reader: a case file that was a pipe is
+ * hashed from the bytes the run loaded, not read (or waited on) again.
+ */
 static unsigned long long hash_cases(const struct case_list *l)
 {
 	unsigned long long h = 0xcbf29ce484222325ull;
-	int i, ch;
+	char err[256], *buf;
+	size_t len, j;
+	int i;
 
 	for (i = 0; i < l->nr; i++) {
-		FILE *f = fopen(l->paths[i], "r");
-
-		if (!f)
+		buf = read_text_file(l->paths[i], CASE_FILE_MAX, &len, err, sizeof(err));
+		if (!buf)
 			continue;
-		while ((ch = fgetc(f)) != EOF)
-			h = (h ^ (unsigned char)ch) * 0x100000001b3ull;
-		fclose(f);
+		for (j = 0; j < len; j++)
+			h = (h ^ (unsigned char)buf[j]) * 0x100000001b3ull;
+		free(buf);
 	}
 	return h;
 }
