@@ -5,8 +5,9 @@
 # (harness/vm/vm.mk).
 #
 #   make check-report     unit tests of the JSON reader; JUnit against the
-#                         Jenkins schema; HTML; verdict diff; the HTML report
-#                         of a failing run in headless chromium
+#                         Jenkins schema; HTML; page names and unwritable
+#                         outputs; verdict diff; the HTML report of a
+#                         failing run in headless chromium
 #   make coverage         the harness built with --coverage in $(COV_DIR):
 #                         unit tests, the suite on the reference target, the
 #                         report commands; lcov and gcovr HTML in
@@ -36,6 +37,7 @@ check-report: iorfd-conform $(BUILD)/tests/test_json_read
 	$(BUILD)/tests/test_json_read
 	tests/report/test-junit.sh
 	tests/report/test-html.sh
+	tests/report/test-output-files.sh
 	tests/report/test-diff.sh
 	tests/report/test-browser.sh
 

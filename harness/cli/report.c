@@ -11,6 +11,7 @@
  * fails, 2 bad usage, unreadable results or a report that could not be written.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,21 +151,15 @@ static int do_reports(const struct report_opts *o, char **paths, int nr)
 	struct rrun *runs = calloc(nr, sizeof(*runs));
 	struct registry reg = {0};
 	int code = REPORT_OK;
-	char err[512];
+	char err[PATH_MAX + 512]; /* a path may be that long, and the reason must show */
 
 	if (!runs || load_runs(paths, nr, runs)) {
 		free(runs);
 		return REPORT_USAGE;
 	}
-	if (o->junit) {
-		FILE *f = fopen(o->junit, "w");
-
-		if (f)
-			junit_write(f, &runs[0]);
-		if (!f || ferror(f) | fclose(f)) {
-			perror(o->junit);
-			code = REPORT_USAGE;
-		}
+	if (o->junit && junit_write_file(o->junit, &runs[0], err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		code = REPORT_USAGE;
 	}
 	if (o->out_dir && code == REPORT_OK) {
 		struct html_ctx h = {
@@ -175,7 +170,7 @@ static int do_reports(const struct report_opts *o, char **paths, int nr)
 
 		h.reg = load_registry(o, &reg);
 		if (html_report(&h, err, sizeof(err))) {
-			fprintf(stderr, "report: %s\n", err);
+			fprintf(stderr, "%s\n", err);
 			code = REPORT_USAGE;
 		} else {
 			fprintf(stderr, "report: %s/index.html\n", o->out_dir);

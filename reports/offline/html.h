@@ -9,7 +9,14 @@
  *                        requirement matrix (requirement -> cases, verdicts)
  *   c-CASE.REV[.N].html  one case at one revision (in run N of several):
  *                        summary, requirements, failures with their diff,
- *                        the wire transcript as a sequence diagram
+ *                        the wire transcript as a sequence diagram.  A
+ *                        CASE or REV that is long or has bytes other than
+ *                        [A-Za-z0-9_-] is its safe prefix, '~' and a hash
+ *                        of the whole, so every case gets its own page.
+ *
+ * Each file is written whole or not at all (lib/atomic_file.h), the index
+ * last: a report that could not be written is an error, never a directory
+ * that looks complete.
  *
  * Every string from a results file is escaped (reports/offline/markup.h).
  */
@@ -40,6 +47,9 @@ void html_foot(FILE *f);
 
 /* A verdict as a coloured label. */
 void html_badge(FILE *f, enum rverdict v);
+
+/* Room for any page name html_case_file() makes, with its NUL. */
+#define HTML_PAGE_NAME_LEN 160
 
 /* The file name (no directory) of the page of record @r of run @run. */
 void html_case_file(const struct html_ctx *h, int run, const struct rrecord *r, char *buf,

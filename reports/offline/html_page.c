@@ -96,28 +96,57 @@ int html_verdict_rank(enum rverdict v)
 	}
 }
 
-/* Case names and revisions come from the file: only safe bytes reach a path. */
-static void safe_name(char *dst, size_t len, const char *src)
+/* FNV-1a, 64 bits: short, and enough to tell names apart (html.c checks). */
+static unsigned long long name_hash(const char *s)
 {
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * @src as a part of a page's file name, into @dst (@keep + PAGE_HASH_LEN + 1
+ * bytes).  Case names and revisions come from the file, so only
+ * [A-Za-z0-9_-] reach a path.  A name made only of those, and no longer
+ * than @keep, is itself; any other is its first @keep bytes so made safe,
+ * '~' and a hash of the whole of it: two names that differ, past @keep or
+ * only in bytes made safe, get two pages.  A name that is itself has no
+ * '~', so it never meets one that is not.
+ */
+#define PAGE_HASH_LEN 17 /* "~" and 16 hex digits */
+static void page_part(char *dst, const char *src, size_t keep)
+{
+	bool as_is = true;
 	size_t i;
 
-	for (i = 0; src[i] && i + 1 < len; i++) {
+	for (i = 0; src[i] && i < keep; i++) {
 		char c = src[i];
 		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 			  (c >= '0' && c <= '9') || c == '-' || c == '_';
 
 		dst[i] = ok ? c : '_';
+		as_is &= ok;
 	}
-	dst[i] = '\0';
+	if (as_is && !src[i]) {
+		dst[i] = '\0';
+		return;
+	}
+	snprintf(dst + i, PAGE_HASH_LEN + 1, "~%016llx", name_hash(src));
 }
+
+/* How much of a case name and of a revision a page name shows. */
+#define PAGE_NAME_KEEP 79
+#define PAGE_REV_KEEP  15
 
 void html_case_file(const struct html_ctx *h, int run, const struct rrecord *r, char *buf,
 		    size_t len)
 {
-	char name[80], rev[16];
+	char name[PAGE_NAME_KEEP + PAGE_HASH_LEN + 1], rev[PAGE_REV_KEEP + PAGE_HASH_LEN + 1];
 
-	safe_name(name, sizeof(name), r->name);
-	safe_name(rev, sizeof(rev), r->rev);
+	page_part(name, r->name, PAGE_NAME_KEEP);
+	page_part(rev, r->rev, PAGE_REV_KEEP);
 	if (h->nr_runs > 1)
 		snprintf(buf, len, "c-%s.%s.%d.html", name, rev, run + 1);
 	else
@@ -128,7 +157,7 @@ void html_case_link(FILE *f, const struct html_ctx *h, int run, const struct rre
 		    const char *text)
 {
 	const char *n = rverdict_name(r->verdict);
-	char file[256];
+	char file[HTML_PAGE_NAME_LEN];
 	int i;
 
 	html_case_file(h, run, r, file, sizeof(file));

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/atomic_file.h"
 #include "reports/offline/junit.h"
 #include "reports/offline/markup.h"
 
@@ -233,27 +233,26 @@ void junit_write(FILE *f, const struct rrun *run)
 	fputs("</testsuites>\n", f);
 }
 
+int junit_write_file(const char *xml_path, const struct rrun *run, char *err, size_t errlen)
+{
+	struct atomic_file *af;
+
+	if (atomic_file_open(xml_path, &af, err, errlen))
+		return -1;
+	junit_write(af->f, run);
+	return atomic_file_commit(af, err, errlen);
+}
+
 int junit_from_json(const char *json_path, const char *xml_path, char *err, size_t errlen)
 {
 	struct rrun run;
-	FILE *f;
-	int ret = 0;
+	int ret;
 
 	if (results_load(json_path, &run, err, errlen)) {
 		results_free(&run);
 		return -1;
 	}
-	f = fopen(xml_path, "w");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", xml_path, strerror(errno));
-		results_free(&run);
-		return -1;
-	}
-	junit_write(f, &run);
-	if (ferror(f) | fclose(f)) {
-		snprintf(err, errlen, "%s: write error", xml_path);
-		ret = -1;
-	}
+	ret = junit_write_file(xml_path, &run, err, errlen);
 	results_free(&run);
 	return ret;
 }

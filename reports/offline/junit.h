@@ -23,7 +23,13 @@
 
 void junit_write(FILE *f, const struct rrun *run);
 
-/* Reads @json_path, writes @xml_path.  Returns 0, or -1 with why in @err. */
+/*
+ * junit_write() into @xml_path, whole or not at all (lib/atomic_file.h).
+ * Returns 0, or -1 with "PATH: reason (what to do)" in @err.
+ */
+int junit_write_file(const char *xml_path, const struct rrun *run, char *err, size_t errlen);
+
+/* Reads @json_path, writes @xml_path as above.  Returns 0, or -1 with why in @err. */
 int junit_from_json(const char *json_path, const char *xml_path, char *err, size_t errlen);
 
 /*
