@@ -4,10 +4,11 @@
  * crashed a fuzz target (tests/fuzz/), and must now be handled cleanly.
  *
  * A file's name says which target found it, as libFuzzer named the crash:
- * fuzz_case_load-*, fuzz_wire-*, fuzz_expectations-*.  Each file is replayed
- * through that target's own entry point, with its property checks turned
- * into cmocka assertions, and the YAML ones are also loaded the way the
- * harness loads files, which must refuse them with "FILE:LINE:COL: message".
+ * fuzz_case_load-*, fuzz_wire-*, fuzz_expectations-*, fuzz_json_read-*.
+ * Each file is replayed through that target's own entry point, with its
+ * property checks turned into cmocka assertions, and the YAML ones are also
+ * loaded the way the harness loads files, which must refuse them with
+ * "FILE:LINE:COL: message"; a results file is loaded as 'report' does.
  * Under 'make check-asan' and 'make check-valgrind' the same run also
  * checks for the memory errors the crash was about.
  */
@@ -38,6 +39,9 @@
 #undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_expectations_one
 #include "fuzz/fuzz_expectations.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_json_read_one
+#include "fuzz/fuzz_json_read.c"
 #undef LLVMFuzzerTestOneInput
 
 struct regress_target {
@@ -72,10 +76,26 @@ static void load_expectations(const char *path)
 	expectations_free(&x);
 }
 
+/*
+ * What crashed the JSON reader may be valid JSON, even a valid results
+ * file: loaded as 'report' loads it, it is either read or refused with
+ * "PATH:...".
+ */
+static void load_results(const char *path)
+{
+	struct rrun run;
+	char err[512];
+
+	if (results_load(path, &run, err, sizeof(err)))
+		assert_true(!strncmp(err, path, strlen(path)) && err[strlen(path)] == ':');
+	results_free(&run);
+}
+
 static const struct regress_target targets[] = {
 	{"fuzz_case_load-", fuzz_case_load_one, load_case},
 	{"fuzz_wire-", fuzz_wire_one, NULL},
 	{"fuzz_expectations-", fuzz_expectations_one, load_expectations},
+	{"fuzz_json_read-", fuzz_json_read_one, load_results},
 };
 
 static uint8_t *read_all(const char *path, size_t *len)
@@ -148,20 +168,29 @@ static int yaml_file(const struct dirent *d)
 	return n > 5 && !strcmp(d->d_name + n - 5, ".yaml");
 }
 
+static int json_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 5 && !strcmp(d->d_name + n - 5, ".json");
+}
+
 /*
- * The fuzz targets' seeds: the catalogue's cases and the expectation files.
+ * The fuzz targets' seeds: the catalogue's cases, the expectation files
+ * and the JSON seeds (tests/fuzz/json-seeds/, the report tests' fixture).
  * They load, so the targets' property checks run on every field of a real
  * case; a check that a real case breaks would make every fuzz run "crash"
  * at its first seed instead of fuzzing.
  */
-static void replay_dir(const char *dir, int (*replay)(const uint8_t *, size_t))
+static void replay_dir(const char *dir, int (*pick)(const struct dirent *),
+		       int (*replay)(const uint8_t *, size_t))
 {
 	struct dirent **ents;
 	char path[512];
 	size_t len;
 	int i, n;
 
-	n = scandir(dir, &ents, yaml_file, alphasort);
+	n = scandir(dir, &ents, pick, alphasort);
 	if (n < 0)
 		fail_msg("%s: cannot list (run from the top of the tree)", dir);
 	assert_true(n > 0);
@@ -179,8 +208,10 @@ static void replay_dir(const char *dir, int (*replay)(const uint8_t *, size_t))
 
 static void test_seeds(void **state)
 {
-	replay_dir("cases", fuzz_case_load_one);
-	replay_dir("expectations", fuzz_expectations_one);
+	replay_dir("cases", yaml_file, fuzz_case_load_one);
+	replay_dir("expectations", yaml_file, fuzz_expectations_one);
+	replay_dir("tests/fuzz/json-seeds", json_file, fuzz_json_read_one);
+	replay_dir("tests/report/data", json_file, fuzz_json_read_one);
 }
 
 int main(void)

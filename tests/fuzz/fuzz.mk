@@ -1,15 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # libFuzzer targets for the code that reads untrusted input: case files,
-# expectation files, and the 32-byte commands a kernel under test sends.
+# expectation files, results files, and the 32-byte commands a kernel under
+# test sends.
 # Included by the top Makefile, which defines BUILD and WARN.
 #
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS='fuzz_wire ...']
 #
 # Each target runs for FUZZ_SECONDS, one after another.  The working corpus
 # stays in $(BUILD)/fuzz/corpus/TARGET between runs and is seeded each time
-# from the YAML files in the tree (not copied into git) and from
-# tests/fuzz/regress/.  A crash, leak or broken property is saved as
+# from files the tree has anyway (cases, expectations, the report tests'
+# results file; not copied), from tests/fuzz/json-seeds/ (JSON forms that
+# file lacks) and from tests/fuzz/regress/.  A crash, leak or broken property is saved as
 # $(BUILD)/fuzz/crashes/TARGET-crash-<sha1> and makes 'make fuzz' fail; the
 # full libFuzzer output is in $(BUILD)/fuzz/logs/TARGET.log.  To replay one:
 #
@@ -20,7 +22,7 @@
 FUZZ_CC	     ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_TARGETS ?= fuzz_case_load fuzz_wire fuzz_expectations
+FUZZ_TARGETS ?= fuzz_case_load fuzz_wire fuzz_expectations fuzz_json_read
 
 # Recovering from UB would print and go on; the fuzzer must see it as a crash.
 FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
@@ -30,11 +32,15 @@ FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefine
 FUZZ_ROOMS_fuzz_case_load    := harness/casefile harness/lib harness/proto harness/model
 FUZZ_ROOMS_fuzz_wire	     := harness/proto
 FUZZ_ROOMS_fuzz_expectations := harness/casefile harness/lib harness/proto harness/model
+# The reports it feeds link the registry's lookup, and so its room.
+FUZZ_ROOMS_fuzz_json_read    := reports/offline harness/casefile harness/lib harness/proto \
+				harness/model
 $(foreach t,$(FUZZ_TARGETS),$(eval FUZZ_SRCS_$(t) := $(foreach r,$(FUZZ_ROOMS_$(t)),$(wildcard $(r)/*.c))))
 
 # Seeds, and options: commands are 34 bytes plus up to 16 regions of 17.
 FUZZ_SEEDS_fuzz_case_load    := $(wildcard cases/*.yaml tests/data/*.yaml)
 FUZZ_SEEDS_fuzz_expectations := $(wildcard expectations/*.yaml)
+FUZZ_SEEDS_fuzz_json_read    := $(wildcard tests/fuzz/json-seeds/*.json tests/report/data/*.json)
 # The example in expectations.h's comment has the keys those files lack;
 # without its kernel glob, which would make it match only on 6.1 hosts.
 FUZZ_SEED_CMD_fuzz_expectations = sed -n -e 's/, kernel: "[^"]*"//' \
@@ -43,6 +49,8 @@ FUZZ_SEED_CMD_fuzz_expectations = sed -n -e 's/, kernel: "[^"]*"//' \
 FUZZ_OPTS_fuzz_case_load     := -dict=$(FUZZ_DIR)/yaml.dict
 FUZZ_OPTS_fuzz_expectations  := -dict=$(FUZZ_DIR)/yaml.dict
 FUZZ_OPTS_fuzz_wire	     := -max_len=306
+# The report fixture is 10 KB: inputs that long keep whole records to mutate.
+FUZZ_OPTS_fuzz_json_read     := -dict=$(FUZZ_DIR)/json.dict -max_len=16384
 
 .PHONY: fuzz fuzz-build
 
@@ -64,7 +72,13 @@ $(FUZZ_DIR)/yaml.dict: tests/fuzz/yaml.dict harness/casefile/case_load.c harness
 	     grep -ohE '"[a-z_ |?]+"' harness/casefile/case_schema.c | tr -d '"?' | tr ' |' '\n\n' | \
 		grep -E '^[a-z_]+$$' | sed 's/.*/"&"/'; } | sort -u; } >$@
 
-fuzz-build: $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS)) $(FUZZ_DIR)/yaml.dict
+# tests/fuzz/json.dict, plus the keys and values the results reader looks for.
+$(FUZZ_DIR)/json.dict: tests/fuzz/json.dict reports/offline/json_read_results.c
+	@mkdir -p $(dir $@)
+	@{ cat tests/fuzz/json.dict; echo '# from the results reader'; \
+	   grep -ohE '"[A-Za-z_][A-Za-z0-9_-]*"' reports/offline/json_read_results.c | sort -u; } >$@
+
+fuzz-build: $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS)) $(FUZZ_DIR)/yaml.dict $(FUZZ_DIR)/json.dict
 
 # One target: seed, run, summarise from libFuzzer's last status line and
 # final stats.  A failed run is remembered in rc and reported at the end, so
