@@ -4,7 +4,7 @@
  * crashed a fuzz target (tests/fuzz/), and must now be handled cleanly.
  *
  * A file's name says which target found it, as libFuzzer named the crash:
- * fuzz_case_load-*, fuzz_wire-*, fuzz_expectations-*, fuzz_json_read-*.
+ * fuzz_case_load-*, fuzz_wire-*, fuzz_expectations-*, fuzz_json_read-*, fuzz_run_opts-*.
  * Each file is replayed through that target's own entry point, with its
  * property checks turned into cmocka assertions, and the YAML ones are also
  * loaded the way the harness loads files, which must refuse them with
@@ -42,6 +42,9 @@
 #undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_json_read_one
 #include "fuzz/fuzz_json_read.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_run_opts_one
+#include "fuzz/fuzz_run_opts.c"
 #undef LLVMFuzzerTestOneInput
 
 struct regress_target {
@@ -96,6 +99,7 @@ static const struct regress_target targets[] = {
 	{"fuzz_wire-", fuzz_wire_one, NULL},
 	{"fuzz_expectations-", fuzz_expectations_one, load_expectations},
 	{"fuzz_json_read-", fuzz_json_read_one, load_results},
+	{"fuzz_run_opts-", fuzz_run_opts_one, NULL},
 };
 
 static uint8_t *read_all(const char *path, size_t *len)
@@ -182,6 +186,13 @@ static int json_file(const struct dirent *d)
  * case; a check that a real case breaks would make every fuzz run "crash"
  * at its first seed instead of fuzzing.
  */
+static int args_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 5 && !strcmp(d->d_name + n - 5, ".args");
+}
+
 static void replay_dir(const char *dir, int (*pick)(const struct dirent *),
 		       int (*replay)(const uint8_t *, size_t))
 {
@@ -212,6 +223,7 @@ static void test_seeds(void **state)
 	replay_dir("expectations", yaml_file, fuzz_expectations_one);
 	replay_dir("tests/fuzz/json-seeds", json_file, fuzz_json_read_one);
 	replay_dir("tests/report/data", json_file, fuzz_json_read_one);
+	replay_dir("tests/fuzz/opts-seeds", args_file, fuzz_run_opts_one);
 }
 
 int main(void)

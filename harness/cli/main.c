@@ -63,6 +63,10 @@ int main(int argc, char **argv)
 	 */
 	program_invocation_name = "/proc/self/exe";
 
+	if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
+		printf("iorfd-conform %s\n", IORFD_VERSION);
+		return 0;
+	}
 	for (i = 0; argc > 1 && i < NR_SUBCOMMANDS; i++)
 		if (!strcmp(argv[1], subcommands[i].name))
 			return subcommands[i].run(argc - 2, argv + 2);

@@ -46,6 +46,14 @@ int cmd_probe(int argc, char **argv)
 	char why[256], buf[600];
 	bool usable;
 
+	if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+		printf("usage: iorfd-conform probe [--quiet]\n\n"
+		       "What this host offers the suite: a usable /dev/kvm, the kernel's own\n"
+		       "KVM_SET_IOREGION (probed, not asked of KVM_CHECK_EXTENSION), the runner\n"
+		       "kernel and QEMU for --vm.  --quiet prints nothing.\n\n"
+		       "Exit: 0 the suite can run here, 4 it cannot (see what is missing).\n");
+		return 0;
+	}
 	if (argc > 1 || (argc == 1 && !quiet)) {
 		fprintf(stderr, "usage: iorfd-conform probe [--quiet]\n");
 		return 2;

@@ -110,6 +110,20 @@ int cmd_selftest(int argc, char **argv)
 	struct tally t;
 
 	for (; argc && argv[0][0] == '-'; argc--, argv++) {
+		if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
+			printf("usage: iorfd-conform selftest [--quick] [--vm never|auto|always] "
+			       "[CASE.yaml|DIR...]\n\n"
+			       "Checks the suite itself: the reference must pass every case, and\n"
+			       "each mutant of it (one deliberate protocol fault) must fail at least\n"
+			       "one.  Prints which cases killed each mutant.\n\n"
+			       "  --quick          stop each mutant after its first kills\n"
+			       "  --vm MODE        as for a run: never (default: no /dev/kvm is a\n"
+			       "                   SKIP line, exit 4), auto, always\n\n"
+			       "Exit: 0 all killed and the reference passes, 1 otherwise, 2 usage,\n"
+			       "4 nothing could run.  IORFD_SELFTEST_VERBOSE=1 shows why each kill.\n");
+			free(c);
+			return 0;
+		}
 		if (!strcmp(argv[0], "--quick")) {
 			quick = true;
 		} else if (!strcmp(argv[0], "--vm") && argc > 1 && vm_mode_parse(argv[1]) >= 0) {

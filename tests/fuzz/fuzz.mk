@@ -22,7 +22,7 @@
 FUZZ_CC	     ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_TARGETS ?= fuzz_case_load fuzz_wire fuzz_expectations fuzz_json_read
+FUZZ_TARGETS ?= fuzz_case_load fuzz_wire fuzz_expectations fuzz_json_read fuzz_run_opts
 
 # Recovering from UB would print and go on; the fuzzer must see it as a crash.
 FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
@@ -35,12 +35,16 @@ FUZZ_ROOMS_fuzz_expectations := harness/casefile harness/lib harness/proto harne
 # The reports it feeds link the registry's lookup, and so its room.
 FUZZ_ROOMS_fuzz_json_read    := reports/offline harness/casefile harness/lib harness/proto \
 				harness/model
+# The run's option parser is one file of cli/, whose other files start runs.
+FUZZ_ROOMS_fuzz_run_opts     := harness/vm harness/lib harness/proto
 $(foreach t,$(FUZZ_TARGETS),$(eval FUZZ_SRCS_$(t) := $(foreach r,$(FUZZ_ROOMS_$(t)),$(wildcard $(r)/*.c))))
+FUZZ_SRCS_fuzz_run_opts	     += harness/cli/run_opts.c
 
 # Seeds, and options: commands are 34 bytes plus up to 16 regions of 17.
 FUZZ_SEEDS_fuzz_case_load    := $(wildcard cases/*.yaml tests/data/*.yaml)
 FUZZ_SEEDS_fuzz_expectations := $(wildcard expectations/*.yaml)
 FUZZ_SEEDS_fuzz_json_read    := $(wildcard tests/fuzz/json-seeds/*.json tests/report/data/*.json)
+FUZZ_SEEDS_fuzz_run_opts     := $(wildcard tests/fuzz/opts-seeds/*)
 # The example in expectations.h's comment has the keys those files lack;
 # without its kernel glob, which would make it match only on 6.1 hosts.
 FUZZ_SEED_CMD_fuzz_expectations = sed -n -e 's/, kernel: "[^"]*"//' \
@@ -51,6 +55,8 @@ FUZZ_OPTS_fuzz_expectations  := -dict=$(FUZZ_DIR)/yaml.dict
 FUZZ_OPTS_fuzz_wire	     := -max_len=306
 # The report fixture is 10 KB: inputs that long keep whole records to mutate.
 FUZZ_OPTS_fuzz_json_read     := -dict=$(FUZZ_DIR)/json.dict -max_len=16384
+# Arguments cut at NUL; the parser's messages on stderr are not the fuzzer's.
+FUZZ_OPTS_fuzz_run_opts	     := -max_len=512 -close_fd_mask=2
 
 .PHONY: fuzz fuzz-build
 
