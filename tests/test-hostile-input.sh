@@ -119,4 +119,14 @@ grep -q "^$T/utf16bom.yaml:2:1: unknown key 'sise'" "$T/utf16bom.err" ||
 	fail "UTF-16 with a BOM: $(head -1 "$T/utf16bom.err")"
 ok "columns count characters (YAML, JSON); UTF-16 is read with its BOM, refused without"
 
+# class 9/12: a results file that cannot be written fails before the run
+run 2 out-dir $BIN --json "$T/no/such/dir/r.json" cases/reg-overlap.yaml
+grep -q "^--json $T/no/such/dir/r.json: No such file or directory (" "$T/out-dir.err" ||
+	fail "--json into a missing directory: $(cat "$T/out-dir.err")"
+long=$(printf 'x%.0s' $(seq 300))
+run 2 out-long $BIN --junit "$T/$long.xml" cases/reg-overlap.yaml
+grep -q "File name too long (" "$T/out-long.err" || fail "--junit, long name: $(cat "$T/out-long.err")"
+[ -z "$(ls "$T" | grep -e '\.tmp\.')" ] || fail "a temporary file was left: $(ls "$T")"
+ok "a --json or --junit path that cannot be written is an error before anything runs"
+
 echo "1..$n"

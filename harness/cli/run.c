@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "cli/cli.h"
 #include "cli/expect_check.h"
 #include "cli/run_opts.h"
+#include "lib/atomic_file.h"
 #include "lib/num_arg.h"
 #include "model/case.h"
 #include "run/kvm_usable.h"
@@ -313,6 +315,30 @@ static int run_here_or_in_vm(struct run_opts *o, const struct case_list *l, stru
 }
 
 /*
+ * A results file that cannot be written fails now, not after a run of ten
+ * minutes (in a VM, too): each is created beside its path and dropped
+ * again, which leaves an existing file as it was.
+ */
+static int check_outputs(const struct run_opts *o)
+{
+	const char *paths[] = {o->json, o->junit}, *opts[] = {"--json", "--junit"};
+	char err[PATH_MAX + 256];
+	struct atomic_file *af;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!paths[i] || o->list)
+			continue;
+		if (atomic_file_open(paths[i], &af, err, sizeof(err))) {
+			fprintf(stderr, "%s %s\n", opts[i], err);
+			return -1;
+		}
+		atomic_file_abort(af);
+	}
+	return 0;
+}
+
+/*
  * The expectations, checked whole before anything else: a run that lists,
  * skips for want of KVM or goes to a VM must not take a bad file quietly
  * either.  What applies is kept later, once the target is known (session.c).
@@ -364,7 +390,7 @@ int cmd_run(int argc, char **argv)
 		free(c);
 		return finish(bisect, EXIT_USAGE);
 	}
-	if (check_expect(&o, argc - optind, argv + optind, &l, c))
+	if (check_expect(&o, argc - optind, argv + optind, &l, c) || check_outputs(&o))
 		code = EXIT_USAGE;
 	else
 		code = run_here_or_in_vm(&o, &l, c);

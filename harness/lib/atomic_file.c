@@ -134,8 +134,12 @@ int atomic_file_open(const char *path, struct atomic_file **out, char *err, size
 	int e;
 
 	*out = NULL;
-	/* The kernel would say the same of PATH; the temporary file must not hide it. */
-	if (strlen(path) >= PATH_MAX) {
+	/*
+	 * The kernel would say the same of PATH; the temporary file, whose
+	 * name is cut to fit, must not hide it until the rename.
+	 */
+	if (strlen(path) >= PATH_MAX ||
+	    strlen(strrchr(path, '/') ? strrchr(path, '/') + 1 : path) > NAME_MAX) {
 		output_error(err, errlen, path, ENAMETOOLONG);
 		return -1;
 	}

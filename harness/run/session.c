@@ -6,12 +6,14 @@
  * closes with the totals.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "casefile/expectations.h"
+#include "lib/atomic_file.h"
 #include "lib/file_read.h"
 #include "reports/live/json.h"
 #include "reports/live/ktap.h"
@@ -30,8 +32,9 @@ struct session {
 	struct runner rn;
 	struct ktap k;
 	FILE *json;
-	char json_tmp[256]; /* --junit without --json: the JSON it is made from */
-	bool junit_failed;
+	struct atomic_file *json_af; /* --json: written whole, renamed into place at the end */
+	char json_tmp[256];	     /* --junit without --json: the JSON it is made from */
+	bool output_failed;	     /* --json or --junit could not be written */
 	int kmsg_fd;
 	int mark_fd;			   /* /dev/kmsg for the markers before each case, or -1 */
 	char last_case[CASE_NAME_MAX + 8]; /* name.rev of the case run last, for messages */
@@ -358,7 +361,7 @@ static int run_parallel(struct session *s, const struct plan *p, int nr, int job
 
 static int session_open(struct session *s, const struct case_list *l)
 {
-	char err[512];
+	char err[PATH_MAX + 256];
 
 	/* The command line has checked the files against targets, cases and all (cli/run.c). */
 	if (s->o->expect && expectations_load(s->o->expect, NULL, s->ops->name, s->probe,
@@ -388,20 +391,32 @@ static int session_open(struct session *s, const struct case_list *l)
 			.note = s->o->run_note,
 		};
 
-		if (s->o->json)
-			s->json = fopen(s->o->json, "w");
-		else
+		if (s->o->json) {
+			if (atomic_file_open(s->o->json, &s->json_af, err, sizeof(err))) {
+				fprintf(stderr, "--json: %s\n", err);
+				return EXIT_USAGE;
+			}
+			s->json = s->json_af->f;
+		} else {
 			s->json = junit_tmp_json(s->json_tmp, sizeof(s->json_tmp));
-		if (!s->json) {
-			fprintf(stderr, "%s: %s: %s\n",
-				s->o->json ? "--json" : "--junit (its JSON)",
-				s->o->json ? s->o->json : s->json_tmp, strerror(errno));
-			return EXIT_USAGE;
+			if (!s->json) {
+				fprintf(stderr, "--junit (its JSON): %s: %s\n", s->json_tmp,
+					strerror(errno));
+				return EXIT_USAGE;
+			}
 		}
 		json_begin(s->json, &jr);
 	}
 	if (runner_init(&s->rn, s->ops, s->o->timeout_ms)) {
 		perror("runner");
+		/* No results: leave no partial file either. */
+		atomic_file_abort(s->json_af);
+		s->json_af = NULL;
+		if (s->json_tmp[0]) {
+			fclose(s->json);
+			unlink(s->json_tmp);
+		}
+		s->json = NULL;
 		return EXIT_FAIL;
 	}
 	return EXIT_PASS;
@@ -410,14 +425,23 @@ static int session_open(struct session *s, const struct case_list *l)
 static void session_close(struct session *s)
 {
 	if (s->json) {
-		char err[512];
+		char err[PATH_MAX + 256];
 
 		json_end(s->json, interrupt_name());
-		fclose(s->json);
-		if (s->o->junit && junit_from_json(s->o->json ? s->o->json : s->json_tmp,
-						   s->o->junit, err, sizeof(err))) {
+		if (s->json_af && atomic_file_commit(s->json_af, err, sizeof(err))) {
+			fprintf(stderr, "--json: %s\n", err);
+			s->output_failed = true;
+		} else if (!s->json_af && fclose(s->json)) {
+			fprintf(stderr, "--junit (its JSON): %s: %s\n", s->json_tmp,
+				strerror(errno));
+			s->output_failed = true;
+		}
+		s->json_af = NULL;
+		if (s->o->junit && !s->output_failed &&
+		    junit_from_json(s->o->json ? s->o->json : s->json_tmp, s->o->junit, err,
+				    sizeof(err))) {
 			fprintf(stderr, "--junit: %s\n", err);
-			s->junit_failed = true;
+			s->output_failed = true;
 		}
 		if (s->json_tmp[0])
 			unlink(s->json_tmp);
@@ -487,8 +511,9 @@ int session_run(const struct session_opts *o, const struct case_list *l, const s
 			interrupt_name());
 		return 128 + interrupt_signal();
 	}
-	if (s.junit_failed)
-		return EXIT_FAIL;
+	/* The verdicts may be fine, but what was asked for is not there: not a pass. */
+	if (s.output_failed)
+		return EXIT_USAGE;
 	fprintf(stderr, "iorfd-conform: %d passed, %d failed, %d skipped\n",
 		s.k.pass + s.k.xfail + s.k.xpass, s.k.fail + s.k.error, s.k.skip);
 	if (s.stray_lines)

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/atomic_file.h"
 #include "vm/delegate.h"
 
 #define VM_RUN		 "harness/vm/vm-run.sh"
@@ -100,46 +101,46 @@ static int cannot_start(const struct vm_request *rq, const char *reason)
 	return nothing_ran(rq);
 }
 
-static int copy_file(const char *from, const char *to)
-{
-	char buf[65536];
-	int in = open(from, O_RDONLY | O_CLOEXEC), out;
-	ssize_t n = 0;
-
-	if (in < 0)
-		return -errno;
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0) {
-		n = -errno;
-		close(in);
-		return (int)n;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n) {
-			n = -1;
-			break;
-		}
-	n = n < 0 ? -EIO : 0;
-	close(in);
-	if (close(out))
-		n = -errno;
-	return (int)n;
-}
-
-/* The guest's /out/@name to @to on this host; false, said on stderr, when it did not come back. */
+/*
+ * The guest's /out/@name to @to on this host, whole or not at all
+ * (lib/atomic_file.h); false, said on stderr, when it did not come back.
+ */
 static bool bring_back(const char *out_dir, const char *name, const char *to, const char *opt)
 {
-	char from[PATH_MAX];
-	int err;
+	char from[PATH_MAX], buf[65536], err[PATH_MAX + 256];
+	struct atomic_file *af;
+	ssize_t n = 0;
+	int in;
 
 	if (!to)
 		return true;
 	snprintf(from, sizeof(from), "%s/%s", out_dir, name);
-	err = copy_file(from, to);
-	if (err)
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
 		fprintf(stderr, "%s %s: the VM run's %s did not come back: %s (see %s)\n", opt, to,
-			name, strerror(-err), out_dir);
-	return !err;
+			name, strerror(errno), out_dir);
+		return false;
+	}
+	if (atomic_file_open(to, &af, err, sizeof(err))) {
+		fprintf(stderr, "%s %s\n", opt, err);
+		close(in);
+		return false;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, n, af->f) != (size_t)n)
+			break;
+	close(in);
+	if (n < 0) {
+		fprintf(stderr, "%s %s: reading the VM run's %s: %s\n", opt, to, from,
+			strerror(errno));
+		atomic_file_abort(af);
+		return false;
+	}
+	if (atomic_file_commit(af, err, sizeof(err))) {
+		fprintf(stderr, "%s %s\n", opt, err);
+		return false;
+	}
+	return true;
 }
 
 /* Adds one argument to @v; the array is sized by the caller. */
