@@ -9,7 +9,7 @@ set -eu
 PKGS="gcc make libc6-dev libcmocka-dev libyaml-dev linux-libc-dev linux-source-6.1 xz-utils
       binutils bc flex bison libelf-dev libssl-dev
       lcov gcovr qemu-system-x86 busybox-static cpio gzip valgrind
-      libxml2-utils chromium clang-format"
+      libxml2-utils chromium clang-format python3"
 
 missing=""
 for p in $PKGS; do

@@ -36,6 +36,7 @@ COV_DIRS   := harness responders reports
 check-report: iorfd-conform $(BUILD)/tests/test_json_read
 	$(BUILD)/tests/test_json_read
 	tests/report/test-junit.sh
+	tests/report/test-ktap.sh
 	tests/report/test-html.sh
 	tests/report/test-output-files.sh
 	tests/report/test-diff.sh

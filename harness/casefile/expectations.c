@@ -258,6 +258,9 @@ static int add_entry(struct eload *l, const struct ynode *e, struct expectations
 		return fail(l, e, "out of memory");
 	x->items = grown;
 	snprintf(it.case_name, sizeof(it.case_name), "%s", c->str);
+	if (strlen(why->str) >= sizeof(it.reason))
+		return fail(l, why, "the reason is longer than %zu characters (say it shorter)",
+			    sizeof(it.reason) - 1);
 	snprintf(it.reason, sizeof(it.reason), "%s", why->str);
 	snprintf(it.where, sizeof(it.where), "%s:%d", l->path, e->line);
 	x->items[x->nr++] = it;

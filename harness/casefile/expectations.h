@@ -38,6 +38,9 @@
 #ifndef IORFD_EXPECTATIONS_H
 #define IORFD_EXPECTATIONS_H
 
+/* The longest reason an entry may give; a longer one is refused, never cut. */
+#define EXPECT_REASON_MAX 1024
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -61,7 +64,7 @@ struct expected_fail {
 struct expectation {
 	char case_name[CASE_NAME_MAX];
 	unsigned int revisions;
-	char reason[320];
+	char reason[EXPECT_REASON_MAX];
 	char where[300]; /* file:line of the entry */
 	struct expected_fail fails[EXPECT_MAX_FAILS];
 	int nr_fails;

@@ -52,6 +52,8 @@ static void usage(FILE *f)
 		"  --expect FILE|DIR               known failures of the target: XFAIL / XPASS; every\n"
 		"                                  file is checked whole, and each case it names must\n"
 		"                                  be one given (run a few with --filter)\n"
+		"  --strict                        an XPASS (a known failure that passed) fails the\n"
+		"                                  run; by default it passes, marked XPASS\n"
 		"  --kernel-log, --no-kernel-log   fail a case when the kernel logs a WARN/BUG/...\n"
 		"                                  while it runs (default: on for --target kernel)\n"
 		"  -j N, --jobs N                  run N cases at once (reference target; the kernel\n"
@@ -207,6 +209,8 @@ static int run_in_vm(const struct run_opts *o, const struct case_list *l, const 
 	args[n++] = jobs;
 	if (o->bisect)
 		args[n++] = "--bisect";
+	if (o->strict)
+		args[n++] = "--strict";
 	if (o->allow_crash)
 		args[n++] = "--allow-crash";
 	if (o->kernel_log >= 0)
@@ -300,6 +304,7 @@ static int run_here_or_in_vm(struct run_opts *o, const struct case_list *l, stru
 			.jobs = o->jobs,
 			.kernel_log = o->kernel_log,
 			.allow_crash = o->allow_crash,
+			.strict = o->strict,
 			.expect = o->expect,
 			.json = o->json,
 			.junit = o->junit,

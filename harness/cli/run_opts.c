@@ -27,27 +27,17 @@ static int parse_revs(const char *s, unsigned int *revs)
 }
 
 static const struct option longopts[] = {
-	{"target", required_argument, NULL, 't'},
-	{"revision", required_argument, NULL, 'r'},
-	{"filter", required_argument, NULL, 'f'},
-	{"list", no_argument, NULL, 'l'},
-	{"timeout", required_argument, NULL, 'T'},
-	{"bisect", no_argument, NULL, 'b'},
-	{"json", required_argument, NULL, 1001},
-	{"junit", required_argument, NULL, 'J'},
-	{"expect", required_argument, NULL, 'e'},
-	{"kernel-log", no_argument, NULL, 'k'},
-	{"seed", required_argument, NULL, 's'},
-	{"repeat", required_argument, NULL, 'R'},
-	{"jobs", required_argument, NULL, 'j'},
-	{"no-kernel-log", no_argument, NULL, 'K'},
-	{"allow-crash", no_argument, NULL, 1002},
-	{"vm", required_argument, NULL, 1003},
-	{"vm-kernel", required_argument, NULL, 1004},
-	{"vm-out", required_argument, NULL, 1005},
-	{"vm-timeout", required_argument, NULL, 1006},
-	{"help", no_argument, NULL, 'h'},
-	{0},
+	{"target", required_argument, NULL, 't'},  {"revision", required_argument, NULL, 'r'},
+	{"filter", required_argument, NULL, 'f'},  {"list", no_argument, NULL, 'l'},
+	{"timeout", required_argument, NULL, 'T'}, {"bisect", no_argument, NULL, 'b'},
+	{"json", required_argument, NULL, 1001},   {"junit", required_argument, NULL, 'J'},
+	{"expect", required_argument, NULL, 'e'},  {"kernel-log", no_argument, NULL, 'k'},
+	{"seed", required_argument, NULL, 's'},	   {"repeat", required_argument, NULL, 'R'},
+	{"jobs", required_argument, NULL, 'j'},	   {"no-kernel-log", no_argument, NULL, 'K'},
+	{"allow-crash", no_argument, NULL, 1002},  {"strict", no_argument, NULL, 1007},
+	{"vm", required_argument, NULL, 1003},	   {"vm-kernel", required_argument, NULL, 1004},
+	{"vm-out", required_argument, NULL, 1005}, {"vm-timeout", required_argument, NULL, 1006},
+	{"help", no_argument, NULL, 'h'},	   {0},
 };
 
 /* @arg as a whole number in [@min, @max] into *@out, else a message naming @opt. */
@@ -88,6 +78,9 @@ static int one_opt(struct run_opts *o, int c)
 		return 0;
 	case 1002:
 		o->allow_crash = true;
+		return 0;
+	case 1007:
+		o->strict = true;
 		return 0;
 	case 1003:
 		o->vm = vm_mode_parse(optarg);

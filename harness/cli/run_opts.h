@@ -22,6 +22,7 @@ struct run_opts {
 	bool list;
 	bool bisect;
 	bool allow_crash; /* run crash_risk cases on the kernel target too */
+	bool strict;	  /* --strict: an XPASS fails the run */
 	int timeout_ms;
 	const char *json;
 	const char *junit;

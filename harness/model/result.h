@@ -144,8 +144,8 @@ struct vcpu_status {
 struct case_result {
 	enum verdict verdict;
 	char skip_reason[256];
-	char xfail_reason[320]; /* XFAIL/XPASS: the expectation's reason and place */
-	int nr_failures;	/* may exceed RESULT_MAX_FAILURES; the rest are counted only */
+	char xfail_reason[1400]; /* XFAIL/XPASS: the expectation's reason and place, whole */
+	int nr_failures;	 /* may exceed RESULT_MAX_FAILURES; the rest are counted only */
 	struct failure failures[RESULT_MAX_FAILURES];
 	/* What a reader of a passing result should know too (how far a bus filled, say). */
 	int nr_notes;

@@ -187,8 +187,17 @@ static void apply_expectation(struct session *s, const struct iorfd_case *c, str
 			e->where, text);
 		return;
 	}
-	snprintf(r->xfail_reason, sizeof(r->xfail_reason), "%.200s (%.100s)", e->reason, e->where);
+	snprintf(r->xfail_reason, sizeof(r->xfail_reason), "%s (%s)", e->reason, e->where);
 	r->verdict = r->verdict == VERDICT_PASS ? VERDICT_XPASS : VERDICT_XFAIL;
+	/* --strict: a known failure that passed is a stale entry, and gating must see it. */
+	if (r->verdict == VERDICT_XPASS && s->o->strict) {
+		result_fail_at(
+			r, VERDICT_FAIL, &(struct fail_spec){.kind = FAIL_OTHER, .at = &c->loc},
+			"passed, but %.300s lists it as a known failure: the bug is fixed or "
+			"the entry is stale (remove it; --strict makes an XPASS fail)",
+			e->where);
+		r->verdict = VERDICT_FAIL;
+	}
 }
 
 /*

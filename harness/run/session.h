@@ -35,6 +35,7 @@ struct session_opts {
 	int jobs;		 /* cases in flight, where the target allows it */
 	int kernel_log;		 /* 1 on, 0 off, -1 as the target's properties say */
 	bool allow_crash;	 /* run crash_risk cases where they could crash the host */
+	bool strict;		 /* an XPASS fails the run (a stale expectation) */
 	const char *expect;	 /* expectations file or directory, or NULL */
 	const char *json, *junit;
 	const char *run_note; /* where the run happens (a VM), or NULL */

@@ -35,8 +35,33 @@ void ktap_diag(struct ktap *k, const char *fmt, ...)
 	diag_lines(k->f, buf);
 }
 
+/* @text on one line (a directive's diagnostic data ends at the newline). */
+static const char *one_line(const char *text, char *buf, size_t len)
+{
+	char *p;
+
+	snprintf(buf, len, "%s", text);
+	for (p = buf; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return buf;
+}
+
+/* The first failure's first line: why a case has no verdict. */
+static const char *first_failure(const struct case_result *r, char *buf, size_t len)
+{
+	char text[FAIL_TEXT_MAX];
+
+	if (!r->nr_failures)
+		return "no failure recorded";
+	failure_text(&r->failures[0], text, sizeof(text));
+	text[strcspn(text, "\n")] = '\0';
+	return one_line(text, buf, len);
+}
+
 void ktap_result(struct ktap *k, const struct iorfd_case *c, const struct case_result *r)
 {
+	char line[FAIL_TEXT_MAX];
 	int i, shown = r->nr_failures < RESULT_MAX_FAILURES ? r->nr_failures : RESULT_MAX_FAILURES;
 
 	for (i = 0; i < r->nr_notes && i < RESULT_MAX_NOTES; i++)
@@ -51,7 +76,7 @@ void ktap_result(struct ktap *k, const struct iorfd_case *c, const struct case_r
 	if (r->verdict == VERDICT_XPASS) {
 		k->xpass++;
 		fprintf(k->f, "ok %d %s.%s # XPASS listed as a known failure: %s\n", k->n, c->name,
-			rev_name(c->rev), r->xfail_reason);
+			rev_name(c->rev), one_line(r->xfail_reason, line, sizeof(line)));
 		fflush(k->f);
 		return;
 	}
@@ -84,7 +109,12 @@ void ktap_result(struct ktap *k, const struct iorfd_case *c, const struct case_r
 		ktap_diag(k, "... and %d more", r->nr_failures - shown);
 	if (r->verdict == VERDICT_XFAIL)
 		fprintf(k->f, "ok %d %s.%s # XFAIL %s\n", k->n, c->name, rev_name(c->rev),
-			r->xfail_reason);
+			one_line(r->xfail_reason, line, sizeof(line)));
+	else if (r->verdict == VERDICT_TIMEOUT || r->verdict == VERDICT_ERROR)
+		/* KTAP's directives for "no verdict": the cause is in the diagnostic data. */
+		fprintf(k->f, "not ok %d %s.%s # %s %s\n", k->n, c->name, rev_name(c->rev),
+			r->verdict == VERDICT_TIMEOUT ? "TIMEOUT" : "ERROR",
+			first_failure(r, line, sizeof(line)));
 	else
 		fprintf(k->f, "not ok %d %s.%s\n", k->n, c->name, rev_name(c->rev));
 	fflush(k->f);

@@ -379,6 +379,9 @@ int results_load(const char *path, struct rrun *run, char *err, size_t errlen)
 	run->probe_rev = jr_get_str(probe, "revision", "");
 	run->probe_how = jr_get_str(probe, "how", "");
 	run->cases_hash = jr_get_str(root, "cases_hash", "");
+	run->started = jr_get_str(root, "started", "");
+	run->hostname = jr_get_str(root, "hostname", "");
+	run->interrupted = jr_get_str(root, "interrupted", "");
 	run->argv = strings(run, jr_get_arr(root, "command_line"), &run->argc);
 	run->recs = res->n ? rmem_alloc(run, res->n, sizeof(*run->recs)) : NULL;
 	if (res->n && !run->recs)
