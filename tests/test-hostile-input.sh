@@ -129,4 +129,22 @@ grep -q "File name too long (" "$T/out-long.err" || fail "--junit, long name: $(
 [ -z "$(ls "$T" | grep -e '\.tmp\.')" ] || fail "a temporary file was left: $(ls "$T")"
 ok "a --json or --junit path that cannot be written is an error before anything runs"
 
+# selection: --group, --exclude, and --list --format json for machines
+run 0 list-json $BIN --list --format json --group reg --exclude 'reg-each-fd-*' cases/
+python3 - "$T/list-json.out" <<'PY' || fail "--list --format json: $(head -c 300 "$T/list-json.out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d and all(x["group"] == "reg" for x in d), "a case of another group"
+assert not any(x["case"].startswith("reg-each-fd-") for x in d), "an excluded case"
+keys = {"name", "case", "revision", "group", "file", "requirements", "crash_risk"}
+assert all(set(x) == keys for x in d), "keys"
+assert any(x["crash_risk"] for x in d) and all(x["requirements"] for x in d)
+PY
+run 2 group-typo $BIN --group rgе --list cases/
+grep -q "is the group of no case" "$T/group-typo.err" || fail "--group typo: $(cat "$T/group-typo.err")"
+run 2 exclude-typo $BIN --exclude 'reg-eachfd-*' --list cases/
+grep -q "excludes no selected case" "$T/exclude-typo.err" || fail "--exclude: $(cat "$T/exclude-typo.err")"
+run 2 format-alone $BIN --format json cases/
+ok "--group, --exclude and --list --format json; a selector that selects nothing is an error"
+
 echo "1..$n"

@@ -31,6 +31,7 @@
 #include "run/kvm_usable.h"
 #include "run/plan.h"
 #include "run/session.h"
+#include "run/time_scale.h"
 #include "targets/target.h"
 #include "vm/delegate.h"
 
@@ -45,8 +46,20 @@ static void usage(FILE *f)
 		"  --revision v1|v2|v3|all         protocol revision(s) (default: all on reference,\n"
 		"                                  the detected one on kernel)\n"
 		"  --filter GLOB                   run cases whose name or name.rev matches (repeatable)\n"
+		"  --group GROUP                   run the cases of a group (a name's part before its\n"
+		"                                  first '-': reg, mvcpu, ...; repeatable)\n"
+		"  --exclude GLOB                  leave out cases whose name or name.rev matches\n"
+		"                                  (repeatable); each filter, group and exclude must\n"
+		"                                  select something, or the run stops with an error\n"
 		"  --list                          list case x revision combinations, run nothing\n"
-		"  --timeout SEC                   per-case time limit (default %d)\n"
+		"  --format tsv|json               --list as tab-separated lines (default) or a JSON\n"
+		"                                  array: name, revision, group, file, requirements,\n"
+		"                                  crash_risk\n"
+		"  --timeout SEC                   time limit of a case that sets none of its own\n"
+		"                                  (default %d)\n"
+		"  --timeout-scale N               every time limit times N (1..100): each case's,\n"
+		"                                  and the waits inside a case, for slow kernels\n"
+		"                                  (TCG, KASAN, lockdep, nested)\n"
 		"  --json FILE                     write results, transcripts included, as JSON\n"
 		"  --junit FILE                    write JUnit XML, made from those JSON results\n"
 		"  --expect FILE|DIR               known failures of the target: XFAIL / XPASS; every\n"
@@ -166,7 +179,7 @@ static const char *rev_arg(unsigned int revs)
  */
 static int run_in_vm(const struct run_opts *o, const struct case_list *l, const char *kvm_why)
 {
-	char timeout[16], seed[24], repeat[16], jobs[16];
+	char timeout[16], scale[16], seed[24], repeat[16], jobs[16];
 	struct vm_request rq = {
 		.kvm_why = kvm_why,
 		.kernel = o->vm_kernel,
@@ -176,7 +189,7 @@ static int run_in_vm(const struct run_opts *o, const struct case_list *l, const 
 		.junit = o->junit,
 		.bisect = o->bisect,
 	};
-	char **args = calloc(40 + 2 * MAX_FILTERS + l->nr, sizeof(*args));
+	char **args = calloc(40 + 6 * PLAN_MAX_SELECT + l->nr, sizeof(*args));
 	char **files = calloc(l->nr + 1, sizeof(*files));
 	int n = 0, i, code;
 
@@ -186,6 +199,7 @@ static int run_in_vm(const struct run_opts *o, const struct case_list *l, const 
 		return EXIT_FAIL;
 	}
 	snprintf(timeout, sizeof(timeout), "%d", o->timeout_ms / 1000);
+	snprintf(scale, sizeof(scale), "%d", o->timeout_scale);
 	snprintf(seed, sizeof(seed), "%llu", o->seed);
 	snprintf(repeat, sizeof(repeat), "%d", o->repeat);
 	snprintf(jobs, sizeof(jobs), "%d", o->jobs);
@@ -195,12 +209,22 @@ static int run_in_vm(const struct run_opts *o, const struct case_list *l, const 
 		args[n++] = "--revision";
 		args[n++] = (char *)rev_arg(o->revs);
 	}
-	for (i = 0; i < o->nr_filters; i++) {
+	for (i = 0; i < o->sel.nr_filters; i++) {
 		args[n++] = "--filter";
-		args[n++] = (char *)o->filters[i];
+		args[n++] = (char *)o->sel.filters[i];
+	}
+	for (i = 0; i < o->sel.nr_groups; i++) {
+		args[n++] = "--group";
+		args[n++] = (char *)o->sel.groups[i];
+	}
+	for (i = 0; i < o->sel.nr_excludes; i++) {
+		args[n++] = "--exclude";
+		args[n++] = (char *)o->sel.excludes[i];
 	}
 	args[n++] = "--timeout";
 	args[n++] = timeout;
+	args[n++] = "--timeout-scale";
+	args[n++] = scale;
 	args[n++] = "--seed";
 	args[n++] = seed;
 	args[n++] = "--repeat";
@@ -261,7 +285,7 @@ static int run_here_or_in_vm(struct run_opts *o, const struct case_list *l, stru
 	 * A broken case file is a usage error wherever the run would go: say
 	 * so here, before a missing /dev/kvm turns the run into a SKIP line.
 	 */
-	if (plan_build(l, o->revs ? o->revs : IORFD_ALL_REVS, o->filters, o->nr_filters, c, &p)) {
+	if (plan_build(l, o->revs ? o->revs : IORFD_ALL_REVS, &o->sel, c, &p)) {
 		plan_free(&p);
 		return EXIT_USAGE;
 	}
@@ -286,12 +310,15 @@ static int run_here_or_in_vm(struct run_opts *o, const struct case_list *l, stru
 		return EXIT_NOTHING_RAN;
 	}
 	revs = o->revs ? o->revs : probe.rev_known ? 1u << probe.rev : IORFD_ALL_REVS;
-	if (plan_build(l, revs, o->filters, o->nr_filters, c, &p)) {
+	if (plan_build(l, revs, &o->sel, c, &p)) {
 		plan_free(&p);
 		return EXIT_USAGE;
 	}
 	if (o->list) {
-		plan_list(&p, c);
+		if (o->list_json)
+			plan_list_json(&p, c);
+		else
+			plan_list(&p, c);
 		code = EXIT_PASS;
 	} else {
 		struct session_opts so = {
@@ -313,6 +340,7 @@ static int run_here_or_in_vm(struct run_opts *o, const struct case_list *l, stru
 			.argv = o->argv,
 		};
 
+		time_scale_set(o->timeout_scale);
 		code = session_run(&so, l, &p, c);
 	}
 	plan_free(&p);

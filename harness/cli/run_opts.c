@@ -10,6 +10,7 @@
 #include "cli/run_opts.h"
 #include "lib/num_arg.h"
 #include "model/case.h"
+#include "run/time_scale.h"
 #include "vm/delegate.h"
 
 static int parse_revs(const char *s, unsigned int *revs)
@@ -35,12 +36,29 @@ static const struct option longopts[] = {
 	{"seed", required_argument, NULL, 's'},	   {"repeat", required_argument, NULL, 'R'},
 	{"jobs", required_argument, NULL, 'j'},	   {"no-kernel-log", no_argument, NULL, 'K'},
 	{"allow-crash", no_argument, NULL, 1002},  {"strict", no_argument, NULL, 1007},
+	{"group", required_argument, NULL, 1008},  {"exclude", required_argument, NULL, 1009},
+	{"format", required_argument, NULL, 1010}, {"timeout-scale", required_argument, NULL, 1011},
 	{"vm", required_argument, NULL, 1003},	   {"vm-kernel", required_argument, NULL, 1004},
 	{"vm-out", required_argument, NULL, 1005}, {"vm-timeout", required_argument, NULL, 1006},
 	{"help", no_argument, NULL, 'h'},	   {0},
 };
 
 /* @arg as a whole number in [@min, @max] into *@out, else a message naming @opt. */
+/* One more --filter, --group or --exclude, within the table. */
+static int add_select(const char **v, int *nr, const char *opt, const char *arg)
+{
+	if (*nr == PLAN_MAX_SELECT) {
+		fprintf(stderr, "%s: at most %d\n", opt, PLAN_MAX_SELECT);
+		return -1;
+	}
+	if (!*arg) {
+		fprintf(stderr, "%s: an empty name selects nothing\n", opt);
+		return -1;
+	}
+	v[(*nr)++] = arg;
+	return 0;
+}
+
 /* One option @c with its argument optarg; -1 after saying what is wrong with it. */
 static int one_opt(struct run_opts *o, int c)
 {
@@ -56,12 +74,20 @@ static int one_opt(struct run_opts *o, int c)
 		fprintf(stderr, "--revision: '%s' is not v1, v2, v3 or all\n", optarg);
 		return -1;
 	case 'f':
-		if (o->nr_filters == MAX_FILTERS) {
-			fprintf(stderr, "--filter: at most %d\n", MAX_FILTERS);
-			return -1;
+		return add_select(o->sel.filters, &o->sel.nr_filters, "--filter", optarg);
+	case 1008:
+		return add_select(o->sel.groups, &o->sel.nr_groups, "--group", optarg);
+	case 1009:
+		return add_select(o->sel.excludes, &o->sel.nr_excludes, "--exclude", optarg);
+	case 1011:
+		return num_arg_int("--timeout-scale", optarg, 1, TIME_SCALE_MAX, &o->timeout_scale);
+	case 1010:
+		if (!strcmp(optarg, "tsv") || !strcmp(optarg, "json")) {
+			o->list_json = !strcmp(optarg, "json");
+			return 0;
 		}
-		o->filters[o->nr_filters++] = optarg;
-		return 0;
+		fprintf(stderr, "--format: '%s' is not tsv or json\n", optarg);
+		return -1;
 	case 'l':
 		o->list = true;
 		return 0;
@@ -130,6 +156,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->target = "auto";
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
+	o->timeout_scale = 1;
 	o->kernel_log = -1;
 	o->repeat = 1;
 	o->jobs = 1;
@@ -144,5 +171,9 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 	while ((c = getopt_long(argc, argv, "t:r:f:lT:bhj:", longopts, NULL)) != -1)
 		if (one_opt(o, c))
 			return -1;
+	if (o->list_json && !o->list) {
+		fprintf(stderr, "--format: only --list has a format (add --list)\n");
+		return -1;
+	}
 	return 0;
 }

@@ -9,21 +9,23 @@
 
 #include <stdbool.h>
 
+#include "run/plan.h"
+
 #define DEFAULT_TIMEOUT_MS 10000
-#define MAX_FILTERS	   16
 /* A whole suite run in a VM, boot included: nested KVM under TCG is slow. */
 #define DEFAULT_VM_TIMEOUT_S 1200
 
 struct run_opts {
 	const char *target;
-	unsigned int revs; /* 0: the target's choice */
-	const char *filters[MAX_FILTERS];
-	int nr_filters;
+	unsigned int revs;	/* 0: the target's choice */
+	struct plan_select sel; /* --filter, --group, --exclude */
+	bool list_json;		/* --list --format json */
 	bool list;
 	bool bisect;
 	bool allow_crash; /* run crash_risk cases on the kernel target too */
 	bool strict;	  /* --strict: an XPASS fails the run */
 	int timeout_ms;
+	int timeout_scale; /* --timeout-scale: every limit times this */
 	const char *json;
 	const char *junit;
 	const char *expect;

@@ -151,7 +151,7 @@ int cmd_selftest(int argc, char **argv)
 		return code;
 	}
 	/* Every case, every combination of a matrix, every revision it claims. */
-	if (plan_build(&l, IORFD_ALL_REVS, NULL, 0, c, &p) ||
+	if (plan_build(&l, IORFD_ALL_REVS, NULL, c, &p) ||
 	    runner_init(&rn, &target_reference, SELFTEST_TIMEOUT_MS)) {
 		plan_free(&p);
 		case_list_free(&l);

@@ -22,6 +22,7 @@
 #include "kvm_util.h"
 #include "processor.h"
 
+#include "run/time_scale.h"
 #include "run/channel.h"
 #include "run/exec.h"
 #include "run/execute.h"
@@ -201,12 +202,13 @@ static void teardown(struct exec *x)
 		close(x->ioeventfds[i]);
 	for (i = 0; i < x->c->nr_channels; i++) {
 		exec_close_region_files(x, i);
-		if (x->resp[i].stop_fd > 0 && responder_stop(&x->resp[i], RESPONDER_STOP_MS))
+		if (x->resp[i].stop_fd > 0 &&
+		    responder_stop(&x->resp[i], scaled_ms(RESPONDER_STOP_MS)))
 			result_fail_at(x->res, VERDICT_ERROR,
 				       &(struct fail_spec){.kind = FAIL_HARNESS,
 							   .channel = x->c->channels[i].name},
 				       "channel %s: responder did not stop within %d ms",
-				       x->c->channels[i].name, RESPONDER_STOP_MS);
+				       x->c->channels[i].name, scaled_ms(RESPONDER_STOP_MS));
 		channel_close(&x->ch[i]);
 	}
 }

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "lib/fdio.h"
+#include "run/time_scale.h"
 #include "run/exec.h"
 #include "run/ioregion_args.h"
 
@@ -160,7 +161,12 @@ static int lock_answers(struct exec *x, const struct case_region *cr)
 	if (pthread_create(&t, NULL, probe_main, &p))
 		return 0; /* cannot tell: the step's other checks still stand */
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += LOCK_WAIT_MS / 1000;
+	until.tv_sec += scaled_ms(LOCK_WAIT_MS) / 1000;
+	until.tv_nsec += (long)(scaled_ms(LOCK_WAIT_MS) % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
 	pthread_mutex_lock(&p.lock);
 	while (!p.done && !stuck)
 		stuck = pthread_cond_timedwait(&p.cond, &p.lock, &until) == ETIMEDOUT;
@@ -280,8 +286,11 @@ static int attempt(struct exec *x, const struct case_step *s, const struct case_
 		exec_deassign_request(x, cr, &r);
 		x->t.ops->set_ioregion(&x->t, &r);
 	} else if (lock_answers(x, cr)) {
-		fail(x, s, what, "a later removal answering within 2 s",
-		     "it blocks: a lock left held");
+		char exp[64];
+
+		snprintf(exp, sizeof(exp), "a later removal answering within %d ms",
+			 scaled_ms(LOCK_WAIT_MS));
+		fail(x, s, what, exp, "it blocks: a lock left held");
 		wedged(x);
 	}
 	close(a.reply[0]);

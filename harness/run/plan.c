@@ -4,43 +4,89 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/live/json.h"
 #include "run/plan.h"
 
-/* Whether a filter selects @name at @rev; each filter that does is counted in @hits. */
-static bool selected(const char *const *filters, int nr_filters, const char *name,
-		     enum iorfd_rev rev, int *hits)
+/* Whether one of @globs matches NAME or NAME.REV; each that does is counted in @hits. */
+static bool matches(const char *const *globs, int nr, const char *name, const char *full, int *hits)
 {
-	char full[CASE_NAME_MAX + 8];
 	bool any = false;
 	int i;
 
-	if (!nr_filters)
-		return true;
-	snprintf(full, sizeof(full), "%s.%s", name, rev_name(rev));
-	for (i = 0; i < nr_filters; i++)
-		if (!fnmatch(filters[i], name, 0) || !fnmatch(filters[i], full, 0)) {
+	for (i = 0; i < nr; i++)
+		if (!fnmatch(globs[i], name, 0) || !fnmatch(globs[i], full, 0)) {
 			hits[i]++;
 			any = true;
 		}
 	return any;
 }
 
-/*
- * A filter that selects nothing is a typo or a stale name: an error, not
- * a run that quietly tests less (or nothing) and passes.
- */
-static int check_filters(const char *const *filters, int nr_filters, const int *hits)
+/* Hits per filter, group and exclude: each must select something. */
+struct hits {
+	int filters[PLAN_MAX_SELECT], groups[PLAN_MAX_SELECT], excludes[PLAN_MAX_SELECT];
+};
+
+static bool selected(const struct plan_select *sel, const char *name, enum iorfd_rev rev,
+		     struct hits *h)
+{
+	char full[CASE_NAME_MAX + 8], group[CASE_NAME_MAX];
+	bool in_group = true, in = true;
+	int i;
+
+	if (!sel)
+		return true;
+	snprintf(full, sizeof(full), "%s.%s", name, rev_name(rev));
+	snprintf(group, sizeof(group), "%.*s", case_group_len(name), name);
+	if (sel->nr_filters)
+		in = matches(sel->filters, sel->nr_filters, name, full, h->filters);
+	if (sel->nr_groups) {
+		in_group = false;
+		for (i = 0; i < sel->nr_groups; i++)
+			if (!strcmp(sel->groups[i], group)) {
+				h->groups[i]++;
+				in_group = true;
+			}
+	}
+	/* An exclude counts only what it took out of the selection. */
+	if (in && in_group && sel->nr_excludes &&
+	    matches(sel->excludes, sel->nr_excludes, name, full, h->excludes))
+		return false;
+	return in && in_group;
+}
+
+static int none_selected(const char *opt, const char *what, const char *const *v, int nr,
+			 const int *hits)
 {
 	int i, bad = 0;
 
-	for (i = 0; i < nr_filters; i++)
+	for (i = 0; i < nr; i++)
 		if (!hits[i]) {
 			fprintf(stderr,
-				"--filter: '%s' matches no case at the revisions of this run "
-				"(names as --list prints them, NAME or NAME.REV; globs allowed)\n",
-				filters[i]);
+				"%s: '%s' %s at the revisions of this run (see --list; NAME or "
+				"NAME.REV, globs allowed; a group is a name's part before its first "
+				"'-')\n",
+				opt, v[i], what);
 			bad = 1;
 		}
+	return bad;
+}
+
+/*
+ * A filter, group or exclude that selects nothing is a typo or a stale
+ * name: an error, not a run that quietly tests less (or nothing) and passes.
+ */
+static int check_selection(const struct plan_select *sel, const struct hits *h)
+{
+	int bad = 0;
+
+	if (!sel)
+		return 0;
+	bad |= none_selected("--filter", "matches no case", sel->filters, sel->nr_filters,
+			     h->filters);
+	bad |= none_selected("--group", "is the group of no case", sel->groups, sel->nr_groups,
+			     h->groups);
+	bad |= none_selected("--exclude", "excludes no selected case", sel->excludes,
+			     sel->nr_excludes, h->excludes);
 	return bad ? -1 : 0;
 }
 
@@ -64,12 +110,12 @@ static int crash_risk_last(struct plan *p)
 	return 0;
 }
 
-int plan_build(const struct case_list *l, unsigned int revs, const char *const *filters,
-	       int nr_filters, struct iorfd_case *c, struct plan *p)
+int plan_build(const struct case_list *l, unsigned int revs, const struct plan_select *sel,
+	       struct iorfd_case *c, struct plan *p)
 {
 	struct case_error err;
 	int i, v, nr_variants, cap = l->nr * IORFD_NR_REVS + 1, ret;
-	int *hits = calloc(nr_filters + 1, sizeof(*hits));
+	struct hits *hits = calloc(1, sizeof(*hits));
 
 	p->items = calloc(cap, sizeof(*p->items));
 	p->nr = 0;
@@ -101,7 +147,7 @@ int plan_build(const struct case_list *l, unsigned int revs, const char *const *
 			}
 			for_each_rev(r) {
 				if (!(revs & c->revisions & (1u << r)) ||
-				    !selected(filters, nr_filters, c->name, r, hits))
+				    !selected(sel, c->name, r, hits))
 					continue;
 				p->items[p->nr].path = l->paths[i];
 				p->items[p->nr].variant = v;
@@ -111,7 +157,7 @@ int plan_build(const struct case_list *l, unsigned int revs, const char *const *
 			}
 		}
 	}
-	ret = check_filters(filters, nr_filters, hits);
+	ret = check_selection(sel, hits);
 	free(hits);
 	return ret ? ret : crash_risk_last(p);
 }
@@ -142,4 +188,43 @@ void plan_free(struct plan *p)
 	free(p->items);
 	p->items = NULL;
 	p->nr = p->nr_safe = 0;
+}
+
+void plan_list_json(const struct plan *p, struct iorfd_case *c)
+{
+	char group[CASE_NAME_MAX], full[CASE_NAME_MAX + 8];
+	struct case_error err;
+	int i, j, n = 0;
+
+	printf("[");
+	for (i = 0; i < p->nr; i++) {
+		if (plan_load(p, i, c, &err)) {
+			fprintf(stderr, "%s\n", err.msg);
+			continue;
+		}
+		snprintf(full, sizeof(full), "%s.%s", c->name, rev_name(c->rev));
+		snprintf(group, sizeof(group), "%.*s", case_group_len(c->name), c->name);
+		printf("%s\n{\"name\": ", n++ ? "," : "");
+		json_str(stdout, full);
+		printf(", \"case\": ");
+		json_str(stdout, c->name);
+		printf(", \"revision\": ");
+		json_str(stdout, rev_name(c->rev));
+		printf(", \"group\": ");
+		json_str(stdout, group);
+		printf(", \"file\": ");
+		json_str(stdout, c->file);
+		printf(", \"requirements\": [");
+		for (j = 0; j < c->nr_reqs; j++) {
+			printf("%s", j ? ", " : "");
+			json_str(stdout, c->reqs[j]);
+		}
+		printf("], \"crash_risk\": ");
+		if (c->crash_risk[0])
+			json_str(stdout, c->crash_risk);
+		else
+			printf("null");
+		printf("}");
+	}
+	printf("\n]\n");
 }

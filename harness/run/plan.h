@@ -25,16 +25,40 @@ struct plan {
 	int nr_safe; /* the first nr_safe items have no crash_risk */
 };
 
+#define PLAN_MAX_SELECT 16
+
 /*
- * Every file of @l at every revision in @revs it claims, whose name or
- * name.rev matches one of @filters (none: all).  0, or -1 with the loader's
- * message on stderr.  @c is scratch space.
+ * Which cases a run takes, by name (NAME or NAME.REV, globs): a case is in
+ * when it matches a filter (or there is none) and its group is one of
+ * @groups (or there is none), and out when it matches an exclude.  Each
+ * filter, group and exclude must select something: one that does not is
+ * a typo or a stale name, and an error.
  */
-int plan_build(const struct case_list *l, unsigned int revs, const char *const *filters,
-	       int nr_filters, struct iorfd_case *c, struct plan *p);
+struct plan_select {
+	const char *filters[PLAN_MAX_SELECT];
+	int nr_filters;
+	const char *groups[PLAN_MAX_SELECT];
+	int nr_groups;
+	const char *excludes[PLAN_MAX_SELECT];
+	int nr_excludes;
+};
+
+/*
+ * Every file of @l at every revision in @revs it claims, as @sel (NULL:
+ * all) selects.  0, or -1 with the loader's message on stderr.  @c is
+ * scratch space.
+ */
+int plan_build(const struct case_list *l, unsigned int revs, const struct plan_select *sel,
+	       struct iorfd_case *c, struct plan *p);
 
 /* --list: "name.rev<TAB>file<TAB>REQ,REQ" a line. */
 void plan_list(const struct plan *p, struct iorfd_case *c);
+
+/*
+ * --list --format json: an array of {name, revision, group, file,
+ * requirements, crash_risk (null or why)}, one per combination.
+ */
+void plan_list_json(const struct plan *p, struct iorfd_case *c);
 
 /* Loads item @i of @p into @c: 0, or -1 with @err (the file changed since). */
 int plan_load(const struct plan *p, int i, struct iorfd_case *c, struct case_error *err);

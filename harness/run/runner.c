@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "run/execute.h"
+#include "run/time_scale.h"
 #include "run/interrupt.h"
 #include "run/runner.h"
 
@@ -313,10 +314,13 @@ void runner_start(struct runner *r, const struct iorfd_case *c)
 	r->errfd = errfd;
 }
 
-/* The case's own limit when shorter than the run's (timeout_ms). */
+/*
+ * The case's own limit, or the run's (--timeout) for a case that sets none,
+ * times --timeout-scale.
+ */
 static int case_limit(const struct runner *r, const struct iorfd_case *c)
 {
-	return c->timeout_ms && c->timeout_ms < r->timeout_ms ? c->timeout_ms : r->timeout_ms;
+	return scaled_ms(c->timeout_ms ? c->timeout_ms : r->timeout_ms);
 }
 
 int runner_time_left(const struct runner *r, const struct iorfd_case *c)

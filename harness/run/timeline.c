@@ -22,6 +22,7 @@
 #include "ucall_common.h"
 
 #include "run/exec.h"
+#include "run/time_scale.h"
 #include "run/execute.h"
 #include "run/ioregion_args.h"
 
@@ -32,7 +33,7 @@ static bool wait_count(const int *counter, int count)
 {
 	int waited;
 
-	for (waited = 0; waited < TIMELINE_WAIT_MS; waited++) {
+	for (waited = 0; waited < scaled_ms(TIMELINE_WAIT_MS); waited++) {
 		if (__atomic_load_n(counter, __ATOMIC_SEQ_CST) >= count)
 			return true;
 		usleep(1000);
@@ -56,8 +57,8 @@ static void timeline_step(struct exec *x, struct vcpu_thread *vt, const struct t
 						    .channel = x->c->channels[t->channel].name,
 						    .index = t->count},
 				"host waited %d ms for command #%d on channel %s; it never came (%d seen)",
-				TIMELINE_WAIT_MS, t->count, x->c->channels[t->channel].name,
-				x->res->chan_cmds[t->channel]);
+				scaled_ms(TIMELINE_WAIT_MS), t->count,
+				x->c->channels[t->channel].name, x->res->chan_cmds[t->channel]);
 		break;
 	case TL_WAIT_INTR:
 		if (!wait_count(&x->res->vcpu_intr[t->vcpu], t->count))
@@ -65,7 +66,8 @@ static void timeline_step(struct exec *x, struct vcpu_thread *vt, const struct t
 				x->res, VERDICT_FAIL,
 				&(struct fail_spec){.kind = FAIL_WAIT, .req = "ERR-9", .at = l},
 				"host waited %d ms for vCPU%d's KVM_RUN to return EINTR (#%d); it did not (%d so far)",
-				TIMELINE_WAIT_MS, t->vcpu, t->count, x->res->vcpu_intr[t->vcpu]);
+				scaled_ms(TIMELINE_WAIT_MS), t->vcpu, t->count,
+				x->res->vcpu_intr[t->vcpu]);
 		break;
 	case TL_WAIT_EXITS:
 		if (!wait_count(&x->res->nr_exits, t->count))
@@ -73,7 +75,7 @@ static void timeline_step(struct exec *x, struct vcpu_thread *vt, const struct t
 				x->res, VERDICT_FAIL,
 				&(struct fail_spec){.kind = FAIL_WAIT, .at = l, .index = t->count},
 				"host waited %d ms for ordinary exit #%d; it never came (%d so far)",
-				TIMELINE_WAIT_MS, t->count, x->res->nr_exits);
+				scaled_ms(TIMELINE_WAIT_MS), t->count, x->res->nr_exits);
 		break;
 	case TL_SIGNAL:
 		pthread_kill(vt[t->vcpu].thread, SIGUSR1);

@@ -22,6 +22,7 @@
 #include "processor.h"
 #include "ucall_common.h"
 
+#include "run/time_scale.h"
 #include "run/exec.h"
 #include "run/execute.h"
 #include "run/ioregion_args.h"
@@ -50,9 +51,11 @@ static void park(struct vcpu_thread *vt)
 
 	snprintf(vt->x->res->vcpu[vt->index].waiting, sizeof(vt->x->res->vcpu[0].waiting),
 		 "parked after EINTR, waiting for the timeline's resume");
-	if (poll(&p, 1, PARK_MAX_MS) <= 0 || read(vt->resume_fd, &v, sizeof(v)) != sizeof(v))
+	if (poll(&p, 1, scaled_ms(PARK_MAX_MS)) <= 0 ||
+	    read(vt->resume_fd, &v, sizeof(v)) != sizeof(v))
 		result_fail_at(vt->x->res, VERDICT_ERROR, &(struct fail_spec){.kind = FAIL_HARNESS},
-			       "vCPU%d parked for %d ms and never resumed", vt->index, PARK_MAX_MS);
+			       "vCPU%d parked for %d ms and never resumed", vt->index,
+			       scaled_ms(PARK_MAX_MS));
 }
 
 /*

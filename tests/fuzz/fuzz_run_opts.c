@@ -14,6 +14,7 @@
 
 #include "cli/run_opts.h"
 #include "model/case.h"
+#include "run/time_scale.h"
 #include "vm/delegate.h"
 
 #include "fuzz_check.h"
@@ -24,7 +25,11 @@ static void check_parsed(const struct run_opts *o)
 {
 	check(o->target != NULL);
 	check(!(o->revs & ~IORFD_ALL_REVS));
-	check(o->nr_filters >= 0 && o->nr_filters <= MAX_FILTERS);
+	check(o->sel.nr_filters >= 0 && o->sel.nr_filters <= PLAN_MAX_SELECT);
+	check(o->sel.nr_groups >= 0 && o->sel.nr_groups <= PLAN_MAX_SELECT);
+	check(o->sel.nr_excludes >= 0 && o->sel.nr_excludes <= PLAN_MAX_SELECT);
+	check(!o->list_json || o->list);
+	check(o->timeout_scale >= 1 && o->timeout_scale <= TIME_SCALE_MAX);
 	check(o->timeout_ms >= 1000 && o->timeout_ms <= CASE_MAX_TIMEOUT_MS &&
 	      o->timeout_ms % 1000 == 0);
 	check(o->jobs >= 1 && o->jobs <= 64);

@@ -96,4 +96,12 @@ expect_grep "$T/xp.ktap" "lists it as a known failure: the bug is fixed or the e
 	"--strict's reason"
 ok "an XPASS passes by default and fails the run with --strict"
 
+# --timeout-scale lengthens a case's own limit (and every wait in it).
+mkdir -p "$T/slow"
+cp "$T/run/pio-timeout.yaml" "$T/slow/"
+run_suite "$T/slow" 1 --filter pio-timeout.v1 --timeout-scale 2
+grep -q "^not ok 1 pio-timeout.v1 # TIMEOUT .*no verdict within 3000 ms" "$T/slow.ktap" ||
+	fail "--timeout-scale 2: $(grep pio-timeout.v1 "$T/slow.ktap")"
+ok "--timeout-scale 2 doubles a case's own limit"
+
 echo "1..$nr_ok"
