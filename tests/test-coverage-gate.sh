@@ -73,3 +73,27 @@ ok "a race row may be covered"
 sed 's/^| k |/| other |/' "$T/all.md" >"$T/other.md"
 if $GATE k "$T/x.gcov" "$T/other.md" 2>/dev/null; then fail "another kernel's rows counted"; fi
 ok "rows of another kernel do not count"
+
+# The Cobertura DTD that make coverage and coverage-kernel check their XML
+# against must refuse what GitLab could not read.
+DTD=tests/data/cobertura.dtd
+cat >"$T/good.xml" <<'XML'
+<?xml version="1.0"?>
+<coverage line-rate="0.5" branch-rate="0.25" lines-covered="1" lines-valid="2" branches-covered="1"
+ branches-valid="4" complexity="0" version="t" timestamp="1"><sources><source>.</source></sources>
+<packages><package name="virt.kvm" line-rate="0.5" branch-rate="0.25" complexity="0"><classes>
+<class name="ioregion_c" filename="virt/kvm/ioregion.c" line-rate="0.5" branch-rate="0.25"
+ complexity="0"><methods/><lines><line number="12" hits="0"/><line number="13" hits="4"
+ branch="true" condition-coverage="25% (1/4)"/></lines></class></classes></package></packages>
+</coverage>
+XML
+xmllint --noout --nonet --dtdvalid $DTD "$T/good.xml" 2>"$T/err" || fail "a valid report refused: $(cat "$T/err")"
+sed 's/ hits="0"//' "$T/good.xml" >"$T/nohits.xml"
+sed 's|<packages>.*||; s|</coverage>||' "$T/good.xml" | tr -d '\n' >"$T/trunc.xml"
+echo '</coverage>' >>"$T/trunc.xml"
+for b in nohits trunc; do
+	if xmllint --noout --nonet --dtdvalid $DTD "$T/$b.xml" 2>/dev/null; then
+		fail "the Cobertura DTD accepts $b.xml"
+	fi
+done
+ok "the Cobertura DTD accepts a report and refuses a line without hits or no packages"
