@@ -201,7 +201,7 @@ check: deps
 	tests/test-hostile-input.sh
 	tests/test-coverage-gate.sh
 	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
-	./iorfd-conform selftest --vm auto --quick cases/
+	./iorfd-conform selftest --vm auto --quick -j 2 cases/
 	@$(MAKE) --no-print-directory check-vm-path
 	@$(MAKE) --no-print-directory check-vm-runner
 	tests/test-expectations.sh

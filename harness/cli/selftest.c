@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "casefile/case_list.h"
@@ -26,6 +29,7 @@
 #include "run/runner.h"
 #include "targets/target.h"
 #include "vm/delegate.h"
+#include "lib/num_arg.h"
 
 /* Mutants that hang a vCPU are killed by the case deadline: keep it short. */
 #define SELFTEST_TIMEOUT_MS 2000
@@ -34,7 +38,8 @@
 #define SELFTEST_VM_TIMEOUT_S 1200
 
 struct tally {
-	int runs, killed, timeouts;
+	bool done; /* written by the worker that ran it */
+	int runs, killed, timeouts, skipped;
 	char first[SHOW_KILLERS][CASE_NAME_MAX + 4];
 };
 
@@ -54,6 +59,12 @@ static void run_all(struct runner *rn, const struct plan *p, struct iorfd_case *
 			continue;
 		}
 		runner_run(rn, c);
+		/* A case that cannot run on the reference (it needs fault injection) says nothing.
+		 */
+		if (rn->res->verdict == VERDICT_SKIP) {
+			t->skipped++;
+			continue;
+		}
 		t->runs++;
 		if (rn->res->verdict == VERDICT_PASS)
 			continue;
@@ -73,10 +84,65 @@ static void run_all(struct runner *rn, const struct plan *p, struct iorfd_case *
 	}
 }
 
-/* The same selftest in a VM: the case files go along at their own paths. */
-static int selftest_in_vm(const struct case_list *l, bool quick, const char *kvm_why)
+/* Mutant @m (-1: the reference) into @t, in this process. */
+static void run_one_mutant(struct runner *rn, const struct plan *p, struct iorfd_case *c,
+			   struct tally *t, bool quick, int m)
 {
-	char **args = calloc(l->nr + 3, sizeof(*args));
+	const struct ref_mutant *mutant = m < 0 ? NULL : ref_mutants[m];
+
+	rn->target_config = mutant;
+	run_all(rn, p, c, t, quick && mutant);
+	t->done = true;
+}
+
+/*
+ * Every mutant and the reference, @jobs at a time: worker k of @jobs takes
+ * the k-th, (k + jobs)-th, ... each with a runner of its own, and writes its
+ * tallies into the shared table.  With one job it runs here.
+ */
+static int run_mutants(struct runner *rn, const struct plan *p, struct iorfd_case *c,
+		       struct tally *tallies, bool quick, int jobs)
+{
+	pid_t pids[16];
+	int k, m, started = 0, ret = 0;
+
+	if (jobs <= 1) {
+		for (m = -1; m < ref_nr_mutants; m++)
+			run_one_mutant(rn, p, c, &tallies[m + 1], quick, m);
+		return 0;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	for (k = 0; k < jobs; k++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			ret = -1;
+			break;
+		}
+		if (!pid) {
+			struct runner own;
+
+			if (runner_init(&own, &target_reference, SELFTEST_TIMEOUT_MS))
+				_exit(1);
+			for (m = -1 + k; m < ref_nr_mutants; m += jobs)
+				run_one_mutant(&own, p, c, &tallies[m + 1], quick, m);
+			runner_fini(&own);
+			/* exit(), not _exit(): coverage builds write their counters here. */
+			exit(0);
+		}
+		pids[started++] = pid;
+	}
+	/* Each worker's cases have their own deadlines: the workers end. */
+	for (k = 0; k < started; k++)
+		waitpid(pids[k], NULL, 0);
+	return ret;
+}
+
+/* The same selftest in a VM: the case files go along at their own paths. */
+static int selftest_in_vm(const struct case_list *l, bool quick, int jobs, const char *kvm_why)
+{
+	char **args = calloc(l->nr + 5, sizeof(*args)), jobs_arg[16];
 	struct vm_request rq = {
 		.kvm_why = kvm_why,
 		.timeout_s = SELFTEST_VM_TIMEOUT_S,
@@ -91,6 +157,9 @@ static int selftest_in_vm(const struct case_list *l, bool quick, const char *kvm
 	args[rq.nr_args++] = "selftest";
 	if (quick)
 		args[rq.nr_args++] = "--quick";
+	snprintf(jobs_arg, sizeof(jobs_arg), "%d", jobs);
+	args[rq.nr_args++] = "-j";
+	args[rq.nr_args++] = jobs_arg;
 	memcpy(args + rq.nr_args, l->paths, l->nr * sizeof(*args));
 	rq.nr_args += l->nr;
 	code = vm_delegate(&rq);
@@ -101,13 +170,13 @@ static int selftest_in_vm(const struct case_list *l, bool quick, const char *kvm
 int cmd_selftest(int argc, char **argv)
 {
 	struct iorfd_case *c = malloc(sizeof(*c));
-	int m, j, bad = 0, vm = VM_NEVER;
+	int m, j, bad = 0, vm = VM_NEVER, jobs = 1;
 	char kvm_why[256];
 	bool quick = false;
 	struct plan p = {0};
 	struct runner rn;
 	struct case_list l;
-	struct tally t;
+	struct tally *tallies;
 
 	for (; argc && argv[0][0] == '-'; argc--, argv++) {
 		if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
@@ -117,6 +186,8 @@ int cmd_selftest(int argc, char **argv)
 			       "each mutant of it (one deliberate protocol fault) must fail at least\n"
 			       "one.  Prints which cases killed each mutant.\n\n"
 			       "  --quick          stop each mutant after its first kills\n"
+			       "  -j N             N mutants at once, each in a process of its own\n"
+			       "                   (default 1; the output is the same)\n"
 			       "  --vm MODE        as for a run: never (default: no /dev/kvm is a\n"
 			       "                   SKIP line, exit 4), auto, always\n\n"
 			       "Exit: 0 all killed and the reference passes, 1 otherwise, 2 usage,\n"
@@ -126,12 +197,17 @@ int cmd_selftest(int argc, char **argv)
 		}
 		if (!strcmp(argv[0], "--quick")) {
 			quick = true;
+		} else if (!strcmp(argv[0], "-j") && argc > 1) {
+			if (num_arg_int("selftest: -j", argv[1], 1, 16, &jobs))
+				return 2;
+			argc--;
+			argv++;
 		} else if (!strcmp(argv[0], "--vm") && argc > 1 && vm_mode_parse(argv[1]) >= 0) {
 			vm = vm_mode_parse(argv[1]);
 			argc--;
 			argv++;
 		} else {
-			fprintf(stderr, "usage: iorfd-conform selftest [--quick] "
+			fprintf(stderr, "usage: iorfd-conform selftest [--quick] [-j N] "
 					"[--vm never|auto|always] [CASE.yaml|DIR...]\n");
 			return 2;
 		}
@@ -142,7 +218,7 @@ int cmd_selftest(int argc, char **argv)
 		int code = 4;
 
 		if (vm != VM_NEVER)
-			code = selftest_in_vm(&l, quick, vm == VM_ALWAYS ? NULL : kvm_why);
+			code = selftest_in_vm(&l, quick, jobs, vm == VM_ALWAYS ? NULL : kvm_why);
 		else
 			printf("selftest: SKIP no usable /dev/kvm (%s); --vm auto runs it in a VM\n",
 			       kvm_why);
@@ -151,36 +227,48 @@ int cmd_selftest(int argc, char **argv)
 		return code;
 	}
 	/* Every case, every combination of a matrix, every revision it claims. */
-	if (plan_build(&l, IORFD_ALL_REVS, NULL, c, &p) ||
+	tallies = mmap(NULL, (ref_nr_mutants + 1) * sizeof(*tallies), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (tallies == MAP_FAILED || plan_build(&l, IORFD_ALL_REVS, NULL, c, &p) ||
 	    runner_init(&rn, &target_reference, SELFTEST_TIMEOUT_MS)) {
 		plan_free(&p);
 		case_list_free(&l);
 		free(c);
 		return 2;
 	}
+	/* tallies[0] is the reference itself, which always runs everything. */
+	if (run_mutants(&rn, &p, c, tallies, quick, jobs)) {
+		fprintf(stderr, "selftest: could not start its workers\n");
+		bad++;
+	}
 	printf("%-32s %-8s %s\n", "mutant", "killed", "by (first cases that failed)");
-	/* m = -1: the reference itself, which always runs everything. */
 	for (m = -1; m < ref_nr_mutants; m++) {
 		const struct ref_mutant *mutant = m < 0 ? NULL : ref_mutants[m];
+		const struct tally *t = &tallies[m + 1];
 
-		rn.target_config = mutant;
-		run_all(&rn, &p, c, &t, quick && mutant);
+		if (!t->done) {
+			printf("%-32s NOT RUN (its worker died)\n",
+			       mutant ? mutant->name : "reference");
+			bad++;
+			continue;
+		}
 		if (!mutant) {
-			printf("%-32s %d/%d runs pass%s\n", "reference (no mutant)",
-			       t.runs - t.killed, t.runs,
-			       t.killed ? ": THE REFERENCE FAILS, fix that first" : "");
-			bad += t.killed != 0;
+			printf("%-32s %d/%d runs pass (%d skipped)%s\n", "reference (no mutant)",
+			       t->runs - t->killed, t->runs, t->skipped,
+			       t->killed ? ": THE REFERENCE FAILS, fix that first" : "");
+			bad += t->killed != 0;
 			continue;
 		}
 		printf("%-32s %-8s %d/%d%s (%d by timeout):", mutant->name,
-		       t.killed ? "yes" : "SURVIVED", t.killed, t.runs, quick ? " run" : "",
-		       t.timeouts);
-		for (j = 0; j < t.killed && j < SHOW_KILLERS; j++)
-			printf(" %s", t.first[j]);
+		       t->killed ? "yes" : "SURVIVED", t->killed, t->runs, quick ? " run" : "",
+		       t->timeouts);
+		for (j = 0; j < t->killed && j < SHOW_KILLERS; j++)
+			printf(" %s", t->first[j]);
 		printf("\n");
-		fflush(stdout);
-		bad += !t.killed;
+		bad += !t->killed;
 	}
+	fflush(stdout);
+	munmap(tallies, (ref_nr_mutants + 1) * sizeof(*tallies));
 	runner_fini(&rn);
 	plan_free(&p);
 	case_list_free(&l);

@@ -13,20 +13,36 @@ struct counts {
 	double time;
 };
 
-/* Formats, then escapes: every piece of text in the XML comes from the JSON. */
-static __attribute__((format(printf, 2, 3))) void xtext(FILE *f, const char *fmt, ...)
+/*
+ * Formats, then escapes as @emit does (text or attribute value): every
+ * piece of text in the XML comes from the JSON.
+ */
+static void xformat(FILE *f, void (*emit)(FILE *, const char *), const char *fmt, va_list ap)
 {
 	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		return;
+	emit(f, s);
+	free(s);
+}
+
+static __attribute__((format(printf, 2, 3))) void xtext(FILE *f, const char *fmt, ...)
+{
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	xformat(f, mu_text, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	mu_text(f, s);
-	free(s);
+}
+
+static __attribute__((format(printf, 2, 3))) void xattr(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	xformat(f, mu_attr, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -40,22 +56,6 @@ static __attribute__((format(printf, 2, 3))) void xtext(FILE *f, const char *fmt
 static bool shown_skipped(const struct rrecord *r)
 {
 	return r->verdict == RV_SKIP || r->verdict == RV_XFAIL || r->verdict == RV_XPASS;
-}
-
-/* The same for an attribute value. */
-static __attribute__((format(printf, 2, 3))) void xattr(FILE *f, const char *fmt, ...)
-{
-	char *s = NULL;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	mu_attr(f, s);
-	free(s);
 }
 
 static void count(struct counts *c, const struct rrecord *r)
