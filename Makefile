@@ -138,9 +138,11 @@ $(BUILD)/guest/%.o: %.c $(KSTAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) -I. -MMD -MP -c $< -o $@
 
-# Where --vm finds vm-run.sh and the runner kernel.
-$(BUILD)/obj/harness/vm/delegate.o: HOST_CFLAGS += -DIORFD_SRCDIR='"$(CURDIR)"' \
-	-DIORFD_RUNNER_KERNEL='"$(RUNNER_KERNEL)"'
+# Where the binary finds its files (harness/lib/data_path.h) when they are not
+# beside it, and the runner kernel --vm boots.
+$(BUILD)/obj/harness/lib/data_path.o $(BUILD)/tests/test_data_path: \
+	HOST_CFLAGS += -DIORFD_SRCDIR='"$(CURDIR)"'
+$(BUILD)/obj/harness/vm/delegate.o: HOST_CFLAGS += -DIORFD_RUNNER_KERNEL='"$(RUNNER_KERNEL)"'
 
 -include $(HARNESS_OBJS:.o=.d) $(GUEST_OBJS:.o=.d)
 

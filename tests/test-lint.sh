@@ -104,15 +104,22 @@ grep -q "^$T/cites.yaml:7:16: unknown requirement 'NOPE-1'$" "$T/cites.err" ||
 	fail "the summary is not last or does not count the unknown requirement: $(cat "$T/cites.err")"
 ok "the summary comes last and counts an unknown requirement"
 
-# Outside the repository the default registry is not there: say how to name it.
+# Outside the repository the binary finds the registry beside itself (a
+# kselftest install has it there too); a copy with none beside it, run
+# where there is none either, says how to name it.
+(cd "$T" && "$OLDPWD/$BIN" lint "$OLDPWD/cases/pio-sizes.yaml") 2>"$T/beside.err" ||
+	fail "run outside the repository, lint did not find the registry beside the binary: $(cat "$T/beside.err")"
+ok "run outside the repository, lint finds the registry beside the binary"
+mkdir "$T/bin"
+cp "$BIN" "$T/bin/"
 rc=0
-(cd "$T" && "$OLDPWD/$BIN" lint "$OLDPWD/cases/pio-sizes.yaml") 2>"$T/noreg.err" || rc=$?
+(cd "$T" && bin/iorfd-conform lint "$OLDPWD/cases/pio-sizes.yaml") 2>"$T/noreg.err" || rc=$?
 [ "$rc" = 2 ] || fail "no registry: exit $rc, expected 2"
 grep -q '^docs/requirements.yaml: .*--requirements FILE' "$T/noreg.err" ||
 	fail "no registry: no hint at --requirements ($(cat "$T/noreg.err"))"
 [ "$(tail -n 1 "$T/noreg.err")" = "lint: 1 case file, 1 error" ] ||
 	fail "no registry: the summary does not count it: $(cat "$T/noreg.err")"
-ok "run outside the repository, lint says to name the registry with --requirements"
+ok "a binary with no registry beside it, run elsewhere, says to name it with --requirements"
 
 $BIN lint --schema >"$T/schema.md" || fail "lint --schema failed"
 grep -q '^| fill_bus | `op`, `action`, `region`, `count`, `at_least`?, `errno`?, `uncapped_errno`? |' \

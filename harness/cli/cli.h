@@ -26,7 +26,11 @@ int cmd_bench(int argc, char **argv);
 /* The subcommands and what each does, for a usage text. */
 void cli_print_subcommands(FILE *f);
 
-/* The case files named by @argv (files, or directories of *.yaml); none: cases/. */
+/*
+ * The case files named by @argv (files, or directories of *.yaml); none:
+ * cli_default_cases(), cases/ here or else beside the binary (an install).
+ */
 int cli_collect(int argc, char **argv, struct case_list *l);
+const char *cli_default_cases(void);
 
 #endif /* IORFD_CLI_H */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/expect_check.h"
 #include "targets/target.h"
 
@@ -21,7 +22,7 @@ int cli_expect_init(struct cli_expect *e, int argc, char *const *argv, const str
 	for (a = 0; a < argc; a++)
 		snprintf(from + strlen(from), sizeof(from) - strlen(from), "%s%s", a ? " " : "",
 			 argv[a]);
-	if (case_names_collect(l, argc ? from : "cases/", c, &e->names, err))
+	if (case_names_collect(l, argc ? from : cli_default_cases(), c, &e->names, err))
 		return -1;
 	e->chk.cases = &e->names;
 	return 0;

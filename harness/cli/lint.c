@@ -11,6 +11,7 @@
  * number exit 2.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "casefile/registry.h"
 #include "cli/cli.h"
 #include "cli/expect_check.h"
+#include "lib/data_path.h"
 #include "model/case.h"
 #include "run/session.h"
 
@@ -210,8 +212,9 @@ static bool is_dir(const char *path)
 /*
  * The registry, or NULL after saying why not.  Lint goes on without one,
  * so that the case files' own errors are still reported; the registry's
- * counts as one more.  The default path is relative: run from elsewhere,
- * it is simply not there, and the message says how to name it.
+ * counts as one more.  The default path is relative, and looked for here,
+ * then beside the binary (lib/data_path.h): a binary without one beside it,
+ * run from elsewhere, does not find it, and the message says how to name it.
  */
 static const struct registry *lint_registry(const char *path, bool given, struct registry *reg)
 {
@@ -221,8 +224,9 @@ static const struct registry *lint_registry(const char *path, bool given, struct
 		return reg;
 	if (!given && access(path, F_OK) && errno == ENOENT)
 		fprintf(stderr,
-			"%s (the requirement registry cases cite: run lint from the repository's "
-			"top directory, or name the registry with --requirements FILE)\n",
+			"%s (the requirement registry cases cite, neither here nor beside this "
+			"binary: run lint from the repository's top directory, or name the "
+			"registry with --requirements FILE)\n",
 			err);
 	else
 		fprintf(stderr, "%s\n", err);
@@ -246,8 +250,8 @@ static void usage(FILE *f)
 
 int cmd_lint(int argc, char **argv)
 {
-	const char *reg_path = REGISTRY_DEFAULT_PATH;
-	char *expect[LINT_MAX_EXPECT];
+	char *expect[LINT_MAX_EXPECT], reg_buf[PATH_MAX];
+	const char *reg_path = data_find(REGISTRY_DEFAULT_PATH, reg_buf, sizeof(reg_buf));
 	int errors, nr_expect = 0, nr_expect_files;
 	const struct registry *rp;
 	bool reg_given = false;

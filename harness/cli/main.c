@@ -6,10 +6,12 @@
  * or else the suite itself (run.c) with the whole command line.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "lib/data_path.h"
 
 static const struct subcommand {
 	const char *name;
@@ -44,9 +46,16 @@ void cli_print_subcommands(FILE *f)
 			subcommands[i].what);
 }
 
+const char *cli_default_cases(void)
+{
+	static char buf[PATH_MAX];
+
+	return data_find("cases/", buf, sizeof(buf));
+}
+
 int cli_collect(int argc, char **argv, struct case_list *l)
 {
-	static char *const def[] = {"cases/"};
+	char *def[] = {(char *)cli_default_cases()};
 
 	return argc ? case_list_collect(l, argv, argc) : case_list_collect(l, def, 1);
 }

@@ -3,16 +3,20 @@
  * iorfd-conform probe [--quiet]
  *
  * What this host offers the suite, one fact a line: a usable KVM, the
- * kernel's own KVM_SET_IOREGION, and for the VM path the runner kernel and
- * QEMU.  Exit 0 when the suite can run on this host's KVM, 1 when only in a
- * VM (the Makefile builds the runner kernel then), 2 for bad usage.
+ * kernel's own KVM_SET_IOREGION, for the VM path the runner kernel, QEMU
+ * and the VM scripts, and the cases a run takes by default (these two found
+ * as harness/lib/data_path.h says: a source tree's, or an install's).  Exit
+ * 0 when the suite can run on this host's KVM, 1 when only in a VM (the
+ * Makefile builds the runner kernel then), 2 for bad usage.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "lib/data_path.h"
 #include "run/kvm_usable.h"
 #include "targets/target.h"
 #include "vm/delegate.h"
@@ -43,7 +47,7 @@ int cmd_probe(int argc, char **argv)
 	bool quiet = argc == 1 && !strcmp(argv[0], "--quiet");
 	const char *kernel = vm_runner_kernel();
 	struct target_probe kp;
-	char why[256], buf[600];
+	char why[256], buf[PATH_MAX + 64];
 	bool usable;
 
 	if (argc == 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
@@ -75,6 +79,12 @@ int cmd_probe(int argc, char **argv)
 		snprintf(buf, sizeof(buf),
 			 "qemu-system-x86_64 not found (apt-get install qemu-system-x86)");
 	say(quiet, "qemu:", buf);
+	if (data_path("harness/vm/vm-run.sh", buf, sizeof(buf)))
+		snprintf(buf, sizeof(buf), "not found beside this binary nor in its source tree");
+	say(quiet, "vm scripts:", buf);
+	snprintf(buf, sizeof(buf), "%s%s", cli_default_cases(),
+		 access(cli_default_cases(), R_OK) ? " (neither here nor beside this binary)" : "");
+	say(quiet, "cases:", buf);
 	say(quiet, "suite runs:",
 	    usable ? "on this host's KVM (--vm always: in a VM too)"
 		   : "only in a VM here (--vm auto or always)");

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "lib/data_path.h"
 #include "reports/offline/diff.h"
 #include "reports/offline/html.h"
 #include "reports/offline/junit.h"
@@ -133,8 +134,9 @@ static int do_diff(char **paths, int nr)
 /* Requirement texts are a help, not a need: without them the report lists IDs. */
 static const struct registry *load_registry(const struct report_opts *o, struct registry *reg)
 {
-	const char *path = o->registry ? o->registry : REGISTRY_DEFAULT_PATH;
-	char err[512];
+	char err[512], buf[PATH_MAX];
+	const char *path =
+		o->registry ? o->registry : data_find(REGISTRY_DEFAULT_PATH, buf, sizeof(buf));
 
 	if (!o->registry && access(path, R_OK))
 		return NULL;

@@ -26,6 +26,7 @@
 #include "cli/expect_check.h"
 #include "cli/run_opts.h"
 #include "lib/atomic_file.h"
+#include "lib/data_path.h"
 #include "lib/num_arg.h"
 #include "model/case.h"
 #include "run/kvm_usable.h"
@@ -376,22 +377,25 @@ static int check_outputs(const struct run_opts *o)
  * skips for want of KVM or goes to a VM must not take a bad file quietly
  * either.  What applies is kept later, once the target is known (session.c).
  * The requirements they cite are checked where the registry is at hand, as
- * report uses it: run from the repository; lint reports a broken registry.
+ * report uses it: here or beside the binary (lib/data_path.h); lint reports
+ * a broken registry.
  */
 static int check_expect(const struct run_opts *o, int argc, char **argv, const struct case_list *l,
 			struct iorfd_case *c)
 {
+	char err[512], buf[PATH_MAX];
 	struct registry reg = {0};
 	bool have_reg = false;
 	struct case_error cerr;
 	struct cli_expect e;
-	char err[512];
+	const char *path;
 	int ret = 0;
 
 	if (!o->expect)
 		return 0;
-	if (!access(REGISTRY_DEFAULT_PATH, R_OK))
-		have_reg = !registry_load(REGISTRY_DEFAULT_PATH, &reg, err, sizeof(err));
+	path = data_find(REGISTRY_DEFAULT_PATH, buf, sizeof(buf));
+	if (!access(path, R_OK))
+		have_reg = !registry_load(path, &reg, err, sizeof(err));
 	if (cli_expect_init(&e, argc, argv, l, have_reg ? &reg : NULL, c, &cerr)) {
 		fprintf(stderr, "%s\n", cerr.msg);
 		ret = -1;
@@ -406,9 +410,10 @@ static int check_expect(const struct run_opts *o, int argc, char **argv, const s
 
 int cmd_run(int argc, char **argv)
 {
+	bool bisect = asks_bisect(argc, argv);
+	char expect[PATH_MAX];
 	struct iorfd_case *c;
 	struct case_list l;
-	bool bisect = asks_bisect(argc, argv);
 	struct run_opts o;
 	int code;
 
@@ -418,6 +423,9 @@ int cmd_run(int argc, char **argv)
 		usage(stdout);
 		return EXIT_PASS;
 	}
+	/* "--expect expectations" names the installed ones from anywhere. */
+	if (o.expect)
+		o.expect = data_find(o.expect, expect, sizeof(expect));
 	c = malloc(sizeof(*c));
 	if (!c || cli_collect(argc - optind, argv + optind, &l)) {
 		free(c);

@@ -8,7 +8,8 @@
  * these are: 0 good, 1 bad, 125 cannot test).  --build first builds KSRC
  * (default: the working directory, as in 'git bisect run') out of tree with
  * the repository's config fragment (harness/vm/build-kernel.sh), into
- * $IORFD_KBUILD or build/vm-build/NAME of the repository; a build that
+ * $IORFD_KBUILD or build/vm-build/NAME of the repository (of the working
+ * directory, for an installed binary far from its source); a build that
  * fails is 125, so that a bisect skips the commit.  --fault-injection adds
  * failslab and fail-nth (harness/vm/config-fault-injection), which the
  * allocation-failure case needs, into a build directory of its own.
@@ -27,7 +28,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "vm/delegate.h"
+#include "lib/data_path.h"
 
 #define CANNOT_TEST 125
 
@@ -55,7 +56,7 @@ static void build_dir(const char *src, bool fi, char *buf, size_t len)
 	}
 	for (p = src; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
-	if (vm_source_path("Makefile", top, sizeof(top)))
+	if (data_path("Makefile", top, sizeof(top)))
 		snprintf(top, sizeof(top), "./Makefile");
 	*strrchr(top, '/') = '\0';
 	snprintf(buf, len, "%s/build/vm-build/%.32s-%08x%s", top,
@@ -69,7 +70,7 @@ static int build_kernel(const char *src, const char *out, bool fi)
 	int status;
 	pid_t pid;
 
-	if (vm_source_path("harness/vm/build-kernel.sh", script, sizeof(script))) {
+	if (data_path("harness/vm/build-kernel.sh", script, sizeof(script))) {
 		fprintf(stderr, "vm --build: harness/vm/build-kernel.sh not found\n");
 		return -1;
 	}
@@ -98,8 +99,9 @@ int cmd_vm(int argc, char **argv)
 	char **args;
 	int n = 0, i;
 
-	if (vm_source_path("harness/vm/vm-run.sh", script, sizeof(script))) {
-		fprintf(stderr, "vm: harness/vm/vm-run.sh is not in this binary's source tree\n");
+	if (data_path("harness/vm/vm-run.sh", script, sizeof(script))) {
+		fprintf(stderr, "vm: harness/vm/vm-run.sh is neither beside this binary nor in its "
+				"source tree\n");
 		return CANNOT_TEST;
 	}
 	args = calloc(argc + 8, sizeof(*args));

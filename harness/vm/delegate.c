@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/atomic_file.h"
+#include "lib/data_path.h"
 #include "vm/delegate.h"
 
 #define VM_RUN		 "harness/vm/vm-run.sh"
@@ -40,28 +41,6 @@ int vm_mode_parse(const char *s)
 static bool exists(const char *path)
 {
 	return !access(path, F_OK);
-}
-
-int vm_source_path(const char *rel, char *buf, size_t len)
-{
-	char self[PATH_MAX];
-	ssize_t n;
-	char *slash;
-
-#ifdef IORFD_SRCDIR
-	snprintf(buf, len, "%s/%s", IORFD_SRCDIR, rel);
-	if (exists(buf))
-		return 0;
-#endif
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return -1;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(buf, len, "%s/%s", self, rel);
-	return exists(buf) ? 0 : -1;
 }
 
 const char *vm_runner_kernel(void)
@@ -243,9 +222,9 @@ int vm_delegate(const struct vm_request *rq)
 			kernel);
 		return cannot_start(rq, reason);
 	}
-	if (vm_source_path(VM_RUN, script, sizeof(script)))
-		return cannot_start(rq, "the VM runner " VM_RUN " is not in the source tree of "
-					"this binary nor next to it");
+	if (data_path(VM_RUN, script, sizeof(script)))
+		return cannot_start(rq, "the VM runner " VM_RUN " is neither beside this binary "
+					"nor in its source tree");
 	if (!realpath("/proc/self/exe", self) || !getcwd(cwd, sizeof(cwd)))
 		return cannot_start(rq, "cannot tell this binary's path or the working directory");
 	if (make_out_dir(rq, out_dir, sizeof(out_dir), reason, sizeof(reason)))

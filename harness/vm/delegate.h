@@ -44,12 +44,6 @@ int vm_mode_parse(const char *s);
  */
 int vm_delegate(const struct vm_request *rq);
 
-/*
- * @rel (e.g. "harness/vm/vm-run.sh") in the source tree this binary was
- * built from, or next to the binary; into @buf.  -1 when neither has it.
- */
-int vm_source_path(const char *rel, char *buf, size_t len);
-
 /* The runner kernel this binary was built to use (IORFD_RUNNER_KERNEL overrides it). */
 const char *vm_runner_kernel(void);
 
