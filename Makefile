@@ -8,6 +8,7 @@
 #   make deps       install missing Debian packages (needs root)
 #   make runner-kernel  build the kernel the suite boots in QEMU where this host
 #                   has no usable KVM (once; make run and make check do it)
+#   make install INSTALL_PATH=DIR  the suite as a kselftest collection in DIR
 #
 # The KVM selftests library is compiled from a kernel tree: KSRC=/path/to/linux,
 # or by default the tools/ part of Debian's linux-source-6.1 tarball, extracted
@@ -83,7 +84,7 @@ TEST_NAMES := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_NAMES))
 
 .PHONY: check-format format schema-doc need-runner-kernel all deps run check unit lint clean distclean check-vm-runner check-kernels runner-kernel \
-	check-vm-path
+	check-vm-path install
 all: iorfd-conform
 
 iorfd-conform: $(HARNESS_OBJS) $(GUEST_OBJS) $(KSFT_OBJS)
@@ -190,6 +191,15 @@ run: deps
 lint: all
 	./iorfd-conform lint --expect expectations cases/
 
+# The suite as a kselftest collection, DIR/iorfd-conform, listed in
+# DIR/kselftest-list.txt (harness/kselftest/install.sh says what goes where).
+INSTALL_PATH ?=
+install: iorfd-conform-static
+	@if [ -z "$(INSTALL_PATH)" ]; then \
+		echo "install: set INSTALL_PATH=DIR (a kselftest install, or a new directory)" >&2; \
+		exit 2; fi
+	@harness/kselftest/install.sh $(INSTALL_PATH) iorfd-conform-static
+
 # The fixture kernels with ioregionfd, next to a clone of this repository (CI has them).
 FIXTURE_KERNELS ?= ../shared/kernels
 
@@ -202,6 +212,7 @@ check: deps
 	tests/test-lint.sh
 	tests/test-hostile-input.sh
 	tests/test-coverage-gate.sh
+	IORFD_VM_KERNEL=$(RUNNER_KERNEL) FIXTURE_KERNELS=$(FIXTURE_KERNELS) tests/test-kselftest-install.sh
 	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
 	./iorfd-conform selftest --vm auto --quick -j 2 cases/
 	@$(MAKE) --no-print-directory check-vm-path
