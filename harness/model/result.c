@@ -60,6 +60,8 @@ void result_fail_at(struct case_result *r, enum verdict v, const struct fail_spe
 		copy(f->channel, sizeof(f->channel), s->channel);
 		f->index = s->index;
 		f->seq = s->seq;
+		f->vcpu = s->vcpu;
+		f->step = s->step;
 		copy(f->expected, sizeof(f->expected), s->expected);
 		copy(f->observed, sizeof(f->observed), s->observed);
 		copy(f->detail, sizeof(f->detail), s->detail);

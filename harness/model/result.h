@@ -101,9 +101,11 @@ struct failure {
 	const char *req;	  /* requirement that did not hold, or NULL; a string constant */
 	char file[FAIL_FILE_LEN]; /* the case file line that asked for it; "" for none */
 	int line, col;
-	char channel[CASE_NAME_MAX];  /* the channel it is about, or "" */
-	int index;		      /* 1-based command # on the channel, or exit #; 0: none */
-	uint64_t seq;		      /* the command or exit it is about, as its seq + 1; 0: none */
+	char channel[CASE_NAME_MAX]; /* the channel it is about, or "" */
+	int index;		     /* 1-based command # on the channel, or exit #; 0: none */
+	uint64_t seq;		     /* the command or exit it is about, as its seq + 1; 0: none */
+	int vcpu;      /* the vCPU whose step it is about, as its index + 1; 0: none */
+	uint64_t step; /* with vcpu: the step, as its index + 1; 0: none */
 	char headline[FAIL_TEXT_LEN]; /* what did not hold, in words */
 	char expected[FAIL_TEXT_LEN]; /* decoded, or "" */
 	char observed[FAIL_TEXT_LEN];
@@ -121,6 +123,8 @@ struct fail_spec {
 	const char *channel;
 	int index;
 	uint64_t seq; /* + 1; see struct failure */
+	int vcpu;     /* + 1; see struct failure */
+	uint64_t step;
 	const char *expected, *observed, *detail;
 };
 

@@ -132,7 +132,9 @@ static void vcpu_broke(struct exec *x, int vi, enum verdict v, const char *what)
 	unsigned long long step = x->progs[vi]->cur_step;
 	const struct case_step *s = step_at(x, vi, step);
 	struct fail_spec f = {.kind = v == VERDICT_ERROR ? FAIL_HARNESS : FAIL_VCPU,
-			      .at = s ? &s->loc : NULL};
+			      .at = s ? &s->loc : NULL,
+			      .vcpu = vi + 1,
+			      .step = s ? step + 1 : 0};
 
 	if (s)
 		result_fail_at(x->res, v, &f, "vCPU%d step %llu: %s", vi, step, what);
@@ -221,6 +223,8 @@ static void guest_report(struct exec *x, int vi, const struct ucall *uc)
 	struct fail_spec f = {
 		.kind = FAIL_GUEST_VALUE,
 		.at = s ? &s->loc : NULL,
+		.vcpu = vi + 1,
+		.step = s ? step + 1 : 0,
 		.expected = exp,
 		.observed = obs,
 	};

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "reports/live/json.h"
+#include "reports/live/tx_source.h"
 
 /* Records are separated by commas: remember whether one was written. */
 static bool json_first;
@@ -113,7 +114,17 @@ static void violations(FILE *f, const struct tx_entry *t)
 	fputc(']', f);
 }
 
-static void transcript(FILE *f, const struct iorfd_case *c, const struct case_result *r)
+/* A number, or null when it is negative: not known. */
+static void num_or_null(FILE *f, const char *key, long long v)
+{
+	if (v < 0)
+		fprintf(f, ", \"%s\": null", key);
+	else
+		fprintf(f, ", \"%s\": %lld", key, v);
+}
+
+static void transcript(FILE *f, const struct iorfd_case *c, const struct case_result *r,
+		       const struct tx_source *src)
 {
 	int n = r->nr_tx < RESULT_MAX_TX ? r->nr_tx : RESULT_MAX_TX, i;
 
@@ -129,6 +140,14 @@ static void transcript(FILE *f, const struct iorfd_case *c, const struct case_re
 		fprintf(f, "%s\n  {\"seq\": %llu, \"channel\": ", i ? "," : "",
 			(unsigned long long)t->seq);
 		json_str(f, c->channels[t->channel].name);
+		/* Where it came from (reports/live/tx_source.h): null where unknown. */
+		fprintf(f, ", \"region\": ");
+		if (src[i].region >= 0)
+			json_str(f, c->regions[src[i].region].name);
+		else
+			fputs("null", f);
+		num_or_null(f, "vcpu", src[i].vcpu);
+		num_or_null(f, "step", src[i].step);
 		fprintf(f, ", \"bytes\": %d, \"raw\": ", t->len);
 		json_str(f, raw);
 		fprintf(f, ", \"decoded\": ");
@@ -151,7 +170,7 @@ static void transcript(FILE *f, const struct iorfd_case *c, const struct case_re
 	fputc(']', f);
 }
 
-static void exits(FILE *f, const struct case_result *r)
+static void exits(FILE *f, const struct case_result *r, const long long *step)
 {
 	int n = r->nr_exits < RESULT_MAX_EXITS ? r->nr_exits : RESULT_MAX_EXITS, i;
 
@@ -166,6 +185,7 @@ static void exits(FILE *f, const struct case_result *r)
 		hex(f, e->addr);
 		fprintf(f, ", \"size\": %u, \"data\": ", e->size);
 		hex(f, e->data);
+		num_or_null(f, "step", step[i]);
 		fputc('}', f);
 	}
 	fputc(']', f);
@@ -200,6 +220,10 @@ static void json_failure(FILE *f, const struct failure *fl, int i)
 		fprintf(f, ", \"index\": %d", fl->index);
 	if (fl->seq)
 		fprintf(f, ", \"seq\": %llu", (unsigned long long)fl->seq - 1);
+	if (fl->vcpu)
+		fprintf(f, ", \"vcpu\": %d", fl->vcpu - 1);
+	if (fl->vcpu && fl->step)
+		fprintf(f, ", \"step\": %llu", (unsigned long long)fl->step - 1);
 	str_or_null(f, "headline", fl->headline);
 	str_or_null(f, "expected", fl->expected);
 	str_or_null(f, "observed", fl->observed);
@@ -212,6 +236,8 @@ static void json_failure(FILE *f, const struct failure *fl, int i)
 void json_case(FILE *f, const struct iorfd_case *c, const struct case_result *r)
 {
 	int n = r->nr_failures < RESULT_MAX_FAILURES ? r->nr_failures : RESULT_MAX_FAILURES, i;
+	struct tx_source src[RESULT_MAX_TX];
+	long long exit_step[RESULT_MAX_EXITS];
 
 	record_head(f, c->name, c->file, c->rev);
 	fprintf(f, ", \"line\": %d, \"summary\": ", c->loc.line);
@@ -247,8 +273,9 @@ void json_case(FILE *f, const struct iorfd_case *c, const struct case_result *r)
 		fprintf(f, "%s{\"done\": %s, \"step\": %lld}", i ? ", " : "",
 			r->vcpu[i].done ? "true" : "false", (long long)r->vcpu[i].step);
 	fputc(']', f);
-	transcript(f, c, r);
-	exits(f, r);
+	tx_sources(c, r, src, exit_step);
+	transcript(f, c, r, src);
+	exits(f, r, exit_step);
 	fputc('}', f);
 }
 

@@ -2,7 +2,8 @@
 /*
  * Machine-readable results (--json FILE): a header describing the run, then
  * one record per case x revision with the verdict, the reasons, the full
- * wire transcript (raw and decoded) and the ordinary exits.  Other reports
+ * wire transcript (raw and decoded, each command with its region, vCPU and
+ * step where reports/live/tx_source.h can tell) and the ordinary exits.  Other reports
  * are meant to be made from this file, not from the run's internals.
  * 64-bit values are hex strings: JSON numbers lose precision past 2^53.
  */
