@@ -359,6 +359,53 @@ static void test_results_load(void **state)
 	results_free(&run);
 }
 
+/*
+ * Where commands came from: as written, null or nonsense as not known, and
+ * for a file from before it was written, known only with one vCPU.
+ */
+static const char sources_doc[] =
+	"{\"format\": \"iorfd-conform-results-1\", \"results\": ["
+	"{\"case\": \"one\", \"revision\": \"v3\", \"verdict\": \"pass\","
+	" \"vcpus\": [{\"done\": true, \"step\": 1}], \"transcript\": [{\"seq\": 0}]},"
+	"{\"case\": \"two\", \"revision\": \"v3\", \"verdict\": \"fail\","
+	" \"vcpus\": [{\"done\": true}, {\"done\": true}],"
+	" \"failures\": [{\"kind\": \"guest-value\", \"vcpu\": 1, \"step\": 2},"
+	" {\"kind\": \"guest-value\", \"step\": 2}],"
+	" \"transcript\": [{\"seq\": 0}, {\"seq\": 1, \"region\": \"bar\", \"vcpu\": 1,"
+	" \"step\": 2}, {\"seq\": 2, \"vcpu\": null, \"step\": null},"
+	" {\"seq\": 3, \"vcpu\": -5, \"step\": \"x\"}],"
+	" \"exits\": [{\"seq\": 4, \"vcpu\": 1, \"step\": 3}, {\"seq\": 5}]}]}";
+
+static void test_results_sources(void **state)
+{
+	const struct rrecord *r;
+	struct rrun run;
+
+	write_tmp(sources_doc);
+	assert_int_equal(results_load(tmp_path, &run, err, sizeof(err)), 0);
+	unlink(tmp_path);
+	r = &run.recs[0];
+	assert_int_equal(r->tx[0].vcpu, 0); /* one vCPU: its */
+	assert_null(r->tx[0].region);
+	assert_true(r->tx[0].step == -1);
+	r = &run.recs[1];
+	assert_int_equal(r->tx[0].vcpu, -1); /* two, and the file does not say */
+	assert_string_equal(r->tx[1].region, "bar");
+	assert_int_equal(r->tx[1].vcpu, 1);
+	assert_true(r->tx[1].step == 2);
+	assert_int_equal(r->tx[2].vcpu, -1);
+	assert_true(r->tx[2].step == -1);
+	assert_int_equal(r->tx[3].vcpu, -1);
+	assert_true(r->tx[3].step == -1);
+	assert_true(r->exits[0].step == 3 && r->exits[1].step == -1);
+	assert_int_equal(r->failures[0].kind, RF_GUEST_VALUE);
+	assert_int_equal(r->failures[0].vcpu, 1);
+	assert_true(r->failures[0].step == 2);
+	assert_int_equal(r->failures[1].vcpu, -1); /* a step of no vCPU is none */
+	assert_true(r->failures[1].step == -1);
+	results_free(&run);
+}
+
 static void test_results_refused(void **state)
 {
 	struct rrun run;
@@ -398,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_seq),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_results_load),
+		cmocka_unit_test(test_results_sources),
 		cmocka_unit_test(test_results_refused),
 	};
 

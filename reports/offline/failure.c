@@ -51,10 +51,26 @@ static bool about_exit(enum rfail_kind k)
 	return k == RF_EXIT_DIFFERS || k == RF_EXIT_UNEXPECTED;
 }
 
+/*
+ * A load the guest checked is a step of one vCPU; the read that served it
+ * is the one the results give that vCPU and step, where they could tell.
+ */
+static bool about_load(const struct rfailure *f)
+{
+	return f->kind == RF_GUEST_VALUE && f->vcpu >= 0 && f->step >= 0;
+}
+
 int failure_tx(const struct rrecord *r, const struct rfailure *f)
 {
 	int i;
 
+	if (about_load(f)) {
+		for (i = 0; i < r->nr_tx; i++)
+			if (r->tx[i].cmd == 0 && r->tx[i].vcpu == f->vcpu &&
+			    r->tx[i].step == f->step)
+				return i;
+		return -1;
+	}
 	if (!about_command(f->kind) || f->seq < 0)
 		return -1;
 	for (i = 0; i < r->nr_tx; i++)
@@ -67,10 +83,22 @@ int failure_exit(const struct rrecord *r, const struct rfailure *f)
 {
 	int i;
 
+	if (about_load(f)) {
+		for (i = 0; i < r->nr_exits; i++)
+			if (!strcmp(r->exits[i].op, "read") && r->exits[i].vcpu == f->vcpu &&
+			    r->exits[i].step == f->step)
+				return i;
+		return -1;
+	}
 	if (!about_exit(f->kind) || f->seq < 0)
 		return -1;
 	for (i = 0; i < r->nr_exits; i++)
 		if (r->exits[i].seq == f->seq)
 			return i;
 	return -1;
+}
+
+bool failure_is_load(const struct rfailure *f)
+{
+	return about_load(f);
 }

@@ -13,11 +13,17 @@
 
 #include "reports/offline/json_read_results.h"
 
-/* The index into r->tx of the command @f is about, or -1. */
+/*
+ * The index into r->tx of the command @f is about, or -1: the one its seq
+ * names, or for a value the guest loaded, the read of its vCPU and step.
+ */
 int failure_tx(const struct rrecord *r, const struct rfailure *f);
 
-/* The index into r->exits of the exit @f is about, or -1. */
+/* The index into r->exits of the exit @f is about, or -1; likewise. */
 int failure_exit(const struct rrecord *r, const struct rfailure *f);
+
+/* @f says what a vCPU loaded at a step it names: its observed is that value. */
+bool failure_is_load(const struct rfailure *f);
 
 /*
  * Whether key=value token @tok of one side of a diff differs from line

@@ -192,19 +192,53 @@ static void failures(FILE *f, const struct rrecord *r, const struct seq_marks *m
 	}
 }
 
+/* The vCPU that sent a command, and its step; "?" where the results do not say. */
+static void vcpu_cell(FILE *f, int vcpu, long long step)
+{
+	fputs("<td class=\"vcpu\">", f);
+	if (vcpu < 0)
+		fputs("<span class=\"none\" title=\"not known: more than one vCPU may have sent "
+		      "it, or the results do not record it\">?</span>",
+		      f);
+	else
+		fprintf(f, "%d", vcpu);
+	if (vcpu >= 0 && step >= 0)
+		fprintf(f, " <span class=\"step\">step %lld</span>", step);
+	fputs("</td>", f);
+}
+
+/* The region the command's user_data names, and the user_data itself. */
+static void region_cell(FILE *f, const struct rtx *t)
+{
+	fputs("<td class=\"region\">", f);
+	if (t->region)
+		mu_text(f, t->region);
+	else
+		fputs("<span class=\"none\" title=\"not known: no one region of this channel "
+		      "has this user_data, or the results do not record it\">?</span>",
+		      f);
+	fputs(" <span class=\"ud\">", f);
+	mu_text(f, t->user_data);
+	fputs("</span></td>", f);
+}
+
 static void tx_table(FILE *f, const struct rrecord *r, const struct seq_marks *m)
 {
 	int i, j;
 
-	fputs("<table class=\"tx\">\n<thead><tr><th>seq</th><th>channel</th><th>command "
-	      "(decoded)</th><th>reply</th><th>raw (32 bytes)</th></tr></thead>\n<tbody>\n",
+	fputs("<table class=\"tx\">\n<thead><tr><th>seq</th><th>vCPU</th><th>region "
+	      "(user_data)</th><th>channel</th><th>command (decoded)</th><th>reply</th>"
+	      "<th>raw (32 bytes)</th></tr></thead>\n<tbody>\n",
 	      f);
 	for (i = 0; i < r->nr_tx; i++) {
 		const struct rtx *t = &r->tx[i];
 		bool hl = m->tx_fail[i] >= 0 || t->nr_viol;
 
-		fprintf(f, "<tr class=\"%s%s\"><td>%lld</td><td>", hl ? "hl" : "",
+		fprintf(f, "<tr class=\"%s%s\"><td>%lld</td>", hl ? "hl" : "",
 			t->resp ? "" : " posted", t->seq);
+		vcpu_cell(f, t->vcpu, t->step);
+		region_cell(f, t);
+		fputs("<td>", f);
 		mu_text(f, t->channel);
 		fputs("</td><td class=\"cmd\">", f);
 		mu_text(f, t->decoded);
@@ -244,8 +278,10 @@ static void exits_table(FILE *f, const struct rrecord *r, const struct seq_marks
 	for (i = 0; i < r->nr_exits; i++) {
 		const struct rexit *e = &r->exits[i];
 
-		fprintf(f, "<tr class=\"%s\"><td>%lld</td><td>%d</td><td>",
-			m->exit_fail[i] >= 0 ? "hl" : "", e->seq, e->vcpu);
+		fprintf(f, "<tr class=\"%s\"><td>%lld</td>", m->exit_fail[i] >= 0 ? "hl" : "",
+			e->seq);
+		vcpu_cell(f, e->vcpu, e->step);
+		fputs("<td>", f);
 		snprintf(buf, sizeof(buf), "%s %s %s size %u", e->space, e->op, e->addr, e->size);
 		mu_text(f, buf);
 		fputs("</td><td>", f);
@@ -262,8 +298,11 @@ static void transcript(FILE *f, const struct rrecord *r, const struct seq_marks 
 		fputs("<p class=\"note\">Not run.</p>\n", f);
 		return;
 	}
-	fputs("<ul class=\"legend\"><li>Solid arrows: the guest's access, the command on the "
-	      "channel; dashed: the reply and the guest's completion.</li>"
+	fputs("<ul class=\"legend\"><li>A lane per vCPU; \"vCPU ?\" holds what the results "
+	      "do not say the vCPU of.</li>"
+	      "<li>Solid arrows: the vCPU's access, the command on the "
+	      "channel; dashed: the reply and the completion, in red where the guest "
+	      "loaded another value than the reply.</li>"
 	      "<li>Purple, [POSTED]: a posted write (resp=0), no reply awaited.</li>"
 	      "<li>Red box: the command or exit a failure is about, with the expected and "
 	      "observed values; dashed red: expected, never seen.</li></ul>\n",

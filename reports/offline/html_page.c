@@ -52,7 +52,9 @@ static const char css[] =
 	"margin:8px 0}\n"
 	"ul.legend{font-size:12.5px;color:#5b6475;margin:4px 0;padding-left:18px}\n"
 	"table.tx td{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:12px}\n"
-	"table.tx tr.hl td{background:#fdecea}table.tx tr.posted td.cmd{color:#6a3d9a}\n";
+	"table.tx tr.hl td{background:#fdecea}table.tx tr.posted td.cmd{color:#6a3d9a}\n"
+	"table.tx span.step,table.tx span.ud{color:#7a8292}\n"
+	"td.vcpu,td.region{white-space:nowrap}\n";
 
 void html_head(FILE *f, const char *title)
 {

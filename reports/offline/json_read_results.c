@@ -101,6 +101,27 @@ static const char **strings(struct rrun *run, const struct jr_value *a, int *nr)
 	return out;
 }
 
+/* A count or index that may be null or absent: -1 then, and for anything negative. */
+static long long get_index(const struct jr_value *o, const char *key, long long def)
+{
+	const struct jr_value *v = jr_get(o, key);
+
+	if (!v)
+		return def;
+	if (v->type != JR_NUMBER)
+		return -1;
+	return clamp_ll(v->num, -1, INT_MAX);
+}
+
+/*
+ * A command's vCPU.  A file from before it was written: in a case with
+ * one vCPU every command is that vCPU's; otherwise not known.
+ */
+static int tx_vcpu(const struct rrecord *r, const struct jr_value *t)
+{
+	return (int)get_index(t, "vcpu", r->nr_vcpus == 1 ? 0 : -1);
+}
+
 static int read_tx(struct rrun *run, struct rrecord *r, const struct jr_value *a)
 {
 	struct rtx *tx;
@@ -117,6 +138,9 @@ static int read_tx(struct rrun *run, struct rrecord *r, const struct jr_value *a
 
 		tx[i].seq = clamp_ll(jr_get_num(t, "seq", i), 0, LLONG_MAX / 2);
 		tx[i].channel = jr_get_str(t, "channel", "?");
+		tx[i].region = jr_get_str(t, "region", NULL);
+		tx[i].vcpu = tx_vcpu(r, t);
+		tx[i].step = get_index(t, "step", -1);
 		tx[i].bytes = get_int(t, "bytes", 32);
 		tx[i].raw = jr_get_str(t, "raw", "");
 		tx[i].decoded = jr_get_str(t, "decoded", "");
@@ -165,6 +189,7 @@ static int read_exits(struct rrun *run, struct rrecord *r, const struct jr_value
 		ex[i].addr = jr_get_str(e, "addr", "");
 		ex[i].data = jr_get_str(e, "data", "");
 		ex[i].size = (unsigned int)clamp_ll(jr_get_num(e, "size", 0), 0, 1 << 20);
+		ex[i].step = get_index(e, "step", -1);
 	}
 	r->exits = ex;
 	r->nr_exits = (int)a->n;
@@ -181,7 +206,7 @@ static enum rfail_kind rfail_kind_parse(const char *s)
 		{"cmd-differs", RF_CMD_DIFFERS},	 {"cmd-missing", RF_CMD_MISSING},
 		{"cmd-unexpected", RF_CMD_UNEXPECTED},	 {"cmd-violation", RF_CMD_VIOLATION},
 		{"exit-differs", RF_EXIT_DIFFERS},	 {"exit-missing", RF_EXIT_MISSING},
-		{"exit-unexpected", RF_EXIT_UNEXPECTED},
+		{"exit-unexpected", RF_EXIT_UNEXPECTED}, {"guest-value", RF_GUEST_VALUE},
 	};
 	size_t i;
 
@@ -213,6 +238,8 @@ static int read_failures(struct rrun *run, struct rrecord *r, const struct jr_va
 		f[i].channel = jr_get_str(o, "channel", NULL);
 		f[i].index = get_int(o, "index", 0);
 		f[i].seq = clamp_ll(jr_get_num(o, "seq", -1), -1, LLONG_MAX);
+		f[i].vcpu = (int)get_index(o, "vcpu", -1);
+		f[i].step = f[i].vcpu >= 0 ? get_index(o, "step", -1) : -1;
 		f[i].msg = jr_get_str(o, "message", "");
 		/* A file from before failures had fields: its message is its headline. */
 		f[i].headline = jr_get_str(o, "headline", f[i].msg);
@@ -294,10 +321,11 @@ static int read_record(struct rrun *run, struct rrecord *r, const struct jr_valu
 	r->duration = duration_of(o);
 	r->failures_total = get_int(o, "failures_total", 0);
 	r->reqs = strings(run, jr_get_arr(o, "requirements"), &r->nr_reqs);
-	if (read_failures(run, r, jr_get_arr(o, "failures")) ||
+	/* vCPUs first: a command's vCPU may follow from their number. */
+	if (read_vcpus(run, r, jr_get_arr(o, "vcpus")) ||
+	    read_failures(run, r, jr_get_arr(o, "failures")) ||
 	    read_tx(run, r, jr_get_arr(o, "transcript")) ||
-	    read_exits(run, r, jr_get_arr(o, "exits")) ||
-	    read_vcpus(run, r, jr_get_arr(o, "vcpus")))
+	    read_exits(run, r, jr_get_arr(o, "exits")))
 		return bad(run, err, errlen, "results[%d]: out of memory", idx);
 	if (r->failures_total < r->nr_failures)
 		r->failures_total = r->nr_failures;

@@ -40,6 +40,15 @@ struct rviolation {
 struct rtx {
 	long long seq;
 	const char *channel;
+	/*
+	 * Where it came from, as the writer could tell (reports/live/tx_source.h):
+	 * the region its user_data names (NULL: not known), the vCPU and the
+	 * step of that vCPU's program (-1: not known).  A file from before
+	 * these were written knows the vCPU only of a case with one vCPU.
+	 */
+	const char *region;
+	int vcpu;
+	long long step;
 	int bytes;
 	const char *raw, *decoded;
 	int cmd; /* 0 read, 1 write */
@@ -58,6 +67,7 @@ struct rexit {
 	int vcpu;
 	const char *space, *op, *addr, *data;
 	unsigned int size;
+	long long step; /* of the vCPU's program, or -1 */
 };
 
 /*
@@ -73,6 +83,7 @@ enum rfail_kind {
 	RF_EXIT_DIFFERS,    /* "exit-differs": seq names the exit */
 	RF_EXIT_MISSING,    /* "exit-missing" */
 	RF_EXIT_UNEXPECTED, /* "exit-unexpected": seq names the extra exit */
+	RF_GUEST_VALUE,	    /* "guest-value": vcpu and step name the load */
 };
 
 /* A failure as the harness recorded it: fields, not words to be parsed. */
@@ -85,6 +96,8 @@ struct rfailure {
 	const char *channel; /* or NULL */
 	int index;	     /* 1-based command # or exit #, 0 for none */
 	long long seq;	     /* the command or exit it is about, -1 for none */
+	int vcpu;	     /* the vCPU whose step it is about, -1 for none */
+	long long step;	     /* with vcpu: that step, -1 for none */
 	const char *headline;
 	const char *expected, *observed, *detail; /* or NULL */
 	const char *msg;			  /* the whole text, as KTAP showed it */

@@ -8,18 +8,15 @@
 #include <string.h>
 
 #include "reports/offline/markup.h"
+#include "reports/offline/seq_lanes.h"
 #include "reports/offline/svg_seq.h"
 
 #define FONT	  11
 #define CW	  6.6 /* advance of one character at FONT px monospace */
 #define HEAD	  44  /* lane heads */
-#define X_VCPU	  95
-#define X_DISP	  410
-#define LANE	  300 /* from the dispatcher to a responder, and between responders */
 #define STEP	  22  /* an arrow with a one-line label */
 #define STEP2	  34  /* an arrow with a two-line label */
 #define DIFF_LINE 16
-#define MAX_CHANS 16
 #define MAX_DIFF  170 /* characters of a diff line drawn; the failure section has all */
 
 #define C_INK	 "#1d2330"
@@ -32,8 +29,8 @@ struct pen {
 	FILE *f; /* NULL: measure only */
 	int y;
 	int width; /* the widest thing drawn so far */
-	const char *chans[MAX_CHANS];
-	int nr_chans;
+	const struct seq_lanes *ln;
+	int disp; /* the dispatcher's lane */
 };
 
 int seq_marks_init(struct seq_marks *m, const struct rrecord *r)
@@ -66,19 +63,6 @@ void seq_marks_free(struct seq_marks *m)
 	free(m->tx_fail);
 	free(m->exit_fail);
 	memset(m, 0, sizeof(*m));
-}
-
-static int lane_of(struct pen *p, const char *chan)
-{
-	int i;
-
-	for (i = 0; i < p->nr_chans; i++)
-		if (!strcmp(p->chans[i], chan))
-			return X_DISP + LANE * (i + 1);
-	if (p->nr_chans == MAX_CHANS)
-		return X_DISP + LANE * MAX_CHANS; /* the last lane takes the rest */
-	p->chans[p->nr_chans++] = chan;
-	return X_DISP + LANE * p->nr_chans;
 }
 
 static void widen(struct pen *p, int x)
@@ -219,58 +203,101 @@ static void cmd_labels(const struct rtx *t, char *l1, char *l2, size_t len)
 		snprintf(l2, len, "resp=%d user_data=%s", t->resp, t->user_data);
 }
 
-static void draw_tx(struct pen *p, const struct rtx *t)
+/* "step 2: " where the results know the step of the vCPU's program, else "". */
+static void step_prefix(long long step, char *buf, size_t len)
 {
-	int lane = lane_of(p, t->channel);
-	bool posted = !t->resp, write = t->cmd == 1;
-	const char *color = posted ? C_POSTED : C_INK;
-	char l1[200], l2[200], acc[96];
+	if (step >= 0)
+		snprintf(buf, len, "step %lld: ", step);
+	else
+		buf[0] = '\0';
+}
 
-	snprintf(acc, sizeof(acc), "%s %u B at region +%s", write ? "write" : "read", t->size,
-		 t->offset);
-	message(p, X_VCPU, X_DISP, acc, NULL, C_INK, false);
+/* The access as its vCPU made it: "step 2: read 4 B at bar+0x8". */
+static void access_label(const struct rtx *t, char *l, size_t len)
+{
+	const char *op = t->cmd == 1 ? "write" : "read";
+	char step[32];
+
+	step_prefix(t->step, step, sizeof(step));
+	if (t->region)
+		snprintf(l, len, "%s%s %u B at %s+%s", step, op, t->size, t->region, t->offset);
+	else
+		snprintf(l, len, "%s%s %u B at region +%s", step, op, t->size, t->offset);
+}
+
+/*
+ * What the guest loaded, when a failure says it and it is not @answer (the
+ * reply or the VMM's answer): the completion then shows it, not @answer.
+ * Values compare as numbers: the two writers spell zero "0" and "0x0".
+ */
+static const char *loaded_instead(const struct rfailure *load, const char *answer)
+{
+	if (!load || !load->observed || !load->observed[0])
+		return NULL;
+	if (strtoull(load->observed, NULL, 0) == strtoull(answer, NULL, 0))
+		return NULL;
+	return load->observed;
+}
+
+static void draw_tx(struct pen *p, const struct rtx *t, const struct rfailure *load)
+{
+	int g = seq_lane_vcpu(p->ln, t->vcpu), lane = seq_lane_chan(p->ln, t->channel);
+	bool posted = !t->resp, write = t->cmd == 1;
+	const char *color = posted ? C_POSTED : C_INK, *loaded;
+	char l1[200], l2[200], acc[200];
+
+	access_label(t, acc, sizeof(acc));
+	message(p, g, p->disp, acc, NULL, C_INK, false);
 	cmd_labels(t, l1, l2, sizeof(l1));
 	if (posted) {
 		char pl[220];
 
 		snprintf(pl, sizeof(pl), "[POSTED] %s", l1);
-		message(p, X_DISP, lane, pl, l2, color, false);
-		message(p, X_DISP, X_VCPU, "continues: posted, no reply awaited", NULL, C_POSTED,
-			true);
+		message(p, p->disp, lane, pl, l2, color, false);
+		message(p, p->disp, g, "continues: posted, no reply awaited", NULL, C_POSTED, true);
 		return;
 	}
-	message(p, X_DISP, lane, l1, l2, color, false);
+	message(p, p->disp, lane, l1, l2, color, false);
 	if (!t->replied) {
 		note(p, lane, "no reply", C_RED);
 		return;
 	}
 	snprintf(l1, sizeof(l1), "reply data=%s", t->reply);
-	message(p, lane, X_DISP, l1, NULL, C_GREY, true);
-	if (write)
-		message(p, X_DISP, X_VCPU, "write done", NULL, C_GREY, true);
-	else {
+	message(p, lane, p->disp, l1, NULL, C_GREY, true);
+	loaded = write ? NULL : loaded_instead(load, t->reply);
+	if (write) {
+		message(p, p->disp, g, "write done", NULL, C_GREY, true);
+	} else if (loaded) {
+		snprintf(l1, sizeof(l1), "loaded %s, not the reply %s", loaded, t->reply);
+		message(p, p->disp, g, l1, NULL, C_RED, true);
+	} else {
 		snprintf(l1, sizeof(l1), "read returns %s", t->reply);
-		message(p, X_DISP, X_VCPU, l1, NULL, C_GREY, true);
+		message(p, p->disp, g, l1, NULL, C_GREY, true);
 	}
 }
 
-static void draw_exit(struct pen *p, const struct rexit *e)
+static void draw_exit(struct pen *p, const struct rexit *e, const struct rfailure *load)
 {
 	bool pio = !strcmp(e->space, "pio"), write = !strcmp(e->op, "write");
-	char l[160];
+	int g = seq_lane_vcpu(p->ln, e->vcpu);
+	const char *loaded = write ? NULL : loaded_instead(load, e->data);
+	char l[200], step[32];
 
-	snprintf(l, sizeof(l), "vCPU%d %s %s %s %u B%s%s", e->vcpu, pio ? "PIO" : "MMIO",
+	step_prefix(e->step, step, sizeof(step));
+	snprintf(l, sizeof(l), "%s%s %s %s %u B%s%s", step, pio ? "PIO" : "MMIO",
 		 pio ? (write ? "out" : "in") : e->op, e->addr, e->size, write ? " = " : "",
 		 write ? e->data : "");
-	message(p, X_VCPU, X_DISP, l, NULL, C_INK, false);
-	note(p, X_DISP,
+	message(p, g, p->disp, l, NULL, C_INK, false);
+	note(p, p->disp,
 	     pio ? "no region: KVM_EXIT_IO to the VMM" : "no region: KVM_EXIT_MMIO to the VMM",
 	     C_GREY);
 	if (write)
 		snprintf(l, sizeof(l), "%s done", pio ? "out" : "write");
+	else if (loaded)
+		snprintf(l, sizeof(l), "loaded %s, not the VMM's answer %s", loaded, e->data);
 	else
 		snprintf(l, sizeof(l), "VMM answers %s", e->data);
-	message(p, X_DISP, X_VCPU, l, NULL, C_GREY, true);
+	message(p, p->disp, g, l, NULL, loaded ? C_RED : C_GREY, true);
 }
 
 static void violations(struct pen *p, const struct rtx *t)
@@ -290,10 +317,15 @@ static void event(struct pen *p, const struct rrecord *r, const struct seq_marks
 		  int idx)
 {
 	int fail = is_tx ? m->tx_fail[idx] : m->exit_fail[idx];
-	bool hl = fail >= 0 || (is_tx && r->tx[idx].nr_viol);
+	const struct rfailure *fl = fail >= 0 ? &r->failures[fail] : NULL;
+	bool hl = fl || (is_tx && r->tx[idx].nr_viol);
 	FILE *out = p->f;
 	int top = p->y + 2, h;
 
+	/* A group per event, so that a reader (or a test) can find it by its seq. */
+	if (out)
+		fprintf(out, "<g class=\"ev\" data-seq=\"%lld\">\n",
+			is_tx ? r->tx[idx].seq : r->exits[idx].seq);
 	if (hl && out) {
 		/* Measure first: the highlight goes under the arrows. */
 		struct pen probe = *p;
@@ -309,17 +341,21 @@ static void event(struct pen *p, const struct rrecord *r, const struct seq_marks
 	}
 	if (hl)
 		p->y += 6;
+	if (fl && !failure_is_load(fl))
+		fl = NULL; /* only a load's failure changes a completion */
 	if (is_tx) {
-		draw_tx(p, &r->tx[idx]);
+		draw_tx(p, &r->tx[idx], fl);
 		/* A failure about this command already says what it violates. */
 		if (fail < 0)
 			violations(p, &r->tx[idx]);
 	} else {
-		draw_exit(p, &r->exits[idx]);
+		draw_exit(p, &r->exits[idx], fl);
 	}
 	if (fail >= 0)
 		fail_text(p, &r->failures[fail]);
 	p->y += hl ? 10 : 4;
+	if (out)
+		fputs("</g>\n", out);
 }
 
 /* What the case expected and never saw: dashed, after everything that was seen. */
@@ -334,11 +370,12 @@ static void missing(struct pen *p, const struct rrecord *r, const struct seq_mar
 
 		if (f->kind != RF_CMD_MISSING && f->kind != RF_EXIT_MISSING)
 			continue;
-		x2 = f->kind == RF_CMD_MISSING ? lane_of(p, f->channel ? f->channel : "") : X_DISP;
+		x2 = f->kind == RF_CMD_MISSING ? seq_lane_chan(p->ln, f->channel ? f->channel : "")
+					       : p->disp;
 		if (p->f) {
 			probe = *p;
 			probe.f = NULL;
-			message(&probe, X_DISP, x2, "", NULL, C_RED, true);
+			message(&probe, p->disp, x2, "", NULL, C_RED, true);
 			fail_text(&probe, f);
 			fprintf(p->f,
 				"<rect class=\"fail-hl\" x=\"6\" y=\"%d\" width=\"%d\" "
@@ -347,10 +384,11 @@ static void missing(struct pen *p, const struct rrecord *r, const struct seq_mar
 				top, p->width - 12, probe.y - p->y + 4, C_RED);
 		}
 		if (f->kind == RF_CMD_MISSING)
-			message(p, X_DISP, x2, "expected command, never sent", NULL, C_RED, true);
+			message(p, p->disp, x2, "expected command, never sent", NULL, C_RED, true);
 		else
-			message(p, X_VCPU, X_DISP, "expected ordinary exit, never seen", NULL,
-				C_RED, true);
+			/* An expected exit names no vCPU. */
+			message(p, seq_lane_vcpu(p->ln, -1), p->disp,
+				"expected ordinary exit, never seen", NULL, C_RED, true);
 		fail_text(p, f);
 		p->y += 10;
 	}
@@ -370,28 +408,42 @@ static int by_seq(const void *a, const void *b)
 	return x->idx - y->idx;
 }
 
+/* A lane's dashed line and its head; @kind and @vcpu let a reader tell the lanes apart. */
+static void lane(struct pen *p, int x, int height, const char *kind, int vcpu, const char *name)
+{
+	fprintf(p->f, "<line class=\"lane\" data-lane=\"%s\"", kind);
+	if (vcpu >= 0)
+		fprintf(p->f, " data-vcpu=\"%d\"", vcpu);
+	fprintf(p->f,
+		" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#b8bfcc\" "
+		"stroke-dasharray=\"3 4\"/>\n",
+		x, HEAD - 8, x, height - 6);
+	fprintf(p->f,
+		"<rect x=\"%d\" y=\"8\" width=\"%d\" height=\"26\" rx=\"4\" "
+		"fill=\"#eef2f8\" stroke=\"#8a94a6\"/>\n",
+		x - SEQ_HEAD_W / 2, SEQ_HEAD_W);
+	text(p, x - SEQ_HEAD_W / 2 + 8, 25, name, 24, C_INK, " font-weight=\"bold\"");
+}
+
 static void lanes(struct pen *p, int height)
 {
-	static const char *const fixed[] = {"guest (vCPU)", "dispatcher (KVM)"};
+	const struct seq_lanes *ln = p->ln;
+	char name[80];
 	int i;
 
-	for (i = 0; i < 2 + p->nr_chans; i++) {
-		int x = i == 0 ? X_VCPU : i == 1 ? X_DISP : X_DISP + LANE * (i - 1);
-		char name[80];
+	for (i = 0; i < ln->nr_vcpus; i++) {
+		int v = ln->vcpus[i];
 
-		if (i < 2)
-			snprintf(name, sizeof(name), "%s", fixed[i]);
+		if (v < 0)
+			snprintf(name, sizeof(name), "vCPU ? (not known)");
 		else
-			snprintf(name, sizeof(name), "responder: %.60s", p->chans[i - 2]);
-		fprintf(p->f,
-			"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#b8bfcc\" "
-			"stroke-dasharray=\"3 4\"/>\n",
-			x, HEAD - 8, x, height - 6);
-		fprintf(p->f,
-			"<rect x=\"%d\" y=\"8\" width=\"170\" height=\"26\" rx=\"4\" "
-			"fill=\"#eef2f8\" stroke=\"#8a94a6\"/>\n",
-			x - 85);
-		text(p, x - 85 + 8, 25, name, 24, C_INK, " font-weight=\"bold\"");
+			snprintf(name, sizeof(name), "vCPU%d (guest)", v);
+		lane(p, seq_lane_vcpu(ln, v), height, v < 0 ? "vcpu-unknown" : "vcpu", v, name);
+	}
+	lane(p, p->disp, height, "dispatcher", -1, "dispatcher (KVM)");
+	for (i = 0; i < ln->nr_chans; i++) {
+		snprintf(name, sizeof(name), "responder: %.60s", ln->chans[i]);
+		lane(p, seq_lane_chan(ln, ln->chans[i]), height, "responder", -1, name);
 	}
 }
 
@@ -408,12 +460,15 @@ static void draw_all(struct pen *p, const struct rrecord *r, const struct seq_ma
 
 void svg_seq(FILE *f, const struct rrecord *r, const struct seq_marks *m)
 {
-	struct pen p = {.f = NULL};
+	struct seq_lanes ln;
+	struct pen p = {.f = NULL, .ln = &ln};
 	struct ev *evs = calloc(r->nr_tx + r->nr_exits + 1, sizeof(*evs));
 	int i, n = 0, height;
 
-	if (!evs)
+	if (!evs || seq_lanes_init(&ln, r)) {
+		free(evs);
 		return;
+	}
 	for (i = 0; i < r->nr_tx; i++)
 		evs[n++] = (struct ev){r->tx[i].seq, i};
 	for (i = 0; i < r->nr_exits; i++)
@@ -422,12 +477,10 @@ void svg_seq(FILE *f, const struct rrecord *r, const struct seq_marks *m)
 	if (n > SVG_SEQ_MAX_EVENTS)
 		n = SVG_SEQ_MAX_EVENTS;
 
-	/* Pass 1: channels, height, width. */
-	for (i = 0; i < r->nr_tx; i++)
-		lane_of(&p, r->tx[i].channel);
-	p.width = X_DISP + LANE * p.nr_chans + 100;
+	/* Pass 1: height, and the width: every lane's head, then what labels need. */
+	p.disp = seq_lane_disp(&ln);
+	p.width = seq_lanes_right(&ln) + 15;
 	draw_all(&p, r, m, evs, n);
-	widen(&p, X_DISP + LANE * p.nr_chans + 100); /* a lane only a missing command has */
 	height = p.y + 16;
 
 	/* Pass 2. */
@@ -458,5 +511,6 @@ void svg_seq(FILE *f, const struct rrecord *r, const struct seq_marks *m)
 	lanes(&p, height);
 	draw_all(&p, r, m, evs, n);
 	fputs("</svg>\n", f);
+	seq_lanes_free(&ln);
 	free(evs);
 }

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The wire transcript of one case as a sequence diagram in inline SVG:
- * lanes guest (vCPU) -> dispatcher (KVM) -> one responder per channel.
- * A command is the guest's access, the command on the channel, the reply
- * and the guest's completion; a posted write has no reply and is drawn in
- * its own colour.  Ordinary exits (no region) stop at the dispatcher.  The
- * command or exit a failure is about is highlighted with its diff; a
- * command the case expected but never saw is drawn as a dashed phantom.
+ * a lane per vCPU -> dispatcher (KVM) -> one responder per channel.  A
+ * command is its vCPU's access, the command on the channel, the reply and
+ * the completion, labelled with what the guest loaded where the results
+ * say it differs from the reply; a posted write has no reply and is drawn
+ * in its own colour.  A command whose vCPU the results do not know comes
+ * from a lane of its own, "vCPU ?".  Ordinary exits (no region) stop at
+ * the dispatcher.  The command or exit a failure is about is highlighted
+ * with its diff; a command the case expected but never saw is drawn as a
+ * dashed phantom.  The drawing is as wide as its lanes need, however many.
  */
 #ifndef IORFD_SVG_SEQ_H
 #define IORFD_SVG_SEQ_H
