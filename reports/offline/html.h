@@ -72,6 +72,13 @@ void html_diff_line(FILE *f, const char *line, size_t len, const char *other, si
 /* Bad (fail, error, timeout) first, then xfail, xpass, skip, pass. */
 int html_verdict_rank(enum rverdict v);
 
+/*
+ * The cell of a verdict matrix row that says why: for each of the @n
+ * results (NULL: not run) that failed or is a known failure, its bugs and
+ * reason in a line, after its label @labels[i] ("" for none).
+ */
+void html_why_cell(FILE *f, const struct rrecord *const *recs, const char *const *labels, int n);
+
 void html_index(FILE *f, const struct html_ctx *h);
 void html_case_page(FILE *f, const struct html_ctx *h, int run, const struct rrecord *r);
 

@@ -151,10 +151,61 @@ static void runs_table(FILE *f, const struct html_ctx *h, const struct matrix *m
 	}
 }
 
+/* The results of one row, and the label of each column, for its "why" cell. */
+struct row {
+	const struct rrecord **recs;
+	char (*labels)[40];
+	const char **label_ptrs;
+	int n;
+};
+
+static int row_init(struct row *w, const struct matrix *m)
+{
+	int run, k, n = 0;
+
+	for (run = 0; run < m->nr_runs; run++)
+		n += m->nr_revs[run];
+	w->recs = calloc(n + 1, sizeof(*w->recs));
+	w->labels = calloc(n + 1, sizeof(*w->labels));
+	w->label_ptrs = calloc(n + 1, sizeof(*w->label_ptrs));
+	if (!w->recs || !w->labels || !w->label_ptrs)
+		return -1;
+	w->n = n;
+	n = 0;
+	for (run = 0; run < m->nr_runs; run++)
+		for (k = 0; k < m->nr_revs[run]; k++, n++) {
+			/* One column needs no label; several runs are told apart by number. */
+			if (w->n == 1)
+				w->labels[n][0] = '\0';
+			else if (m->nr_runs > 1)
+				snprintf(w->labels[n], sizeof(w->labels[n]), "%d:%.30s", run + 1,
+					 m->revs[run][k]);
+			else
+				snprintf(w->labels[n], sizeof(w->labels[n]), "%.30s",
+					 m->revs[run][k]);
+			w->label_ptrs[n] = w->labels[n];
+		}
+	return 0;
+}
+
+static void row_free(struct row *w)
+{
+	free(w->recs);
+	free(w->labels);
+	free(w->label_ptrs);
+}
+
 static void verdict_matrix(FILE *f, const struct html_ctx *h, const struct matrix *m)
 {
 	char label[256];
-	int run, i, k;
+	struct row w;
+	int run, i, k, col;
+
+	if (row_init(&w, m)) {
+		row_free(&w);
+		fputs("<p>out of memory</p>\n", f);
+		return;
+	}
 
 	fputs("<h2>Verdicts</h2>\n<table class=\"matrix\">\n<thead><tr><th rowspan=\"2\">case</th>",
 	      f);
@@ -165,6 +216,9 @@ static void verdict_matrix(FILE *f, const struct html_ctx *h, const struct matri
 		mu_text(f, label);
 		fputs("</th>", f);
 	}
+	fputs("<th rowspan=\"2\" class=\"why\">why: the bug and the reason, or the first "
+	      "failure</th>",
+	      f);
 	fputs("</tr>\n<tr>", f);
 	for (run = 0; run < m->nr_runs; run++) {
 		if (!m->nr_revs[run])
@@ -193,11 +247,13 @@ static void verdict_matrix(FILE *f, const struct html_ctx *h, const struct matri
 		fputs("\">", f);
 		mu_text(f, m->cases[i]);
 		fputs("</td>", f);
+		col = 0;
 		for (run = 0; run < m->nr_runs; run++) {
 			if (!m->nr_revs[run])
 				fputs("<td class=\"none\">&middot;</td>", f);
 			for (k = 0; k < m->nr_revs[run]; k++) {
 				r = results_find(&h->runs[run], m->cases[i], m->revs[run][k]);
+				w.recs[col++] = r;
 				if (!r) {
 					fputs("<td class=\"none\" title=\"not run\">&middot;</td>",
 					      f);
@@ -208,9 +264,11 @@ static void verdict_matrix(FILE *f, const struct html_ctx *h, const struct matri
 				fputs("</td>", f);
 			}
 		}
+		html_why_cell(f, w.recs, w.label_ptrs, w.n);
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody>\n</table>\n", f);
+	row_free(&w);
 }
 
 static bool cites(const struct rrecord *r, const char *id)
