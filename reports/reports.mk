@@ -38,6 +38,7 @@ check-report: iorfd-conform $(BUILD)/tests/test_json_read
 	tests/report/test-junit.sh
 	tests/report/test-ktap.sh
 	tests/report/test-html.sh
+	tests/report/test-html-why.sh
 	tests/report/test-output-files.sh
 	tests/report/test-diff.sh
 	tests/report/test-browser.sh
