@@ -4,13 +4,14 @@
 # Build the initramfs of the iorfd-conform test VM.
 #
 #   mkinitramfs.sh [--args FILE] [--suite-timeout SEC] [--cwd DIR] [--run-note TEXT] \
-#                  [--file PATH]... OUT.cpio.gz BINARY CASES_DIR|none [EXTRA_DIR...]
+#                  [--file PATH]... [--init FILE] OUT.cpio.gz BINARY CASES_DIR|none [EXTRA_DIR...]
 #
 # Contents: /bin/busybox and the applet links /init uses, BINARY as
 # /bin/iorfd-conform (a dynamic one with the shared libraries ldd names, at
 # their own paths), CASES_DIR as /cases, each EXTRA_DIR at /<its basename>,
 # each --file (a file or a directory) at its own absolute path,
-# harness/vm/init as /init, and under /etc/iorfd the suite arguments (--args:
+# harness/vm/init (or --init FILE: ci/lava/init for a LAVA ramdisk) as
+# /init, and under /etc/iorfd the suite arguments (--args:
 # one argument a line), the suite's time limit in seconds, the directory
 # it starts in (--cwd; default /) and the run note (IORFD_RUN_NOTE).
 #
@@ -44,6 +45,7 @@ die()
 }
 
 args_file=
+init=$HERE/init
 suite_timeout=
 cwd=
 run_note=
@@ -58,6 +60,11 @@ while [ $# -gt 0 ]; do
 	--file)
 		[ $# -ge 2 ] || usage
 		files+=("$2")
+		shift 2
+		;;
+	--init)
+		[ $# -ge 2 ] || usage
+		init=$2
 		shift 2
 		;;
 	--run-note)
@@ -95,7 +102,7 @@ case $cwd in
 '' | /*) ;;
 *) die "--cwd wants an absolute path, not '$cwd'" ;;
 esac
-[ -f "$HERE/init" ] || die "guest init script not found: $HERE/init"
+[ -f "$init" ] || die "guest init script not found: $init"
 [ -z "$args_file" ] || [ -f "$args_file" ] || die "args file not found: $args_file"
 case $suite_timeout in
 '' | *[!0-9]*) [ -z "$suite_timeout" ] || die "--suite-timeout wants whole seconds, not '$suite_timeout'" ;;
@@ -132,7 +139,7 @@ if dynamic "$binary"; then
 		cp -L "$lib" "$stage$lib"
 	done
 fi
-cp "$HERE/init" "$stage/init"
+cp "$init" "$stage/init"
 chmod 0755 "$stage/bin/busybox" "$stage/bin/iorfd-conform" "$stage/init"
 
 # -L: a symlink into the tree would dangle in the guest.
