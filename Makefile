@@ -9,6 +9,7 @@
 #   make runner-kernel  build the kernel the suite boots in QEMU where this host
 #                   has no usable KVM (once; make run and make check do it)
 #   make install INSTALL_PATH=DIR  the suite as a kselftest collection in DIR
+#   make lava-ramdisk   the ramdisk ci/lava/job-qemu.yaml boots (ci/lava/README.md)
 #
 # The KVM selftests library is compiled from a kernel tree: KSRC=/path/to/linux,
 # or by default the tools/ part of Debian's linux-source-6.1 tarball, extracted
@@ -223,6 +224,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-valgrind
 	@$(MAKE) --no-print-directory check-kernels
+	@$(MAKE) --no-print-directory check-lava
 	@$(MAKE) --no-print-directory coverage-kernel
 
 # The VM path, also on hosts whose own KVM ran the suite above: a few
@@ -250,6 +252,7 @@ include reports/reports.mk
 include harness/bench/bench.mk
 include tests/fuzz/fuzz.mk
 include tests/sanitize.mk
+include ci/lava/lava.mk
 
 # clang-format holds the tree: every C file as .clang-format (kernel style,
 # strings never broken) formats it.  'make format' applies it.
