@@ -458,7 +458,7 @@ static char *report_text(const struct registry *reg, const bool *cited)
 	FILE *f = open_memstream(&out, &len);
 
 	assert_non_null(f);
-	registry_report(reg, cited, f);
+	registry_report(reg, cited, REQ_END_KERNEL | REQ_END_DEVICE, f);
 	assert_int_equal(fclose(f), 0);
 	return out;
 }

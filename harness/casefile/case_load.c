@@ -471,23 +471,44 @@ static int load_named(struct loader *l, const struct ynode *root, const char *se
 
 /* ---- entry points ------------------------------------------------------- */
 
+static int load_timeout(struct loader *l, const struct ynode *root)
+{
+	const struct ynode *n = ymap_find(root, "timeout_ms", NULL);
+
+	return n && (ld_fixed(l, n, "timeout_ms") ||
+		     ld_get_int(l, n, "timeout_ms", CASE_MIN_TIMEOUT_MS, CASE_MAX_TIMEOUT_MS,
+				&l->c->timeout_ms))
+		       ? -1
+		       : 0;
+}
+
+/* A file with exchanges: is a device case (load_device.c): the same header, its own body. */
+static int load_device_root(struct loader *l, const struct ynode *root)
+{
+	if (ld_refuse_guest_keys(l, root) || ld_check_schema(l, root, "device case", "") ||
+	    load_timeout(l, root) || load_header(l, root))
+		return -1;
+	return ld_load_device(l, root);
+}
+
 static int load_root(struct loader *l, const struct ynode *root)
 {
 	static const char *const sigpipe[] = {"ignore", "default", "handler", NULL};
 	const struct ynode *n;
 	int v;
 
-	if (ld_want_map(l, root) || ld_check_schema(l, root, "case", ""))
+	if (ld_want_map(l, root))
+		return -1;
+	if (ymap_find(root, "exchanges", NULL))
+		return load_device_root(l, root);
+	if (ld_check_schema(l, root, "case", ""))
 		return -1;
 	n = ymap_find(root, "vmm_sigpipe", NULL);
 	if (n && (ld_fixed(l, n, "vmm_sigpipe") ||
 		  ld_get_enum(l, n, sigpipe, "vmm_sigpipe", "ignore, default or handler", &v)))
 		return -1;
 	l->c->sigpipe = n ? v : VMM_SIGPIPE_IGNORE;
-	n = ymap_find(root, "timeout_ms", NULL);
-	if (n &&
-	    (ld_fixed(l, n, "timeout_ms") || ld_get_int(l, n, "timeout_ms", CASE_MIN_TIMEOUT_MS,
-							CASE_MAX_TIMEOUT_MS, &l->c->timeout_ms)))
+	if (load_timeout(l, root))
 		return -1;
 	if (load_header(l, root) || load_named(l, root, "channels", load_channel) ||
 	    load_named(l, root, "regions", load_region) || ld_load_vcpus(l, root) ||

@@ -95,6 +95,25 @@ static const struct schema_entry schema[] = {
 	{"exit", "", "op mmio|pio size data?", "one expected ordinary exit"},
 	{"run error", "", "vcpu? errno", "one expected KVM_RUN error"},
 	{"order rule", "", "first then", "expected commands that reach the device in this order"},
+
+	{"device case", "",
+	 "case summary? requirements? revisions? timeout_ms? matrix? regions exchanges",
+	 "a device case (iorfd-conform device): the suite plays KVM against a device program"},
+	{"device region", "", "user_data size posted?",
+	 "a region the device serves, under regions: NAME; told apart by user_data"},
+	{"exchange", "read",
+	 "op region offset size expect? reserved? pipelined? split_at|cut_at? pause_ms? req?",
+	 "a READ command as KVM sends it; its reply's low size bytes must be expect"},
+	{"exchange", "write",
+	 "op region offset size value reserved? repeat? one_write? pipelined? split_at|cut_at? "
+	 "pause_ms? req?",
+	 "a WRITE command (resp clear in a posted region); repeat: at offset + i*size, value + i"},
+	{"exchange", "command", "op code region offset size resp data? reserved? pipelined? req?",
+	 "a command with any code and resp bit, such as KVM never sends"},
+	{"exchange", "quiet", "op ms req?", "nothing may arrive on the reply fd for ms"},
+	{"exchange", "eof", "op close? within_ms?",
+	 "the KVM side closes its command end (close: both, the reply end too); the device must "
+	 "exit 0"},
 };
 
 #define NR_ENTRIES (sizeof(schema) / sizeof(schema[0]))

@@ -80,5 +80,8 @@ int ld_get_flags(struct loader *l, const struct ynode *n, uint32_t *flags);
 int ld_load_vcpus(struct loader *l, const struct ynode *root);
 int ld_load_timeline(struct loader *l, const struct ynode *root);
 int ld_load_expect(struct loader *l, const struct ynode *root);
+/* A device case (load_device.c): keys first, then what follows the header. */
+int ld_refuse_guest_keys(struct loader *l, const struct ynode *root);
+int ld_load_device(struct loader *l, const struct ynode *root);
 
 #endif /* IORFD_LOADER_H */

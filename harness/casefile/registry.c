@@ -71,6 +71,11 @@ bool registry_id_ok(const char *id)
 	return req_id_ok(id) && strlen(id) < REQ_ID_MAX;
 }
 
+enum req_end registry_end(const char *id)
+{
+	return strncmp(id, "DEV-", 4) ? REQ_END_KERNEL : REQ_END_DEVICE;
+}
+
 const struct requirement *registry_find(const struct registry *reg, const char *id)
 {
 	int i;
@@ -373,6 +378,8 @@ void registry_cite(const struct registry *reg, const struct iorfd_case *c, struc
 			e->unknown = true;
 			continue;
 		}
+		if (registry_end(r->id) != (c->device ? REQ_END_DEVICE : REQ_END_KERNEL))
+			e->wrong_end = true;
 		/* What a case says for a revision it never runs is never checked. */
 		if (!(c->revisions & bit))
 			continue;
@@ -408,6 +415,14 @@ int registry_cite_report(const struct req_cites *rc, const char *file, FILE *out
 		if (e->unknown) {
 			fprintf(out, "%s:%d:%d: unknown requirement '%s'\n", file, e->line, e->col,
 				e->id);
+			unknown++;
+		} else if (e->wrong_end) {
+			fprintf(out,
+				"%s:%d:%d: requirement '%s' is %s; this case cannot check it (DEV-* "
+				"rules are for device cases, the others for guest cases)\n",
+				file, e->line, e->col, e->id,
+				registry_end(e->id) == REQ_END_DEVICE ? "a rule of the device end"
+								      : "a rule of the kernel end");
 			unknown++;
 		} else if (e->bad_revs) {
 			format_revs(e->bad_revs, bad, sizeof(bad));
@@ -456,24 +471,36 @@ static void report_groups(const struct registry *reg, const bool *cited, FILE *o
 	}
 }
 
-void registry_report(const struct registry *reg, const bool *cited, FILE *out)
+void registry_report(const struct registry *reg, const bool *cited, unsigned int ends, FILE *out)
 {
-	int i, nr_cited = 0, nr_bare = 0;
+	int i, nr_cited = 0, nr_bare = 0, nr_other = 0;
 
 	for (i = 0; i < reg->nr; i++)
 		nr_cited += cited[i];
 	fprintf(out, "lint: %d requirements, %d cited by a case; MUST without a case:", reg->nr,
 		nr_cited);
 	for (i = 0; i < reg->nr; i++) {
-		if (reg->reqs[i].level == REQ_MUST && !cited[i] && !reg->reqs[i].untestable) {
-			fprintf(out, " %s", reg->reqs[i].id);
-			nr_bare++;
+		if (reg->reqs[i].level != REQ_MUST || cited[i] || reg->reqs[i].untestable)
+			continue;
+		if (!(registry_end(reg->reqs[i].id) & ends)) {
+			nr_other++;
+			continue;
 		}
+		fprintf(out, " %s", reg->reqs[i].id);
+		nr_bare++;
 	}
 	fprintf(out, "%s\n", nr_bare ? "" : " none");
+	/* The other end's cases live elsewhere: say so rather than call its rules bare. */
+	if (nr_other)
+		fprintf(out,
+			"lint: %d MUST rule%s of the %s end left to %s (not among these files)\n",
+			nr_other, nr_other == 1 ? "" : "s",
+			ends & REQ_END_KERNEL ? "device" : "kernel",
+			ends & REQ_END_KERNEL ? "the device cases, cases/device/"
+					      : "the guest cases, cases/");
 	/* Said every time: a rule nobody can test is a gap, not a pass. */
 	for (i = 0; i < reg->nr; i++)
-		if (reg->reqs[i].untestable && !cited[i])
+		if (reg->reqs[i].untestable && !cited[i] && (registry_end(reg->reqs[i].id) & ends))
 			fprintf(out, "lint: %s not testable here: %s\n", reg->reqs[i].id,
 				reg->reqs[i].untestable);
 	fprintf(out, "lint: cited/total by group:");

@@ -67,6 +67,18 @@ const char *req_level_name(enum req_level level);
 /* [A-Z]+(-[A-Z0-9]+)+ and short enough to cite: the syntax cases accept. */
 bool registry_id_ok(const char *id);
 
+/*
+ * The two ends a rule can be about: the kernel side, which guest cases
+ * check, and the device side (DEV-*, docs/device-contract.md), which only
+ * device cases check.  A case cites rules of its own end only.
+ */
+enum req_end {
+	REQ_END_KERNEL = 1 << 0,
+	REQ_END_DEVICE = 1 << 1,
+};
+
+enum req_end registry_end(const char *id);
+
 /* ---- lint: what cases cite ------------------------------------------------ */
 
 /* One entry of a case's requirements list, as seen over all revisions. */
@@ -75,6 +87,7 @@ struct req_cite {
 	int line;
 	int col;
 	bool unknown;		/* not in the registry */
+	bool wrong_end;		/* a rule of the other end: a device rule in a guest case, ... */
 	unsigned int rule_revs; /* the rule's revisions */
 	unsigned int bad_revs;	/* revisions the case runs that the rule does not cover */
 };
@@ -98,17 +111,19 @@ void registry_cite(const struct registry *reg, const struct iorfd_case *c, struc
 		   bool *cited);
 
 /*
- * Prints "FILE:LINE:COL: unknown requirement 'X'" for each unknown ID and a
- * warning for each citation outside the rule's revisions, to @out.  Returns
- * the number of unknown IDs.
+ * Prints "FILE:LINE:COL: unknown requirement 'X'" for each unknown ID, an
+ * error for each rule of the other end, and a warning for each citation
+ * outside the rule's revisions, to @out.  Returns the number of errors.
  */
 int registry_cite_report(const struct req_cites *rc, const char *file, FILE *out);
 
 /*
  * The coverage summary: how many rules there are, how many a case cites,
  * which MUST rules none does, and cited/total per ID group (the part of the
- * ID before its first '-').
+ * ID before its first '-').  @ends (enum req_end bits) are the ends whose
+ * cases were linted: MUST rules of another end are counted apart, not
+ * listed as lacking a case.
  */
-void registry_report(const struct registry *reg, const bool *cited, FILE *out);
+void registry_report(const struct registry *reg, const bool *cited, unsigned int ends, FILE *out);
 
 #endif /* IORFD_REGISTRY_H */

@@ -127,15 +127,19 @@ static int lint_files(const struct case_list *l, struct iorfd_case *c, bool cata
 
 /*
  * Checks what each case cites against @reg, then prints the coverage
- * summary.  Returns the number of unknown IDs: a case citing one claims a
- * rule that nobody can look up.  Rules without a case are only reported,
- * since the catalogue grows one case at a time.
+ * summary.  Returns the number of unknown IDs and of rules cited by a case
+ * of the other end (a guest case citing a DEV rule): either claims a rule
+ * that the case cannot check.  Rules without a case are only reported,
+ * since the catalogue grows one case at a time; those of an end none of
+ * these files is for are counted apart (guest and device cases live in
+ * cases/ and cases/device/).
  */
 static int lint_requirements(const struct case_list *l, const struct registry *reg,
 			     struct iorfd_case *c)
 {
 	bool *cited = calloc(reg->nr ? reg->nr : 1, sizeof(*cited));
 	struct req_cites *rc = malloc(sizeof(*rc));
+	unsigned int ends = 0; /* enum req_end: the ends whose cases are here */
 	struct case_error err;
 	int i, unknown = 0;
 	enum iorfd_rev r;
@@ -156,12 +160,13 @@ static int lint_requirements(const struct case_list *l, const struct registry *r
 				if (case_load_variant(l->paths[i], r, v, c, &err))
 					break;
 				nr_variants = c->nr_variants;
+				ends |= c->device ? REQ_END_DEVICE : REQ_END_KERNEL;
 				registry_cite(reg, c, rc, cited);
 			}
 		}
 		unknown += registry_cite_report(rc, l->paths[i], stderr);
 	}
-	registry_report(reg, cited, stderr);
+	registry_report(reg, cited, ends ? ends : REQ_END_KERNEL | REQ_END_DEVICE, stderr);
 	free(rc);
 	free(cited);
 	return unknown;

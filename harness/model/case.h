@@ -298,6 +298,50 @@ struct case_expect {
 	int nr_order;
 };
 
+/*
+ * A device case (exchanges: instead of vcpus:): the suite plays KVM against
+ * a device program started under docs/device-contract.md, sending commands
+ * on its command fd and checking what comes back on its reply fd.  Its
+ * regions are only user_data, size and posted (channel 0, gpa 0); it has
+ * one implicit channel, "dev", and no vCPUs.
+ */
+enum dev_op {
+	DEV_READ,    /* a READ command, as KVM sends it: resp set, data 0 */
+	DEV_WRITE,   /* a WRITE command, resp clear in a posted region */
+	DEV_COMMAND, /* a header KVM never sends: any code, resp as given */
+	DEV_QUIET,   /* nothing may arrive on the reply fd for pause_ms */
+	DEV_EOF,     /* the KVM side closes its end(s); the device must exit */
+};
+
+#define CASE_MAX_DEV_STEPS 128
+/* Commands one write step may make (repeat). */
+#define CASE_MAX_DEV_REPEAT 256
+
+struct dev_step {
+	enum dev_op op;
+	int region; /* -1 for quiet and eof */
+	uint8_t code;
+	unsigned int size;
+	uint64_t offset;
+	uint64_t value; /* write and command: the data field */
+	bool resp;	/* command: the resp bit; read: true; write: !posted */
+	bool check;	/* read: compare the reply with expect */
+	uint64_t expect;
+	/* OR-ed into the first 8 bytes (little-endian): only bits the layout reserves */
+	uint64_t reserved;
+	int repeat;	 /* write: commands, offset += size, value += 1 each */
+	bool pipelined;	 /* the next step goes out before this one's replies come */
+	bool one_write;	 /* write: the repeat's commands in a single write() */
+	int split_at;	 /* 1..31: the command in two writes, split_at bytes first */
+	int cut_at;	 /* 1..31: only the first cut_at bytes are ever sent */
+	int pause_ms;	 /* split: between the two writes; quiet: the window */
+	bool close_both; /* eof: the reply end too, not only the command end */
+	int within_ms;	 /* eof: 0, or a bound of the case's own */
+	const char *req; /* the rule this step's expectation checks, or NULL */
+	char req_buf[16];
+	struct src_loc loc;
+};
+
 /* The VMM's SIGPIPE disposition while the case runs (BUG-B13). */
 enum vmm_sigpipe {
 	VMM_SIGPIPE_IGNORE,  /* SIG_IGN, as most VMMs (the default) */
@@ -348,6 +392,10 @@ struct iorfd_case {
 	struct tl_step timeline[CASE_MAX_TIMELINE];
 	int nr_timeline;
 	struct case_expect expect;
+
+	bool device; /* a device case: exchanges, not vCPUs */
+	struct dev_step dev_steps[CASE_MAX_DEV_STEPS];
+	int nr_dev_steps;
 };
 
 /* An error with its place: "cases/x.yaml:12:5: unknown key 'sise'". */

@@ -110,6 +110,26 @@ static int crash_risk_last(struct plan *p)
 	return 0;
 }
 
+/* A device case given to a guest run, or the reverse: said, with the command that runs it. */
+static bool wrong_kind(const struct iorfd_case *c, const struct plan_select *sel)
+{
+	bool device = sel && sel->device;
+
+	if (c->device == device)
+		return false;
+	if (c->device)
+		fprintf(stderr,
+			"%s:%d:%d: '%s' is a device case (exchanges:): run it with 'iorfd-conform "
+			"device [CASE|DIR...] -- DEVICE [ARGS...]'\n",
+			c->file, c->loc.line, c->loc.col, c->name);
+	else
+		fprintf(stderr,
+			"%s:%d:%d: '%s' is a guest case (vcpus:): 'iorfd-conform device' runs "
+			"device cases, such as cases/device/\n",
+			c->file, c->loc.line, c->loc.col, c->name);
+	return true;
+}
+
 int plan_build(const struct case_list *l, unsigned int revs, const struct plan_select *sel,
 	       struct iorfd_case *c, struct plan *p)
 {
@@ -134,6 +154,10 @@ int plan_build(const struct case_list *l, unsigned int revs, const struct plan_s
 				return -1;
 			}
 			nr_variants = c->nr_variants;
+			if (wrong_kind(c, sel)) {
+				free(hits);
+				return -1;
+			}
 			if (p->nr + IORFD_NR_REVS >= cap) {
 				struct plan_item *grown =
 					realloc(p->items, 2 * cap * sizeof(*p->items));

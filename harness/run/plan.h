@@ -41,6 +41,12 @@ struct plan_select {
 	int nr_groups;
 	const char *excludes[PLAN_MAX_SELECT];
 	int nr_excludes;
+	/*
+	 * Device cases (iorfd-conform device), else guest cases.  A file of
+	 * the other kind is an error, not a case quietly left out: the two
+	 * catalogues are cases/ and cases/device/.
+	 */
+	bool device;
 };
 
 /*
