@@ -74,7 +74,7 @@ KSFT_OBJS := $(patsubst lib/%.c,$(BUILD)/ksft/%.o,$(KSFT_SRCS)) \
 # them ("run/runner.h" for harness/run, "responders/responder.h" for the
 # others), and tests/check-layers.sh holds which room may include which.
 ROOMS := harness/lib harness/proto harness/model harness/casefile harness/targets \
-	 harness/targets/reference harness/run harness/vm harness/bench harness/cli \
+	 harness/targets/reference harness/run harness/vm harness/bench harness/device harness/cli \
 	 responders reports/live reports/offline
 HARNESS_SRCS := $(foreach r,$(ROOMS),$(wildcard $(r)/*.c))
 HARNESS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(HARNESS_SRCS))
@@ -86,7 +86,7 @@ TEST_BINS  := $(addprefix $(BUILD)/tests/,$(TEST_NAMES))
 
 .PHONY: check-format format schema-doc need-runner-kernel all deps run check unit lint clean distclean check-vm-runner check-kernels runner-kernel \
 	check-vm-path install
-all: iorfd-conform
+all: iorfd-conform $(BUILD)/example-device $(BUILD)/faulty-device
 
 iorfd-conform: $(HARNESS_OBJS) $(GUEST_OBJS) $(KSFT_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -94,6 +94,19 @@ iorfd-conform: $(HARNESS_OBJS) $(GUEST_OBJS) $(KSFT_OBJS)
 # For the initramfs of a kernel under test: no shared libraries there.
 iorfd-conform-static: $(HARNESS_OBJS) $(GUEST_OBJS) $(KSFT_OBJS)
 	$(CC) $(LDFLAGS) -static -o $@ $^ $(LDLIBS)
+
+# ---- device programs --------------------------------------------------------
+# The example device for authors (docs/device-contract.md) builds alone, as
+# its readers will build it: no header of ours.  The faulty one breaks one
+# contract rule per FAULT, for tests/test-device.sh.
+DEVICE_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra
+$(BUILD)/example-device: docs/examples/example-device.c
+	@mkdir -p $(dir $@)
+	$(CC) $(DEVICE_CFLAGS) -o $@ $<
+
+$(BUILD)/faulty-device: tests/devices/faulty-device.c
+	@mkdir -p $(dir $@)
+	$(CC) $(DEVICE_CFLAGS) -pthread -o $@ $<
 
 # ---- KVM selftests library ------------------------------------------------
 $(KTREE)/.iorfd-extracted: | $(KSRC_TAR)

@@ -22,6 +22,7 @@ int cmd_report(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_device(int argc, char **argv);
 
 /* The subcommands and what each does, for a usage text. */
 void cli_print_subcommands(FILE *f);

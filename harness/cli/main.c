@@ -30,6 +30,8 @@ static const struct subcommand {
 	{"vm", cmd_vm,
 	 "--kernel BZIMAGE | --build [--fault-injection] [KSRC] [vm-run options] [-- suite options]",
 	 "boot a kernel under test in QEMU and run the suite inside on its kernel target"},
+	{"device", cmd_device, "[options] [CASE|DIR...] -- DEVICE [ARGS...]",
+	 "play KVM against a device program: its side of every exchange (no KVM needed)"},
 	{"bench", cmd_bench, "[--iterations N] [--out DIR] [--target T]",
 	 "per-access latency of exits, ioeventfd and ioregionfd"},
 };

@@ -61,6 +61,12 @@ static const char *first_failure(const struct case_result *r, char *buf, size_t 
 
 void ktap_result(struct ktap *k, const struct iorfd_case *c, const struct case_result *r)
 {
+	ktap_result_with(k, c, r, NULL);
+}
+
+void ktap_result_with(struct ktap *k, const struct iorfd_case *c, const struct case_result *r,
+		      const char *extra)
+{
 	char line[FAIL_TEXT_MAX];
 	int i, shown = r->nr_failures < RESULT_MAX_FAILURES ? r->nr_failures : RESULT_MAX_FAILURES;
 
@@ -107,6 +113,8 @@ void ktap_result(struct ktap *k, const struct iorfd_case *c, const struct case_r
 	}
 	if (r->nr_failures > shown)
 		ktap_diag(k, "... and %d more", r->nr_failures - shown);
+	if (extra)
+		diag_lines(k->f, extra);
 	if (r->verdict == VERDICT_XFAIL)
 		fprintf(k->f, "ok %d %s.%s # XFAIL %s\n", k->n, c->name, rev_name(c->rev),
 			one_line(r->xfail_reason, line, sizeof(line)));
