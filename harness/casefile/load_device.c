@@ -172,7 +172,6 @@ static int load_framing(struct loader *l, const struct ynode *map, struct dev_st
 {
 	const struct ynode *n;
 
-	s->repeat = 1;
 	if (opt_int(l, map, "repeat", 1, CASE_MAX_DEV_REPEAT, &s->repeat) ||
 	    opt_bool(l, map, "one_write", &s->one_write) ||
 	    opt_int(l, map, "split_at", 1, WIRE_MSG_SIZE - 1, &s->split_at) ||
@@ -266,6 +265,7 @@ static int load_exchange(struct loader *l, const struct ynode *map, struct dev_s
 	int op;
 
 	s->region = -1;
+	s->repeat = 1;
 	s->loc = ld_loc_of(l, map);
 	if (ld_want_map(l, map) || ld_check_schema(l, map, "exchange", NULL))
 		return -1;

@@ -36,32 +36,33 @@ int chan_send(int fd, const void *buf, size_t len, int timeout_ms)
 
 void chan_recv(int fd, uint8_t *buf, size_t want, int timeout_ms, struct chan_read *r)
 {
-	long end = dev_now_ms() + timeout_ms;
+	long end = dev_now_ms() + timeout_ms, left;
 
 	memset(r, 0, sizeof(*r));
 	while (r->got < want) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		ssize_t n = read(fd, buf + r->got, want - r->got);
-		long left;
+		ssize_t n;
 
+		/* Poll first: a read then returns what is there, blocking fd or not. */
+		left = end - dev_now_ms();
+		n = poll(&pfd, 1, left > 0 ? (int)left : 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r->err = errno;
+			return;
+		}
+		if (!n)
+			return;
+		n = read(fd, buf + r->got, want - r->got);
 		if (n > 0) {
 			if (!r->got)
 				r->first = (size_t)n;
 			r->got += (size_t)n;
-			continue;
-		}
-		if (n == 0) {
+		} else if (n == 0) {
 			r->eof = true;
 			return;
-		}
-		if (errno != EAGAIN && errno != EINTR) {
-			r->err = errno;
-			return;
-		}
-		left = end - dev_now_ms();
-		if (left <= 0)
-			return;
-		if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR) {
+		} else if (errno != EAGAIN && errno != EINTR) {
 			r->err = errno;
 			return;
 		}

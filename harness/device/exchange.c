@@ -16,6 +16,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,7 +46,8 @@ struct run {
 	struct case_result *r;
 	struct transcript *t;
 	struct dev_proc p;
-	int nr_cmds; /* commands sent so far */
+	int nr_cmds;	/* commands sent so far */
+	int nr_replies; /* replies taken so far */
 	struct owed owed[DEV_MAX_OWED];
 	int nr_owed;
 	bool failed;   /* a failure ended the exchanges */
@@ -228,6 +231,20 @@ static bool send_one(struct run *x, const struct dev_step *s, const struct owed 
 
 /* ---- replies ------------------------------------------------------------- */
 
+/*
+ * Bytes on the reply fd now beyond @owed replies: a reply nobody asked for,
+ * garbage, a flood (DEV-2).  Counted without taking them (FIONREAD works on
+ * pipes and sockets alike).
+ */
+static int surplus(const struct run *x, int owed)
+{
+	int n = 0;
+
+	if (x->p.reply_fd < 0 || ioctl(x->p.reply_fd, FIONREAD, &n))
+		return 0;
+	return n > owed * WIRE_MSG_SIZE ? n - owed * WIRE_MSG_SIZE : 0;
+}
+
 /* The read among the outstanding ones after @from that expects @low, or NULL. */
 static const struct owed *owed_expecting(const struct run *x, int from, uint64_t low)
 {
@@ -252,7 +269,13 @@ static void check_value(struct run *x, int i, uint64_t data, const uint8_t buf[W
 	if (s->op != DEV_READ || !s->check || low == s->expect)
 		return;
 	other = owed_expecting(x, i, low);
-	if (other)
+	/* A reply nobody asked for explains a wrong value best: give one time to show. */
+	usleep(50 * 1000);
+	if (surplus(x, x->nr_owed - i - 1))
+		snprintf(hint, sizeof(hint),
+			 "; more bytes wait than replies are owed: a reply nobody asked for came "
+			 "first?");
+	else if (other)
 		snprintf(hint, sizeof(hint),
 			 "; that is what command #%d asks for: replies out of order?", other->nr);
 	else if (!low)
@@ -270,13 +293,43 @@ static void check_value(struct run *x, int i, uint64_t data, const uint8_t buf[W
 	     what);
 }
 
+/*
+ * Why a reply may be missing, from what the device left unread: a device
+ * that is not reading at all, or one that read the command and sent
+ * nothing, which on a case's first command is what a device decoding the
+ * other layout does: it finds no resp bit where it looks.
+ */
+static const char *unread_hint(const struct run *x, const struct owed *o, char *buf, size_t len)
+{
+	int unread = 0;
+
+	if (ioctl(x->p.cmd_fd, x->p.stream ? SIOCOUTQ : FIONREAD, &unread))
+		return "";
+	/* A socket's count is of buffer space, not bytes: only whether it is zero. */
+	if (unread && x->p.stream)
+		snprintf(buf, len, "; commands are still unread: is it reading fd 3?");
+	else if (unread)
+		snprintf(buf, len, "; %d command bytes are still unread: is it reading fd 3?",
+			 unread);
+	else if (o->nr == 1)
+		snprintf(
+			buf, len,
+			"; it took the command: does it decode the %s layout, as IORFD_REVISION=%s "
+			"asks (DEV-12)?",
+			rev_has_v3_layout(x->c->rev) ? "v3" : "v1/v2", rev_name(x->c->rev));
+	else
+		snprintf(buf, len, "; it took the command");
+	return buf;
+}
+
 /* A reply that did not come whole: missing, short, or the device gone. */
 static void reply_missing(struct run *x, const struct owed *o, const struct chan_read *rd,
 			  const uint8_t *buf)
 {
 	const struct dev_step *s = &x->c->dev_steps[o->step];
-	char what[200], exp[160], obs[300], bytes[100], state[64];
-	const char *req = s->op == DEV_COMMAND && s->req ? s->req : "DEV-1";
+	char what[200], exp[160], obs[300], bytes[100], state[120];
+	/* A step that asks whether an odd header is answered reports its own rule. */
+	const char *req = s->req && (s->op == DEV_COMMAND || s->reserved) ? s->req : "DEV-1";
 
 	describe(x, o->raw, what, sizeof(what));
 	snprintf(exp, sizeof(exp), "one 32-byte reply within %d ms (resp=1)",
@@ -294,8 +347,8 @@ static void reply_missing(struct run *x, const struct owed *o, const struct chan
 		fail(x, VERDICT_FAIL, FAIL_CMD_MISSING, "DEV-11", s, o, (const char *[]){exp, obs},
 		     "the device stopped before replying to command #%d (%s)", o->nr, what);
 	} else {
-		snprintf(obs, sizeof(obs), "nothing on the reply fd for %d ms",
-			 x->o->reply_timeout_ms);
+		snprintf(obs, sizeof(obs), "nothing on the reply fd for %d ms%s",
+			 x->o->reply_timeout_ms, unread_hint(x, o, state, sizeof(state)));
 		fail(x, VERDICT_FAIL, FAIL_CMD_MISSING, req, s, o, (const char *[]){exp, obs},
 		     "no reply to command #%d (%s)", o->nr, what);
 	}
@@ -317,6 +370,7 @@ static bool take_reply(struct run *x, int i)
 		return false;
 	}
 	data = wire_decode_resp(buf);
+	x->nr_replies++;
 	if (o->tx >= 0) {
 		x->r->tx[o->tx].replied = true;
 		x->r->tx[o->tx].reply = data;
@@ -335,6 +389,27 @@ static bool take_reply(struct run *x, int i)
 	return !x->failed;
 }
 
+/* Once every owed reply is in, nothing else may be waiting. */
+static void check_surplus(struct run *x, const struct owed *last)
+{
+	const struct dev_step *s = &x->c->dev_steps[last->step];
+	int extra = surplus(x, 0);
+	char exp[160], obs[300], bytes[100];
+	uint8_t buf[STRAY_SHOW];
+	ssize_t n;
+
+	if (!extra)
+		return;
+	n = read(x->p.reply_fd, buf, sizeof(buf));
+	hex(buf, n > 0 ? (size_t)n : 0, bytes, sizeof(bytes));
+	snprintf(exp, sizeof(exp), "nothing more once command #%d's reply is in: no reply is owed",
+		 last->nr);
+	snprintf(obs, sizeof(obs), "%d more byte%s waiting (%s%s)", extra, extra == 1 ? "" : "s",
+		 bytes, extra > STRAY_SHOW ? " ..." : "");
+	fail(x, VERDICT_FAIL, FAIL_CMD_UNEXPECTED, "DEV-2", s, last, (const char *[]){exp, obs},
+	     "the device wrote more than the replies owed");
+}
+
 /* Every reply owed, in the order the commands went. */
 static bool collect(struct run *x)
 {
@@ -342,6 +417,8 @@ static bool collect(struct run *x)
 
 	for (i = 0; i < x->nr_owed && !x->failed; i++)
 		take_reply(x, i);
+	if (!x->failed && x->nr_owed)
+		check_surplus(x, &x->owed[x->nr_owed - 1]);
 	x->nr_owed = 0;
 	return !x->failed;
 }

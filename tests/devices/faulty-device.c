@@ -8,7 +8,7 @@
  *
  *   answer-posted     replies to commands whose resp bit is clear (DEV-2)
  *   short-reply       replies with 16 bytes (DEV-3)
- *   split-reply       writes each reply in two halves, 20 ms apart (DEV-3)
+ *   split-reply       writes each reply in two halves, 100 ms apart (DEV-3)
  *   high-bytes        puts read data at the top of the 8 data bytes (DEV-4)
  *   reorder           answers two outstanding commands last first (DEV-5)
  *   stale-posted      hands posted writes to a worker thread that applies
@@ -153,7 +153,7 @@ static void reply(uint64_t data, unsigned int size)
 		put(b, 16);
 	} else if (is("split-reply")) {
 		put(b, 16);
-		msleep(20);
+		msleep(100);
 		put(b + 16, 16);
 	} else {
 		put(b, MSG);
@@ -180,7 +180,7 @@ static void *worker(void *arg)
 		c = queue[q_head++ % QUEUE];
 		pthread_mutex_unlock(&q_lock);
 		/* "Real work" per write: the window a read slips through. */
-		usleep(300);
+		usleep(1000);
 		reg_access(true, c.user_data, c.offset, c.data);
 	}
 	return NULL;
@@ -303,7 +303,7 @@ static void loop(void)
 			continue;
 		}
 		read_whole(b);
-		if (is("reorder") && more_within(20)) {
+		if (is("reorder") && more_within(50)) {
 			read_whole(b2);
 			serve_pair(b, b2);
 			continue;
