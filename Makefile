@@ -4,7 +4,8 @@
 #
 #   make            build ./iorfd-conform
 #   make run        install what is missing, build, run the suite (KTAP on stdout)
-#   make check      install what is missing, build, run unit tests and the suite
+#   make check      install what is missing, build, run unit tests and the suite,
+#                   and the device side's self-check (tests/test-device.sh)
 #   make deps       install missing Debian packages (needs root)
 #   make runner-kernel  build the kernel the suite boots in QEMU where this host
 #                   has no usable KVM (once; make run and make check do it)
@@ -204,6 +205,7 @@ run: deps
 
 lint: all
 	./iorfd-conform lint --expect expectations cases/
+	./iorfd-conform lint cases/device/
 
 # The suite as a kselftest collection, DIR/iorfd-conform, listed in
 # DIR/kselftest-list.txt (harness/kselftest/install.sh says what goes where).
@@ -227,6 +229,7 @@ check: deps
 	tests/test-hostile-input.sh
 	tests/test-coverage-gate.sh
 	IORFD_VM_KERNEL=$(RUNNER_KERNEL) FIXTURE_KERNELS=$(FIXTURE_KERNELS) tests/test-kselftest-install.sh
+	tests/test-device.sh
 	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
 	./iorfd-conform selftest --vm auto --quick -j 2 cases/
 	@$(MAKE) --no-print-directory check-vm-path

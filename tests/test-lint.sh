@@ -37,6 +37,29 @@ $BIN lint --expect expectations cases/ 2>"$T/clean.err" ||
 	fail "the clean catalogue's summary: $(tail -n 1 "$T/clean.err")"
 ok "the catalogue and its expectations are clean"
 
+# The device cases are a catalogue of their own: clean, and every device-end
+# MUST rule has one (the guest catalogue leaves those rules to it).
+nr_device=$(ls cases/device/*.yaml | wc -l)
+$BIN lint cases/device/ 2>"$T/device.err" || fail "lint cases/device/ failed: $(cat "$T/device.err")"
+[ "$(tail -n 1 "$T/device.err")" = "lint: $nr_device case files, 0 errors" ] ||
+	fail "the device catalogue's summary: $(tail -n 1 "$T/device.err")"
+grep -q '^lint: [0-9]* requirements, [0-9]* cited by a case; MUST without a case: none$' \
+	"$T/device.err" || fail "a device-end MUST rule has no case: $(cat "$T/device.err")"
+grep -q '^lint: [0-9]* MUST rules of the device end left to the device cases' "$T/clean.err" ||
+	fail "lint cases/ does not say where the device-end rules are checked: $(cat "$T/clean.err")"
+ok "the device catalogue is clean and covers every device-end MUST rule"
+
+# A rule of the other end is an error in either catalogue.
+sed 's/^requirements: \[/requirements: [DEV-1, /' cases/pio-sizes.yaml >"$T/guest-dev.yaml"
+sed 's/^requirements: \[/requirements: [WIRE-3, /' cases/device/device-eof.yaml >"$T/dev-wire.yaml"
+for f in guest-dev dev-wire; do
+	rc=0
+	$BIN lint "$T/$f.yaml" 2>"$T/$f.err" || rc=$?
+	[ "$rc" = 2 ] && grep -q "is a rule of the .* end; this case cannot check it" "$T/$f.err" ||
+		fail "$f: a rule of the other end: exit $rc: $(cat "$T/$f.err")"
+done
+ok "a guest case citing a DEV rule, or a device case citing a kernel rule, is an error"
+
 # Mistakes in expectations for a kernel nobody tests here: each is an error at its place.
 mkdir "$T/exp"
 cat >"$T/exp/a-target.yaml" <<'YAML'
