@@ -41,7 +41,7 @@ $(foreach t,$(FUZZ_TARGETS),$(eval FUZZ_SRCS_$(t) := $(foreach r,$(FUZZ_ROOMS_$(
 FUZZ_SRCS_fuzz_run_opts	     += harness/cli/run_opts.c
 
 # Seeds, and options: commands are 34 bytes plus up to 16 regions of 17.
-FUZZ_SEEDS_fuzz_case_load    := $(wildcard cases/*.yaml tests/data/*.yaml)
+FUZZ_SEEDS_fuzz_case_load    := $(wildcard cases/*.yaml cases/device/*.yaml tests/data/*.yaml)
 FUZZ_SEEDS_fuzz_expectations := $(wildcard expectations/*.yaml)
 FUZZ_SEEDS_fuzz_json_read    := $(wildcard tests/fuzz/json-seeds/*.json tests/report/data/*.json)
 FUZZ_SEEDS_fuzz_run_opts     := $(wildcard tests/fuzz/opts-seeds/*)

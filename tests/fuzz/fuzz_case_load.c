@@ -102,6 +102,42 @@ static void check_order(const struct iorfd_case *c)
 	}
 }
 
+/*
+ * A device case: what harness/device/exchange.c indexes and sends with,
+ * without checking again.  Its commands stay inside their regions, and a
+ * step's req is one of the case's own requirements.
+ */
+static void check_device(const struct iorfd_case *c)
+{
+	int i, j;
+
+	check(c->nr_vcpus == 0 && c->nr_timeline == 0 && c->expect.nr_cmds == 0);
+	check(c->nr_channels == 1 && c->nr_regions >= 1);
+	check(c->nr_dev_steps >= 1 && c->nr_dev_steps <= CASE_MAX_DEV_STEPS);
+	for (i = 0; i < c->nr_dev_steps; i++) {
+		const struct dev_step *s = &c->dev_steps[i];
+		bool found = !s->req;
+
+		check_loc(c, &s->loc);
+		check(s->repeat >= 1 && s->repeat <= CASE_MAX_DEV_REPEAT);
+		check(s->split_at >= 0 && s->split_at < WIRE_MSG_SIZE);
+		check(s->cut_at >= 0 && s->cut_at < WIRE_MSG_SIZE && !(s->split_at && s->cut_at));
+		for (j = 0; j < c->nr_reqs; j++)
+			found |= s->req == c->dev_steps[i].req_buf && !strcmp(s->req, c->reqs[j]);
+		check(found);
+		/* Nothing follows end of file. */
+		check(s->op != DEV_EOF || i == c->nr_dev_steps - 1);
+		if (s->op == DEV_QUIET || s->op == DEV_EOF) {
+			check(s->region == -1);
+			continue;
+		}
+		check(s->region >= 0 && s->region < c->nr_regions);
+		check(is_size(s->size));
+		check(s->offset + (uint64_t)s->size * s->repeat <= c->regions[s->region].size);
+		check(s->offset + (uint64_t)s->size * s->repeat >= s->offset);
+	}
+}
+
 /* What the runner and the evaluator index with, without checking again. */
 static void check_case(const struct iorfd_case *c)
 {
@@ -140,6 +176,10 @@ static void check_case(const struct iorfd_case *c)
 		check_loc(c, &r->loc);
 	}
 
+	if (c->device) {
+		check_device(c);
+		return;
+	}
 	check(c->nr_vcpus >= 1 && c->nr_vcpus <= CASE_MAX_VCPUS);
 	for (i = 0; i < c->nr_vcpus; i++) {
 		const struct case_vcpu *v = &c->vcpus[i];
