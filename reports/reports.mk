@@ -65,7 +65,7 @@ lcov --summary $(1) --rc lcov_branch_coverage=1 2>&1 | awk '\
 	END { printf "lines %s branches %s", l ? l : "n/a", b ? b : "n/a" }'
 endef
 
-coverage: $(KSTAMP) runner-kernel
+coverage: $(KSTAMP) runner-kernel $(BUILD)/example-device $(BUILD)/faulty-device
 	@find $(COV_DIR) -name '*.gcda' -delete 2>/dev/null || true
 	@rm -f $(COV_DIR)/failed
 	@$(COV_MAKE) $(COV_BIN) $(COV_TESTS)
@@ -81,6 +81,12 @@ coverage: $(KSTAMP) runner-kernel
 		--junit $(COV_DIR)/results.xml cases/ >$(COV_DIR)/ktap.txt 2>$(COV_DIR)/suite.err || \
 		echo "the suite on the reference target exited $$? (see $(COV_DIR)/ktap.txt)" >>$(COV_DIR)/failed
 	@tail -1 $(COV_DIR)/ktap.txt
+	@# The device side: the example device, and one that fails, for the failure paths.
+	@$(COV_BIN) device -- $(BUILD)/example-device >$(COV_DIR)/device-ktap.txt 2>&1 || \
+		echo "the device side on the example device exited $$? (see $(COV_DIR)/device-ktap.txt)" \
+		>>$(COV_DIR)/failed
+	@$(COV_BIN) device --reply-timeout 200 --exit-timeout 200 --revision v3 \
+		-- $(BUILD)/faulty-device answer-posted >/dev/null 2>&1; true
 	@$(COV_BIN) report -o $(COV_DIR)/report $(COV_DIR)/results.json 2>/dev/null || \
 		echo "report -o failed" >>$(COV_DIR)/failed
 	@$(COV_BIN) report --diff $(COV_DIR)/results.json $(COV_DIR)/results.json >/dev/null || \

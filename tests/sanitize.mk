@@ -44,7 +44,7 @@ $(BUILD)/iorfd-conform: $(HARNESS_OBJS) $(GUEST_OBJS) $(KSFT_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # make does not notice changed flags: objects built with other ones go.
-check-asan: $(KSTAMP) runner-kernel
+check-asan: $(KSTAMP) runner-kernel $(BUILD)/example-device
 	@mkdir -p $(SAN_BUILD); echo '$(SAN_CFLAGS)' | cmp -s - $(SAN_BUILD)/cflags || \
 		{ rm -rf $(SAN_BUILD)/obj $(SAN_BUILD)/tests; echo '$(SAN_CFLAGS)' >$(SAN_BUILD)/cflags; }
 	@$(SAN_MAKE) $(SAN_BUILD)/iorfd-conform $(SAN_TESTS)
@@ -55,6 +55,8 @@ check-asan: $(KSTAMP) runner-kernel
 	@echo "# asan $(SAN_BUILD)/iorfd-conform --target reference cases/"
 	@$(SAN_ENV) $(SAN_BUILD)/iorfd-conform --vm auto --vm-out $(SAN_BUILD)/vm-run \
 		--target reference cases/
+	@echo "# asan $(SAN_BUILD)/iorfd-conform device -- $(BUILD)/example-device"
+	@$(SAN_ENV) $(SAN_BUILD)/iorfd-conform device -- $(BUILD)/example-device
 
 check-valgrind: $(TEST_BINS) iorfd-conform
 	@set -e; for t in $(TEST_BINS); do echo "# valgrind $$t"; $(VALGRIND) $$t; done
