@@ -65,7 +65,7 @@ struct run {
 static const char *rule(const char *id)
 {
 	static const char *const ids[] = {
-		"DEV-1", "DEV-2",  "DEV-3",  "DEV-4",  "DEV-5",	 "DEV-6",  "DEV-7",	"DEV-8",
+		"DEV-1", "DEV-2",  "DEV-3",  "DEV-4",  "DEV-5",	 "DEV-6",  "DEV-7",  "DEV-8",
 		"DEV-9", "DEV-10", "DEV-11", "DEV-12", "DEV-13", "DEV-14", "DEV-15",
 	};
 	size_t i;
@@ -149,6 +149,23 @@ static const char *gone(struct run *x, char *buf, size_t len)
 {
 	dev_wait_exit(&x->p, 100);
 	return dev_status_text(&x->p, buf, len);
+}
+
+/*
+ * The case's own bound, checked before every command and every reply, so
+ * that a slow device costs at most the case's limit and one reply timeout.
+ */
+static bool past_deadline(struct run *x, const struct dev_step *s)
+{
+	char exp[100], obs[100];
+
+	if (dev_now_ms() <= x->deadline_ms)
+		return false;
+	snprintf(exp, sizeof(exp), "the case done within %ld ms", x->deadline_ms - x->start_ms);
+	snprintf(obs, sizeof(obs), "%ld ms spent, exchanges left", dev_now_ms() - x->start_ms);
+	fail(x, VERDICT_TIMEOUT, FAIL_TIMEOUT, NULL, s, NULL, (const char *[]){exp, obs},
+	     "the case ran out of time");
+	return true;
 }
 
 /* ---- sending --------------------------------------------------------------- */
@@ -434,7 +451,7 @@ static bool collect(struct run *x)
 {
 	int i;
 
-	for (i = 0; i < x->nr_owed && !x->failed; i++)
+	for (i = 0; i < x->nr_owed && !x->failed && !past_deadline(x, NULL); i++)
 		take_reply(x, i);
 	if (!x->failed && x->nr_owed)
 		check_surplus(x, &x->owed[x->nr_owed - 1]);
@@ -451,7 +468,7 @@ static bool run_access(struct run *x, int si)
 	char what[200], how[64];
 	int i;
 
-	for (i = 0; i < s->repeat; i++) {
+	for (i = 0; i < s->repeat && !past_deadline(x, s); i++) {
 		struct owed o = {.nr = ++x->nr_cmds, .step = si};
 		bool owes = s->resp && !s->cut_at;
 
@@ -485,6 +502,8 @@ static bool run_access(struct run *x, int si)
 		if (!s->pipelined && !s->one_write && !collect(x))
 			return false;
 	}
+	if (x->failed)
+		return false;
 	if (s->one_write) {
 		struct owed first = {.nr = x->nr_cmds - s->repeat + 1, .step = si};
 
@@ -638,19 +657,6 @@ static void run_eof(struct run *x, const struct dev_step *s)
 		     (const char *[]){exp, obs},
 		     "the device wrote to its reply fd after end of file");
 	}
-}
-
-static bool past_deadline(struct run *x, const struct dev_step *s)
-{
-	char exp[100], obs[100];
-
-	if (dev_now_ms() <= x->deadline_ms)
-		return false;
-	snprintf(exp, sizeof(exp), "the case done within %ld ms", x->deadline_ms - x->start_ms);
-	snprintf(obs, sizeof(obs), "%ld ms spent, exchanges left", dev_now_ms() - x->start_ms);
-	fail(x, VERDICT_TIMEOUT, FAIL_TIMEOUT, NULL, s, NULL, (const char *[]){exp, obs},
-	     "the case ran out of time");
-	return true;
 }
 
 /*

@@ -17,7 +17,7 @@
 /* The contract's bounds (docs/device-contract.md); the options may widen them. */
 #define DEV_REPLY_TIMEOUT_MS 1000
 #define DEV_EXIT_TIMEOUT_MS  1000
-#define DEV_CASE_TIMEOUT_MS  10000
+#define DEV_CASE_TIMEOUT_MS  30000
 
 struct dev_run_opts {
 	char *const *argv; /* the device program and its arguments */
