@@ -404,21 +404,33 @@ static int check_region_span(struct loader *l, const struct case_region *r,
 		       (unsigned long long)r->gpa, (unsigned long long)r->size);
 }
 
-static int load_region(struct loader *l, const struct ynode *key, const struct ynode *map)
+struct case_region *ld_new_region(struct loader *l, const struct ynode *key,
+				  const struct ynode *map, const char *schema)
 {
 	struct iorfd_case *c = l->c;
-	const struct ynode *n, *size_at;
 	struct case_region *r;
-	int v;
 
 	if (ld_check_name(l, key))
-		return -1;
-	if (c->nr_regions >= CASE_MAX_REGIONS)
-		return ld_fail(l, key, "too many regions (max %d)", CASE_MAX_REGIONS);
+		return NULL;
+	if (c->nr_regions >= CASE_MAX_REGIONS) {
+		ld_fail(l, key, "too many regions (max %d)", CASE_MAX_REGIONS);
+		return NULL;
+	}
 	r = &c->regions[c->nr_regions++];
 	strcpy(r->name, key->str);
 	r->loc = ld_loc_of(l, key);
-	if (ld_want_map(l, map) || ld_check_schema(l, map, "region", ""))
+	if (ld_want_map(l, map) || ld_check_schema(l, map, schema, ""))
+		return NULL;
+	return r;
+}
+
+static int load_region(struct loader *l, const struct ynode *key, const struct ynode *map)
+{
+	const struct ynode *n, *size_at;
+	struct case_region *r = ld_new_region(l, key, map, "region");
+	int v;
+
+	if (!r)
 		return -1;
 
 	n = ld_need_key(l, map, "channel");

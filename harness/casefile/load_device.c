@@ -44,17 +44,10 @@ static int load_region(struct loader *l, const struct ynode *key, const struct y
 {
 	struct iorfd_case *c = l->c;
 	const struct ynode *n, *at;
-	struct case_region *r;
+	struct case_region *r = ld_new_region(l, key, map, "device region");
 	int i;
 
-	if (ld_check_name(l, key))
-		return -1;
-	if (c->nr_regions >= CASE_MAX_REGIONS)
-		return ld_fail(l, key, "too many regions (max %d)", CASE_MAX_REGIONS);
-	r = &c->regions[c->nr_regions++];
-	strcpy(r->name, key->str);
-	r->loc = ld_loc_of(l, key);
-	if (ld_want_map(l, map) || ld_check_schema(l, map, "device region", ""))
+	if (!r)
 		return -1;
 	n = ld_need_key(l, map, "user_data");
 	if (!n || ld_get_u64(l, n, &r->user_data, &at))

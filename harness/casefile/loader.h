@@ -84,4 +84,12 @@ int ld_load_expect(struct loader *l, const struct ynode *root);
 int ld_refuse_guest_keys(struct loader *l, const struct ynode *root);
 int ld_load_device(struct loader *l, const struct ynode *root);
 
+/*
+ * The next region of the case, named @key, its map @map checked against
+ * the schema's @schema entry: NULL after the error (a bad or repeated
+ * name, too many regions, a map that breaks the schema).
+ */
+struct case_region *ld_new_region(struct loader *l, const struct ynode *key,
+				  const struct ynode *map, const char *schema);
+
 #endif /* IORFD_LOADER_H */
