@@ -85,6 +85,24 @@ static void test_contract(void **state)
 	/* sleep, not a shell: a shell keeps fds of its own open. */
 	if (dev_spawn(&p, &o, err, sizeof(err)))
 		fail_msg("%s", err);
+	/*
+	 * Until it has exec'd, the child still has the harness's own fds (a
+	 * close-on-exec pipe among them): look once it is sleep, at most 2 s.
+	 */
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)p.pid);
+	for (n = 0; n < 200; n++) {
+		char comm[32] = "";
+
+		f = fopen(path, "r");
+		if (f && fgets(comm, sizeof(comm), f) && !strcmp(comm, "sleep\n")) {
+			fclose(f);
+			break;
+		}
+		if (f)
+			fclose(f);
+		usleep(10000);
+	}
+	assert_true(n < 200);
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)p.pid);
 	dir = opendir(path);
 	assert_non_null(dir);
