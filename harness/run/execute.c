@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "kvm_util.h"
@@ -302,6 +303,19 @@ static bool fails_allocations(const struct iorfd_case *c)
 	return false;
 }
 
+/*
+ * The selftests library loads this whole executable into the guest's first
+ * memslot, which it sizes for a 2 MiB image.  A sanitizer or coverage build
+ * is larger, and its guest then runs over the end of what was loaded: give
+ * the slot as many extra pages as the file has.
+ */
+static uint64_t image_pages(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/exe", &st) ? 0 : (uint64_t)st.st_size / 4096 + 1;
+}
+
 void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 		  const void *target_config, struct case_result *res)
 {
@@ -319,7 +333,8 @@ void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 		result_skip(res, "%s", why);
 		return;
 	}
-	x.vm = vm_create_with_vcpus(c->nr_vcpus, guest_interp, x.vcpus);
+	x.vm = __vm_create_with_vcpus(VM_MODE_DEFAULT, c->nr_vcpus, image_pages(), guest_interp,
+				      x.vcpus);
 	/* After the VM: its own fds (VM, vCPUs, stats) are the selftests library's business. */
 	fds_before = count_entries("/proc/self/fd");
 	threads_before = count_entries("/proc/self/task");
