@@ -24,29 +24,10 @@
 #include "model/case.h"
 #include "lib/errno_names.h"
 
+#define CASE_FIXTURE_NAME "test_case_load"
+#include "case_fixture.h"
+
 #define DATA_DIR "tests/data/"
-
-static char tmp_dir[64];
-static char tmp_path[128];
-
-/* struct iorfd_case is large; one shared heap copy keeps stacks small. */
-static struct iorfd_case *cs;
-
-static void write_tmp(const char *text, size_t len)
-{
-	FILE *f = fopen(tmp_path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(text, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* Loads @text for @rev from the temporary file; returns case_load's result. */
-static int load_text(const char *text, enum iorfd_rev rev, struct case_error *err)
-{
-	write_tmp(text, strlen(text));
-	return case_load(tmp_path, rev, cs, err);
-}
 
 static void load_ok(const char *path, enum iorfd_rev rev)
 {
@@ -801,26 +782,6 @@ static void test_errno_names(void **state)
 	assert_string_equal(errno_name(ENOSPC), "ENOSPC");
 	assert_string_equal(errno_name(123), "errno 123");
 	assert_string_equal(errno_name(-4), "errno -4");
-}
-
-/* ---- setup ------------------------------------------------------------------ */
-
-static int group_setup(void **state)
-{
-	strcpy(tmp_dir, "/tmp/test_case_load.XXXXXX");
-	if (!mkdtemp(tmp_dir))
-		return -1;
-	snprintf(tmp_path, sizeof(tmp_path), "%s/case.yaml", tmp_dir);
-	cs = malloc(sizeof(*cs));
-	return cs ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	unlink(tmp_path);
-	rmdir(tmp_dir);
-	free(cs);
-	return 0;
 }
 
 #define NR_ERR_CASES (sizeof(err_cases) / sizeof(err_cases[0]))

@@ -20,19 +20,8 @@
 #include "casefile/registry.h"
 #include "model/case.h"
 
-static char tmp_dir[64];
-static char tmp_path[128];
-static struct iorfd_case *cs;
-
-static int load_text(const char *text, enum iorfd_rev rev, struct case_error *err)
-{
-	FILE *f = fopen(tmp_path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-	return case_load(tmp_path, rev, cs, err);
-}
+#define CASE_FIXTURE_NAME "test_device_case"
+#include "case_fixture.h"
 
 static const char every_key[] =
 	"case: device-all\n"					  /* 1 */
@@ -242,24 +231,6 @@ static void test_catalogue(void **state)
 	}
 	globfree(&g);
 	registry_free(&reg);
-}
-
-static int group_setup(void **state)
-{
-	strcpy(tmp_dir, "/tmp/test_device_case.XXXXXX");
-	if (!mkdtemp(tmp_dir))
-		return -1;
-	snprintf(tmp_path, sizeof(tmp_path), "%s/case.yaml", tmp_dir);
-	cs = malloc(sizeof(*cs));
-	return cs ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-	unlink(tmp_path);
-	rmdir(tmp_dir);
-	free(cs);
-	return 0;
 }
 
 int main(void)
