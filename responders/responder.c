@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/fdio.h"
+#include "responders/device_end.h"
 #include "responders/responder.h"
 
 /* How long the rest of a torn command may take to arrive on a stream. */
@@ -226,17 +227,20 @@ static int read_cmd(struct responder *r, uint8_t *buf)
  * Answers one command as the case's script says for it, or as the register
  * model does.  Returns false when the device end is gone (fault close).
  */
-static bool answer(struct responder *r, struct tx_entry *e, const struct wire_cmd *cmd,
-		   const struct resp_rule *rule)
+static bool answer(struct responder *r, struct tx_entry *e, const uint8_t *raw,
+		   const struct wire_cmd *cmd, const struct resp_rule *rule)
 {
 	enum resp_fault fault = rule ? rule->fault : RF_NONE;
 	bool reply_wanted = cmd->resp || fault == RF_ANSWER_POSTED;
 	int j = region_of(r, cmd->user_data);
 	int fd = j >= 0 && r->reply_fd[j] >= 0 ? r->reply_fd[j] : r->wfd;
-	uint64_t reply = 0;
+	uint64_t reply = 0, linked = 0;
 
 	if (e)
 		e->fault = fault;
+	/* Before the model takes a write: a stale read is told by the values it replaced. */
+	if (r->dev)
+		device_end_answer(r, e, raw, cmd, &linked);
 	if (cmd->cmd == WIRE_CMD_WRITE &&
 	    regmodel_write(&r->model, cmd->user_data, cmd->offset, cmd->data))
 		result_fail_at(r->res, VERDICT_ERROR,
@@ -257,10 +261,12 @@ static bool answer(struct responder *r, struct tx_entry *e, const struct wire_cm
 	if (rule && rule->delay_ms)
 		outstanding_wait(r, false, rule->delay_ms);
 	/* Seeded jitter lets other vCPUs' commands try to overtake this one. */
-	if (r->jitter)
+	if (r->jitter && !r->dev)
 		outstanding_wait(r, false, rand_r(&r->jitter) % 3);
 	if (cmd->cmd == WIRE_CMD_READ)
 		reply = regmodel_read(&r->model, cmd->user_data, cmd->offset);
+	if (r->dev)
+		reply = linked;
 	if (rule && rule->has_reply)
 		reply = rule->reply;
 	if (fault == RF_GARBAGE)
@@ -314,12 +320,15 @@ static bool handle(struct responder *r, const uint8_t *raw, int len)
 		       sizeof(v[0]) * (nv < TX_MAX_VIOLATIONS ? nv : TX_MAX_VIOLATIONS));
 	}
 	__atomic_store_n(&r->res->chan_cmds[r->index], r->count, __ATOMIC_SEQ_CST);
+	if (r->dev && (len != WIRE_MSG_SIZE || nv))
+		device_end_bypass(r, len != WIRE_MSG_SIZE ? "KVM's command came torn or over-long"
+							  : "KVM's command breaks a wire rule");
 	if (len != WIRE_MSG_SIZE)
 		return true; /* torn or over-long: nothing sensible to answer */
 	wire_decode_cmd(r->rev, raw, &cmd);
 	if (r->busy && cmd.resp)
 		note_busy(r, &cmd);
-	return answer(r, e, &cmd, rule);
+	return answer(r, e, raw, &cmd, rule);
 }
 
 static bool stop_requested(struct responder *r, struct pollfd *p)
@@ -358,6 +367,8 @@ static void *responder_main(void *arg)
 		if (n <= 0 || !handle(r, buf, n))
 			break;
 	}
+	/* KVM's end is closed: so is the device program's command fd. */
+	device_end_finish(r);
 	return NULL;
 }
 
@@ -389,6 +400,7 @@ int responder_stop(struct responder *r, int timeout_ms)
 		r->started = err != 0;
 	}
 	if (!err) {
+		device_end_finish(r); /* a program whose responder never ran */
 		if (r->stop_fd >= 0)
 			close(r->stop_fd);
 		if (r->release_fd >= 0)

@@ -40,6 +40,8 @@ struct responder {
 	 */
 	int *busy;
 	struct regmodel model;
+	/* A device program answering in the model's place (device_end.h), or NULL. */
+	struct device_end *dev;
 	struct case_result *res;
 	pthread_t thread;
 	bool started;

@@ -3,7 +3,7 @@
  * example-device: an ioregionfd device program, as docs/device-contract.md
  * describes one, for device authors to copy.  It is the contract's echo
  * register file: a READ returns the last value written at the same
- * (user_data, offset), else 0.  Test it (or yours) with
+ * (user_data, offset), else the reset value IORFD_RESET names.  Test it (or yours) with
  *
  *	cc -O2 -Wall -o example-device example-device.c
  *	iorfd-conform device -- ./example-device
@@ -50,6 +50,8 @@ static struct {
 	uint64_t user_data, offset, value;
 } regs[MAX_REGS];
 static int nr_regs;
+/* What a register never written reads: IORFD_RESET. */
+static uint64_t reset_value;
 
 /* v1 and v2 share a layout; v3 has its own.  Nothing on the wire says which. */
 static bool v3_layout;
@@ -102,7 +104,7 @@ static uint64_t reg_read(uint64_t user_data, uint64_t offset)
 {
 	int i = find_reg(user_data, offset);
 
-	return i < 0 ? 0 : regs[i].value;
+	return i < 0 ? reset_value : regs[i].value;
 }
 
 static void reg_write(uint64_t user_data, uint64_t offset, uint64_t value)
@@ -193,6 +195,8 @@ int main(void)
 		return 2;
 	}
 	v3_layout = !strcmp(rev, "v3");
+	if (getenv("IORFD_RESET"))
+		reset_value = strtoull(getenv("IORFD_RESET"), NULL, 0);
 	/* A write after the VMM closed its end fails with EPIPE instead of killing us. */
 	signal(SIGPIPE, SIG_IGN);
 	/*

@@ -24,6 +24,14 @@ int cmd_vm(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_device(int argc, char **argv);
 
+struct dev_run_opts;
+/*
+ * iorfd-conform device --guest: the suite run of @argv (as cmd_run's)
+ * with device program @dev in our responders' place; @dev_text is its
+ * command line, for the KTAP header and the JSON.
+ */
+int cmd_run_device(int argc, char **argv, const struct dev_run_opts *dev, const char *dev_text);
+
 /* The subcommands and what each does, for a usage text. */
 void cli_print_subcommands(FILE *f);
 

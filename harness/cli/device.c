@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * iorfd-conform device [options] [CASE|DIR...] -- DEVICE [ARGS...]
+ * iorfd-conform device --guest [suite options] [CASE|DIR...] -- DEVICE [ARGS...]
  *
  * The other half of the suite: it plays KVM, directly (no VM, no
  * /dev/kvm), against a device program started under
@@ -10,6 +11,12 @@
  * transcript that led there; --json writes the results format the reports
  * read.  Exit codes as the guest run's: 0 every case passed, 1 one failed
  * or could not run, 2 bad usage or case files.
+ *
+ * With --guest the same program meets real guest accesses instead: the
+ * suite's own run (cli/run.c) of the guest cases, on the kernel or
+ * reference target, here or in a VM (--vm), with the program in our
+ * responder's place on every channel it can serve
+ * (responders/device_end.h).
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -70,7 +77,20 @@ static void usage(FILE *f)
 		"  --exit-timeout MS        wait for the exit after end of file (default %d)\n"
 		"  --timeout SEC            a case's limit (default %d)\n"
 		"  --json FILE              results, transcripts included, as JSON\n"
-		"  --junit FILE             JUnit XML made from the --json file (give both)\n",
+		"  --junit FILE             JUnit XML made from the --json file (give both)\n"
+		"\n"
+		"usage: iorfd-conform device --guest [suite options] [CASE.yaml|DIR...] -- DEVICE "
+		"[ARGS...]\n"
+		"\n"
+		"The same device program under real guest accesses: the guest cases (cases/\n"
+		"unless given) run as 'iorfd-conform' runs them, on the kernel or the reference\n"
+		"target, with the program started for each channel the contract's device can\n"
+		"serve (its registers reset to 0, no scripted replies) in our responder's place.\n"
+		"Every reply is judged by the DEV rules and the case's own expectations; cases\n"
+		"where it serves no channel are SKIPs that say why.  Any option of\n"
+		"'iorfd-conform --help' (--target, --vm auto, -j, --json, ...), and --channel,\n"
+		"--reply-timeout, --exit-timeout as above.  In a VM (--vm) the program is carried\n"
+		"into the guest by its path, with the libraries it is linked with.\n",
 		DEV_REPLY_TIMEOUT_MS, DEV_EXIT_TIMEOUT_MS, DEV_CASE_TIMEOUT_MS / 1000);
 }
 
@@ -236,8 +256,8 @@ struct outputs {
 	FILE *json;
 };
 
-static int open_json(const struct dev_cli *o, int argc, char **argv, const char *how,
-		     struct outputs *out)
+static int open_json(const struct dev_cli *o, int argc, char **argv, const char *cmd,
+		     const char *how, struct outputs *out)
 {
 	struct target_probe probe = {.present = true};
 	struct json_run jr = {
@@ -246,6 +266,7 @@ static int open_json(const struct dev_cli *o, int argc, char **argv, const char 
 		.probe = &probe,
 		.argc = argc,
 		.argv = argv,
+		.device = cmd,
 	};
 	char err[PATH_MAX + 256];
 
@@ -298,10 +319,10 @@ static int run_plan(const struct dev_cli *o, const struct plan *p, struct iorfd_
 	}
 	command_text(o, cmd, sizeof(cmd));
 	snprintf(how, sizeof(how),
-		 "device program: %s (channel %s; reply timeout %d ms, exit timeout %d ms)", cmd,
+		 "device program: %.300s (channel %s; reply timeout %d ms, exit timeout %d ms)", cmd,
 		 o->run.chan == DEV_CHAN_STREAM ? "stream" : "pipes", o->run.reply_timeout_ms,
 		 o->run.exit_timeout_ms);
-	if (open_json(o, argc, argv, how, &out)) {
+	if (open_json(o, argc, argv, cmd, how, &out)) {
 		code = EXIT_USAGE;
 		goto out;
 	}
@@ -337,6 +358,73 @@ out:
 	return code;
 }
 
+/* --guest before '--': the run is the suite's, with the device in the responders' place. */
+static bool asks_guest(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--guest"))
+			return true;
+	return false;
+}
+
+/*
+ * device --guest: the device's own options are taken here, the rest goes
+ * to the suite's run as its command line, and the program after '--'.
+ */
+static int run_guest(int argc, char **argv)
+{
+	static const char *const own[] = {"--channel", "--reply-timeout", "--exit-timeout", NULL};
+	char **rest = calloc(argc + 2, sizeof(*rest)), text[512];
+	struct dev_cli o;
+	int i, k, n = 0, code;
+
+	if (!rest)
+		return EXIT_FAIL;
+	memset(&o, 0, sizeof(o));
+	o.run.chan = DEV_CHAN_PIPES;
+	o.run.reply_timeout_ms = DEV_REPLY_TIMEOUT_MS;
+	o.run.exit_timeout_ms = DEV_EXIT_TIMEOUT_MS;
+	o.run.case_timeout_ms = DEV_CASE_TIMEOUT_MS;
+	rest[n++] = "iorfd-conform";
+	for (i = 0; i < argc; i++) {
+		const char *v = NULL;
+		bool bad = false;
+
+		if (!strcmp(argv[i], "--")) {
+			o.argv = argv + i + 1;
+			o.argc = argc - i - 1;
+			break;
+		}
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			free(rest);
+			return EXIT_PASS;
+		}
+		if (!strcmp(argv[i], "--guest"))
+			continue;
+		for (k = 0; own[k] && !(v = opt_value(argc, argv, &i, own[k], &bad)) && !bad; k++)
+			;
+		if (bad || (v && parse_value(&o, own[k], v))) {
+			free(rest);
+			return EXIT_USAGE;
+		}
+		if (!v)
+			rest[n++] = argv[i];
+	}
+	if (o.argc < 1) {
+		fprintf(stderr, "device --guest: no device program: give it after '--'\n");
+		free(rest);
+		return EXIT_USAGE;
+	}
+	o.run.argv = o.argv;
+	command_text(&o, text, sizeof(text));
+	code = cmd_run_device(n, rest, &o.run, text);
+	free(rest);
+	return code;
+}
+
 int cmd_device(int argc, char **argv)
 {
 	struct iorfd_case *c;
@@ -345,6 +433,8 @@ int cmd_device(int argc, char **argv)
 	struct dev_cli o;
 	int code;
 
+	if (asks_guest(argc, argv))
+		return run_guest(argc, argv);
 	if (parse(argc, argv, &o)) {
 		free(o.cases);
 		return EXIT_USAGE;

@@ -25,6 +25,7 @@
 #include "cli/cli.h"
 #include "cli/expect_check.h"
 #include "cli/run_opts.h"
+#include "device/exchange.h"
 #include "lib/atomic_file.h"
 #include "lib/data_path.h"
 #include "lib/num_arg.h"
@@ -172,6 +173,15 @@ static const char *rev_arg(unsigned int revs)
 	return "all";
 }
 
+static int dev_argc(const struct dev_run_opts *d)
+{
+	int n = 0;
+
+	while (d->argv[n])
+		n++;
+	return n;
+}
+
 /*
  * The same run in a VM: the options as parsed, written out again, so that
  * a result file named here is written to the guest's /out and brought back
@@ -190,8 +200,10 @@ static int run_in_vm(const struct run_opts *o, const struct case_list *l, const 
 		.junit = o->junit,
 		.bisect = o->bisect,
 	};
-	char **args = calloc(40 + 6 * PLAN_MAX_SELECT + l->nr, sizeof(*args));
-	char **files = calloc(l->nr + 1, sizeof(*files));
+	int nr_dev = o->device ? dev_argc(o->device) : 0;
+	char **args = calloc(50 + 6 * PLAN_MAX_SELECT + l->nr + nr_dev, sizeof(*args));
+	char **files = calloc(l->nr + 2, sizeof(*files));
+	char reply_ms[16], exit_ms[16];
 	int n = 0, i, code;
 
 	if (!args || !files) {
@@ -204,6 +216,20 @@ static int run_in_vm(const struct run_opts *o, const struct case_list *l, const 
 	snprintf(seed, sizeof(seed), "%llu", o->seed);
 	snprintf(repeat, sizeof(repeat), "%d", o->repeat);
 	snprintf(jobs, sizeof(jobs), "%d", o->jobs);
+	if (o->device) {
+		/* The guest's suite gets the device's own options back, as given here. */
+		snprintf(reply_ms, sizeof(reply_ms), "%d", o->device->reply_timeout_ms);
+		snprintf(exit_ms, sizeof(exit_ms), "%d", o->device->exit_timeout_ms);
+		args[n++] = "device";
+		args[n++] = "--guest";
+		args[n++] = "--channel";
+		args[n++] = o->device->chan == DEV_CHAN_STREAM ? "stream" : "pipes";
+		args[n++] = "--reply-timeout";
+		args[n++] = reply_ms;
+		args[n++] = "--exit-timeout";
+		args[n++] = exit_ms;
+		files[rq.nr_files++] = o->device->argv[0];
+	}
 	args[n++] = "--target";
 	args[n++] = (char *)o->target;
 	if (o->revs) {
@@ -253,10 +279,16 @@ static int run_in_vm(const struct run_opts *o, const struct case_list *l, const 
 		args[n++] = (char *)o->expect;
 		files[rq.nr_files++] = (char *)o->expect;
 	}
-	args[n++] = "--";
+	if (!o->device)
+		args[n++] = "--";
 	for (i = 0; i < l->nr; i++) {
 		args[n++] = l->paths[i];
 		files[rq.nr_files++] = l->paths[i];
+	}
+	if (o->device) {
+		args[n++] = "--";
+		for (i = 0; i < nr_dev; i++)
+			args[n++] = o->device->argv[i];
 	}
 	rq.args = args;
 	rq.nr_args = n;
@@ -265,6 +297,22 @@ static int run_in_vm(const struct run_opts *o, const struct case_list *l, const 
 	free(args);
 	free(files);
 	return code;
+}
+
+/*
+ * A device program goes into the VM by its path (with the libraries it is
+ * linked with, harness/vm/mkinitramfs.sh): a name looked up in PATH here
+ * would not be found there.
+ */
+static bool vm_can_carry(const struct run_opts *o)
+{
+	if (!o->device || strchr(o->device->argv[0], '/'))
+		return true;
+	fprintf(stderr,
+		"device --guest --vm: give the device program as a path (./%s, or its full "
+		"path): it is carried into the VM by its path\n",
+		o->device->argv[0]);
+	return false;
 }
 
 /*
@@ -294,14 +342,14 @@ static int run_here_or_in_vm(struct run_opts *o, const struct case_list *l, stru
 	memset(&p, 0, sizeof(p));
 	if (!o->list && !kvm_usable(kvm_why, sizeof(kvm_why))) {
 		if (o->vm != VM_NEVER)
-			return run_in_vm(o, l, kvm_why);
+			return vm_can_carry(o) ? run_in_vm(o, l, kvm_why) : EXIT_USAGE;
 		printf("KTAP version 1\n1..0 # SKIP no usable /dev/kvm (%s); 'make run' or "
 		       "'iorfd-conform --vm auto' run the suite in a VM\n",
 		       kvm_why);
 		return EXIT_NOTHING_RAN;
 	}
 	if (!o->list && o->vm == VM_ALWAYS)
-		return run_in_vm(o, l, NULL);
+		return vm_can_carry(o) ? run_in_vm(o, l, NULL) : EXIT_USAGE;
 
 	ops = o->list ? &target_reference : pick_target(o, &probe);
 	if (!ops)
@@ -337,10 +385,21 @@ static int run_here_or_in_vm(struct run_opts *o, const struct case_list *l, stru
 			.json = o->json,
 			.junit = o->junit,
 			.run_note = o->run_note,
+			.device = o->device,
+			.device_text = o->device_text,
 			.argc = o->argc,
 			.argv = o->argv,
 		};
 
+		struct dev_run_opts dev;
+
+		/* A slow kernel answers late: so does a device behind it. */
+		if (o->device) {
+			dev = *o->device;
+			dev.reply_timeout_ms *= o->timeout_scale;
+			dev.exit_timeout_ms *= o->timeout_scale;
+			so.device = &dev;
+		}
 		time_scale_set(o->timeout_scale);
 		code = session_run(&so, l, &p, c);
 	}
@@ -408,7 +467,7 @@ static int check_expect(const struct run_opts *o, int argc, char **argv, const s
 	return ret;
 }
 
-int cmd_run(int argc, char **argv)
+static int run_main(int argc, char **argv, const struct dev_run_opts *dev, const char *dev_text)
 {
 	bool bisect = asks_bisect(argc, argv);
 	char expect[PATH_MAX];
@@ -423,6 +482,8 @@ int cmd_run(int argc, char **argv)
 		usage(stdout);
 		return EXIT_PASS;
 	}
+	o.device = dev;
+	o.device_text = dev_text;
 	/* "--expect expectations" names the installed ones from anywhere. */
 	if (o.expect)
 		o.expect = data_find(o.expect, expect, sizeof(expect));
@@ -438,4 +499,14 @@ int cmd_run(int argc, char **argv)
 	case_list_free(&l);
 	free(c);
 	return finish(bisect, code);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	return run_main(argc, argv, NULL, NULL);
+}
+
+int cmd_run_device(int argc, char **argv, const struct dev_run_opts *dev, const char *dev_text)
+{
+	return run_main(argc, argv, dev, dev_text);
 }

@@ -23,14 +23,11 @@
 
 #include "device/chan_io.h"
 #include "device/exchange.h"
+#include "device/stray.h"
 #include "proto/wire.h"
 
 /* The most replies outstanding at once: a write step's commands in one write, and more. */
 #define DEV_MAX_OWED (2 * CASE_MAX_DEV_REPEAT)
-/* What a quiet window or the end of a case reads at most, to show it. */
-#define STRAY_SHOW 32
-/* How much a device that floods its reply fd is read at the end, at most. */
-#define DRAIN_MAX (1 << 20)
 
 struct owed {
 	int nr;	      /* the command's number in the case, from 1 */
@@ -94,16 +91,6 @@ static void describe(const struct run *x, const uint8_t raw[WIRE_MSG_SIZE], char
 			snprintf(buf + n, len - n, ", region %s", x->c->regions[i].name);
 			break;
 		}
-}
-
-/* "00000000 efbeadde ..." for up to @n bytes, 4-byte groups. */
-static void hex(const uint8_t *b, size_t n, char *buf, size_t len)
-{
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < n && used + 4 < len; i++)
-		used += snprintf(buf + used, len - used, "%s%02x", i && !(i % 4) ? " " : "", b[i]);
 }
 
 /*
@@ -240,7 +227,7 @@ static bool quiet_while_split(struct run *x, const struct dev_step *s, const str
 	snprintf(exp, sizeof(exp), "nothing while %d of command #%d's 32 bytes are sent (%d ms)",
 		 s->split_at, o->nr, s->pause_ms);
 	if (rd.got) {
-		hex(buf, rd.got, bytes, sizeof(bytes));
+		stray_hex(buf, rd.got, bytes, sizeof(bytes));
 		snprintf(obs, sizeof(obs), "%zu byte%s: %s", rd.got, rd.got == 1 ? "" : "s", bytes);
 		fail(x, VERDICT_FAIL, FAIL_CMD_UNEXPECTED, "DEV-9", s, o,
 		     (const char *[]){exp, obs},
@@ -317,7 +304,7 @@ static void check_value(struct run *x, int i, uint64_t data, const uint8_t buf[W
 	else if (!low)
 		snprintf(hint, sizeof(hint), "; 0 is a register nothing was written to");
 	describe(x, o->raw, what, sizeof(what));
-	hex(buf, 8, bytes, sizeof(bytes));
+	stray_hex(buf, 8, bytes, sizeof(bytes));
 	snprintf(exp, sizeof(exp),
 		 "reply data=%#llx in the low %u byte%s (the bytes above are free)",
 		 (unsigned long long)s->expect, s->size, s->size == 1 ? "" : "s");
@@ -371,7 +358,7 @@ static void reply_missing(struct run *x, const struct owed *o, const struct chan
 	snprintf(exp, sizeof(exp), "one 32-byte reply within %d ms (resp=1)",
 		 x->o->reply_timeout_ms);
 	if (rd->got) {
-		hex(buf, rd->got, bytes, sizeof(bytes));
+		stray_hex(buf, rd->got, bytes, sizeof(bytes));
 		snprintf(obs, sizeof(obs), "%zu byte%s (%s), then %s", rd->got,
 			 rd->got == 1 ? "" : "s", bytes, rd->eof ? "end of file" : "nothing more");
 		fail(x, VERDICT_FAIL, FAIL_CMD_VIOLATION, "DEV-3", s, o, (const char *[]){exp, obs},
@@ -437,7 +424,7 @@ static void check_surplus(struct run *x, const struct owed *last)
 	if (!extra)
 		return;
 	n = read(x->p.reply_fd, buf, sizeof(buf));
-	hex(buf, n > 0 ? (size_t)n : 0, bytes, sizeof(bytes));
+	stray_hex(buf, n > 0 ? (size_t)n : 0, bytes, sizeof(bytes));
 	snprintf(exp, sizeof(exp), "nothing more once command #%d's reply is in: no reply is owed",
 		 last->nr);
 	snprintf(obs, sizeof(obs), "%d more byte%s waiting (%s%s)", extra, extra == 1 ? "" : "s",
@@ -529,7 +516,7 @@ static bool run_quiet(struct run *x, const struct dev_step *s)
 	snprintf(exp, sizeof(exp), "nothing on the reply fd for %d ms: no reply is owed",
 		 s->pause_ms);
 	if (rd.got) {
-		hex(buf, rd.got, bytes, sizeof(bytes));
+		stray_hex(buf, rd.got, bytes, sizeof(bytes));
 		snprintf(obs, sizeof(obs), "%zu byte%s%s: %s%s", rd.got, rd.got == 1 ? "" : "s",
 			 rd.got == sizeof(buf) ? " or more" : "", bytes,
 			 rd.got >= 8 ? " (as a reply: data=" : "");
@@ -547,62 +534,6 @@ static bool run_quiet(struct run *x, const struct dev_step *s)
 		     (const char *[]){exp, obs}, "the device stopped before end of file");
 	}
 	return false;
-}
-
-/*
- * After end of file: waits up to @bound_ms for the device to exit, reading
- * whatever it still writes.  Returns the bytes it wrote; @first gets the
- * first STRAY_SHOW of them.
- */
-static size_t watch_exit(struct run *x, int bound_ms, uint8_t first[STRAY_SHOW])
-{
-	long end = dev_now_ms() + bound_ms, left;
-	bool reply_eof = x->p.reply_fd < 0;
-	size_t stray = 0;
-	uint8_t buf[4096];
-	ssize_t n;
-
-	while (!dev_poll_exit(&x->p) && (left = end - dev_now_ms()) > 0) {
-		struct pollfd pfd[2];
-		int nfd = 0, rfd = -1;
-
-		if (x->p.pidfd >= 0)
-			pfd[nfd++] = (struct pollfd){.fd = x->p.pidfd, .events = POLLIN};
-		if (!reply_eof) {
-			rfd = nfd;
-			pfd[nfd++] = (struct pollfd){.fd = x->p.reply_fd, .events = POLLIN};
-		}
-		poll(pfd, nfd, x->p.pidfd >= 0 ? (int)left : (left < 2 ? (int)left : 2));
-		if (rfd < 0 || !pfd[rfd].revents)
-			continue;
-		n = read(x->p.reply_fd, buf, sizeof(buf));
-		if (n > 0) {
-			if (stray < STRAY_SHOW)
-				memcpy(first + stray, buf,
-				       (size_t)n < STRAY_SHOW - stray ? (size_t)n
-								      : STRAY_SHOW - stray);
-			stray += (size_t)n;
-		} else if (n == 0) {
-			reply_eof = true;
-		}
-	}
-	/* What it wrote just before it went is still in the channel; a flood is cut off. */
-	while (!reply_eof && stray < DRAIN_MAX && (n = read(x->p.reply_fd, buf, sizeof(buf))) > 0) {
-		if (stray < STRAY_SHOW)
-			memcpy(first + stray, buf,
-			       (size_t)n < STRAY_SHOW - stray ? (size_t)n : STRAY_SHOW - stray);
-		stray += (size_t)n;
-	}
-	return stray;
-}
-
-static void stray_text(const uint8_t *first, size_t stray, char *buf, size_t len)
-{
-	char bytes[100];
-
-	hex(first, stray < STRAY_SHOW ? stray : STRAY_SHOW, bytes, sizeof(bytes));
-	snprintf(buf, len, "%zu byte%s%s: %s", stray, stray == 1 ? "" : "s",
-		 stray >= DRAIN_MAX ? " or more (a flood)" : "", bytes);
 }
 
 /* A device that exited before the KVM side let it go has stopped serving (DEV-11). */
@@ -624,9 +555,8 @@ static void run_eof(struct run *x, const struct dev_step *s)
 {
 	int bound = s->within_ms ? s->within_ms : x->o->exit_timeout_ms;
 	char exp[160], obs[300], state[64];
-	uint8_t first[STRAY_SHOW];
+	struct stray stray = {0};
 	long closed;
-	size_t stray;
 
 	if (!collect(x) || !still_serving(x, s))
 		return;
@@ -635,7 +565,7 @@ static void run_eof(struct run *x, const struct dev_step *s)
 	if (s->close_both)
 		dev_close_replies(&x->p);
 	closed = dev_now_ms();
-	stray = watch_exit(x, bound, first);
+	stray_watch_exit(&x->p, bound, &stray);
 	dev_status_text(&x->p, state, sizeof(state));
 	transcript_add(x->t, "   eof: the KVM side closed its command end%s; the device: %s%s",
 		       s->close_both ? " and its reply end" : "", state,
@@ -651,8 +581,8 @@ static void run_eof(struct run *x, const struct dev_step *s)
 			 x->p.exit_ms - closed);
 		fail(x, VERDICT_FAIL, FAIL_OTHER, "DEV-10", s, NULL, (const char *[]){exp, obs},
 		     "the device did not exit cleanly at end of file");
-	} else if (stray) {
-		stray_text(first, stray, obs, sizeof(obs));
+	} else if (stray.n) {
+		stray_text(&stray, obs, sizeof(obs));
 		fail(x, VERDICT_FAIL, FAIL_CMD_UNEXPECTED, "DEV-10", s, NULL,
 		     (const char *[]){exp, obs},
 		     "the device wrote to its reply fd after end of file");
@@ -668,8 +598,7 @@ static void run_eof(struct run *x, const struct dev_step *s)
 static void finish(struct run *x)
 {
 	char obs[300], state[64], exp[160];
-	uint8_t first[STRAY_SHOW];
-	size_t stray;
+	struct stray stray = {0};
 
 	if (!x->failed && x->nr_owed)
 		collect(x);
@@ -677,19 +606,19 @@ static void finish(struct run *x)
 		if (!x->failed)
 			still_serving(x, NULL);
 		dev_close_commands(&x->p);
-		stray = watch_exit(x, x->o->exit_timeout_ms, first);
+		stray_watch_exit(&x->p, x->o->exit_timeout_ms, &stray);
 		transcript_add(x->t, "   end of case: command end closed; the device: %s%s",
 			       dev_status_text(&x->p, state, sizeof(state)),
 			       x->p.exited ? "" : " (stopped)");
-		if (stray && !x->failed) {
+		if (stray.n && !x->failed) {
 			snprintf(exp, sizeof(exp),
 				 "nothing after the last reply owed (command #%d)", x->nr_cmds);
-			stray_text(first, stray, obs, sizeof(obs));
+			stray_text(&stray, obs, sizeof(obs));
 			fail(x, VERDICT_FAIL, FAIL_CMD_UNEXPECTED, "DEV-2", NULL, NULL,
 			     (const char *[]){exp, obs},
 			     "the device wrote to its reply fd with no reply owed");
-		} else if (stray) {
-			stray_text(first, stray, obs, sizeof(obs));
+		} else if (stray.n) {
+			stray_text(&stray, obs, sizeof(obs));
 			transcript_add(x->t, "   and it wrote %s", obs);
 		}
 	}

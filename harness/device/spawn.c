@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -80,13 +81,20 @@ static int child_fds(int dev_cmd, int dev_reply, int log, int *status_fd)
 }
 
 static void child(const struct dev_spawn_opts *o, int dev_cmd, int dev_reply, int log,
-		  int status_fd)
+		  int status_fd, pid_t suite)
 {
 	struct sigaction dfl = {.sa_handler = SIG_DFL};
+	char reset[24];
 	sigset_t none;
 	int sig;
 
 	setpgid(0, 0);
+	/*
+	 * A suite killed at a deadline (a case's process, SIGKILL) cannot stop
+	 * its device: the kernel does, and it must not outlive the suite.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != suite)
+		_exit(127);
 	if (child_fds(dev_cmd, dev_reply, log, &status_fd)) {
 		report_errno(status_fd, errno);
 		_exit(127);
@@ -96,7 +104,9 @@ static void child(const struct dev_spawn_opts *o, int dev_cmd, int dev_reply, in
 		sigaction(sig, &dfl, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	snprintf(reset, sizeof(reset), "%#llx", (unsigned long long)o->reset);
 	if (setenv("IORFD_REVISION", o->revision, 1) || setenv("IORFD_REGIONS", o->regions, 1) ||
+	    setenv("IORFD_RESET", reset, 1) ||
 	    setenv("IORFD_COMMAND_FD", "3", 1) || setenv("IORFD_REPLY_FD", "4", 1)) {
 		report_errno(status_fd, errno);
 		_exit(127);
@@ -158,6 +168,7 @@ static int exec_result(int status_fd)
 int dev_spawn(struct dev_proc *p, const struct dev_spawn_opts *o, char *err, size_t len)
 {
 	int fds[4], status[2], e;
+	pid_t suite = getpid();
 
 	memset(p, 0, sizeof(*p));
 	p->pid = -1;
@@ -180,7 +191,7 @@ int dev_spawn(struct dev_proc *p, const struct dev_spawn_opts *o, char *err, siz
 	}
 	p->pid = fork();
 	if (p->pid == 0)
-		child(o, fds[1], fds[2], p->log_fd, status[1]);
+		child(o, fds[1], fds[2], p->log_fd, status[1], suite);
 	e = errno;
 	close(status[1]);
 	/* The device's ends are the device's alone: its close must be seen as EOF here. */

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* The contract's fd numbers. */
@@ -30,6 +31,7 @@ struct dev_spawn_opts {
 	enum dev_chan chan;
 	const char *revision; /* IORFD_REVISION: "v1", "v2", "v3" */
 	const char *regions;  /* IORFD_REGIONS: "0x1000:0x100,0x2000:0x10" */
+	uint64_t reset;	      /* IORFD_RESET: a register never written reads this */
 };
 
 struct dev_proc {

@@ -18,6 +18,7 @@
 #include "model/case.h"
 #include "model/result.h"
 #include "proto/ioregion_uapi.h"
+#include "responders/device_end.h"
 #include "responders/responder.h"
 #include "run/channel.h"
 #include "targets/target.h"
@@ -25,6 +26,7 @@
 
 struct exec {
 	const struct iorfd_case *c;
+	const struct dev_run_opts *device; /* device --guest, or NULL */
 	struct case_result *res;
 	struct target t;
 	struct kvm_vm *vm;

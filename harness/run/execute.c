@@ -161,6 +161,7 @@ static int route_replies(struct exec *x)
 
 static int open_channels(struct exec *x)
 {
+	char why[200];
 	int i, err;
 
 	for (i = 0; i < x->c->nr_channels; i++)
@@ -174,6 +175,9 @@ static int open_channels(struct exec *x)
 		if (!err)
 			err = responder_init(&x->resp[i], x->c, i, x->ch[i].dev_rfd,
 					     x->ch[i].dev_wfd, x->res);
+		if (!err && x->device && device_end_serves(x->c, i, why, sizeof(why)) &&
+		    device_end_attach(&x->resp[i], x->device))
+			return -1;
 		/* From here on the responder alone holds the device end. */
 		if (!err) {
 			close(x->ch[i].dev_rfd);
@@ -193,6 +197,19 @@ static int open_channels(struct exec *x)
 	return route_replies(x);
 }
 
+/*
+ * A device program's end is judged in the responder's last moments: it
+ * may take the reply timeout, then the exit timeout, on top.
+ */
+static int stop_ms(const struct exec *x, int i)
+{
+	int ms = scaled_ms(RESPONDER_STOP_MS);
+
+	if (x->resp[i].dev)
+		ms += x->device->reply_timeout_ms + x->device->exit_timeout_ms;
+	return ms;
+}
+
 static void teardown(struct exec *x)
 {
 	int i;
@@ -203,13 +220,12 @@ static void teardown(struct exec *x)
 		close(x->ioeventfds[i]);
 	for (i = 0; i < x->c->nr_channels; i++) {
 		exec_close_region_files(x, i);
-		if (x->resp[i].stop_fd > 0 &&
-		    responder_stop(&x->resp[i], scaled_ms(RESPONDER_STOP_MS)))
+		if (x->resp[i].stop_fd > 0 && responder_stop(&x->resp[i], stop_ms(x, i)))
 			result_fail_at(x->res, VERDICT_ERROR,
 				       &(struct fail_spec){.kind = FAIL_HARNESS,
 							   .channel = x->c->channels[i].name},
 				       "channel %s: responder did not stop within %d ms",
-				       x->c->channels[i].name, scaled_ms(RESPONDER_STOP_MS));
+				       x->c->channels[i].name, stop_ms(x, i));
 		channel_close(&x->ch[i]);
 	}
 }
@@ -316,11 +332,43 @@ static uint64_t image_pages(void)
 	return stat("/proc/self/exe", &st) ? 0 : (uint64_t)st.st_size / 4096 + 1;
 }
 
+/*
+ * device --guest: which channels the device program takes, said in a note;
+ * a case where it can take none is skipped, with the reason.
+ */
+static bool device_has_part(const struct iorfd_case *c, struct case_result *res)
+{
+	char why[200], first[200] = "", kept[400] = "";
+	size_t used = 0;
+	int i, served = 0;
+
+	for (i = 0; i < c->nr_channels; i++) {
+		if (device_end_serves(c, i, why, sizeof(why))) {
+			served++;
+			continue;
+		}
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", why);
+		if (used < sizeof(kept))
+			used += snprintf(kept + used, sizeof(kept) - used, "%s%s", used ? "; " : "",
+					 why);
+	}
+	if (!served) {
+		result_skip(res, "no channel for the device program: %s", first);
+		return false;
+	}
+	if (kept[0])
+		result_note(res, "our responder kept the channels the device program cannot serve: %s",
+			    kept);
+	return true;
+}
+
 void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
-		  const void *target_config, struct case_result *res)
+		  const void *target_config, const struct dev_run_opts *device,
+		  struct case_result *res)
 {
 	int fds_before, threads_before;
-	struct exec x = {.c = c, .res = res};
+	struct exec x = {.c = c, .res = res, .device = device};
 	uint64_t t0 = now_usec(), t1;
 	char why[256];
 	int i;
@@ -328,6 +376,8 @@ void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
 	memset(x.region_files, -1, sizeof(x.region_files));
 	exec_block_sigusr1();
 	exec_set_sigpipe(c->sigpipe);
+	if (device && !device_has_part(c, res))
+		return;
 	if ((uses_sse(c) && !host_runs_sse(why, sizeof(why))) ||
 	    (fails_allocations(c) && !exec_fault_injection_usable(ops, why, sizeof(why)))) {
 		result_skip(res, "%s", why);

@@ -18,8 +18,16 @@
 #define MMIO_MIN 0x40000000ull
 #define MMIO_MAX 0xfec00000ull /* IOAPIC and LAPIC live above */
 
+struct dev_run_opts;
+
+/*
+ * Runs @c against @ops: our responders play the device, or where @device
+ * is given, that device program does on every channel it can serve
+ * (responders/device_end.h).
+ */
 void case_execute(const struct iorfd_case *c, const struct target_ops *ops,
-		  const void *target_config, struct case_result *res);
+		  const void *target_config, const struct dev_run_opts *device,
+		  struct case_result *res);
 
 /* Compares what @res recorded with what @c expects; adds failures to @res. */
 void case_evaluate(const struct iorfd_case *c, struct case_result *res);

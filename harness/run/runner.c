@@ -94,7 +94,7 @@ static void child(const struct runner *r, const struct iorfd_case *c, int errfd)
 	dup2(errfd, STDOUT_FILENO);
 	dup2(errfd, STDERR_FILENO);
 	interrupt_default();
-	case_execute(c, r->ops, r->target_config, r->res);
+	case_execute(c, r->ops, r->target_config, r->device, r->res);
 	/* exit(), not _exit(): coverage builds write their counters here. */
 	exit(0);
 }

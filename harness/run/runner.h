@@ -16,9 +16,13 @@
 #include "model/result.h"
 #include "targets/target.h"
 
+struct dev_run_opts;
+
 struct runner {
 	const struct target_ops *ops;
 	const void *target_config; /* struct target.config of every case (selftest: a mutant) */
+	/* device --guest: a device program stands in for the responders, or NULL */
+	const struct dev_run_opts *device;
 	int timeout_ms;
 	uint64_t seed;		 /* run seed; each case derives its own */
 	struct case_result *res; /* shared with the child */

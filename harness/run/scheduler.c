@@ -144,6 +144,7 @@ int sched_run(const struct sched_cfg *cfg, int nr, const struct sched_ops *so, v
 		if (runner_init(&sc.slots[i].rn, cfg->ops, cfg->timeout_ms))
 			break;
 		sc.slots[i].rn.seed = cfg->seed;
+		sc.slots[i].rn.device = cfg->device;
 	}
 	if (!sc.slots || ready < sc.window)
 		ret = -1;

@@ -26,11 +26,14 @@ struct sched_ops {
 		       const char *why);
 };
 
+struct dev_run_opts;
+
 struct sched_cfg {
 	const struct target_ops *ops;
 	int timeout_ms;
 	uint64_t seed;
 	int jobs; /* cases running at once */
+	const struct dev_run_opts *device; /* runner.device */
 };
 
 /* Items 0..@nr-1.  0, or -1 when a load stopped the run or slots could not be set up. */

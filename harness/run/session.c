@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "casefile/expectations.h"
+#include "device/exchange.h"
 #include "lib/atomic_file.h"
 #include "lib/file_read.h"
 #include "reports/live/json.h"
@@ -362,6 +363,7 @@ static int run_parallel(struct session *s, const struct plan *p, int nr, int job
 		.timeout_ms = s->o->timeout_ms,
 		.seed = s->o->seed,
 		.jobs = jobs,
+		.device = s->o->device,
 	};
 	struct par_ctx pc = {.s = s, .p = p};
 
@@ -398,6 +400,7 @@ static int session_open(struct session *s, const struct case_list *l)
 			.argv = s->o->argv,
 			.cases_hash = hash_cases(l),
 			.note = s->o->run_note,
+			.device = s->o->device_text,
 		};
 
 		if (s->o->json) {
@@ -478,7 +481,13 @@ int session_run(const struct session_opts *o, const struct case_list *l, const s
 	if (o->run_note)
 		ktap_diag(&s.k, "%s", o->run_note);
 	ktap_diag(&s.k, "seed: %llu (replay with --seed %llu)", o->seed, o->seed);
+	if (o->device)
+		ktap_diag(&s.k,
+			  "device program: %s, in our responder's place on every channel it can "
+			  "serve (docs/device-contract.md; reply timeout %d ms, exit timeout %d ms)",
+			  o->device_text, o->device->reply_timeout_ms, o->device->exit_timeout_ms);
 	s.rn.seed = o->seed;
+	s.rn.device = o->device;
 	if (s.expect.files[0])
 		ktap_diag(&s.k, "known failures from: %s", s.expect.files);
 	if (s.kmsg_fd >= 0)

@@ -25,6 +25,8 @@ enum run_exit {
 };
 
 /* What shapes a run, however it was asked for (harness/cli/run.c parses it). */
+struct dev_run_opts;
+
 struct session_opts {
 	const char *version;
 	const struct target_ops *ops;
@@ -39,6 +41,9 @@ struct session_opts {
 	const char *expect;	 /* expectations file or directory, or NULL */
 	const char *json, *junit;
 	const char *run_note; /* where the run happens (a VM), or NULL */
+	/* device --guest: the device program in our responders' place, or NULL */
+	const struct dev_run_opts *device;
+	const char *device_text; /* its command line */
 	int argc;	      /* the command line, for the JSON */
 	char **argv;
 };

@@ -9,7 +9,8 @@
 # Contents: /bin/busybox and the applet links /init uses, BINARY as
 # /bin/iorfd-conform (a dynamic one with the shared libraries ldd names, at
 # their own paths), CASES_DIR as /cases, each EXTRA_DIR at /<its basename>,
-# each --file (a file or a directory) at its own absolute path,
+# each --file (a file or a directory) at its own absolute path (a dynamic
+# executable with its shared libraries: a device program of device --guest),
 # harness/vm/init (or --init FILE: ci/lava/init for a LAVA ramdisk) as
 # /init, and under /etc/iorfd the suite arguments (--args:
 # one argument a line), the suite's time limit in seconds, the directory
@@ -127,18 +128,25 @@ cp "$BUSYBOX" "$stage/bin/busybox"
 for a in $APPLETS; do
 	ln -s busybox "$stage/bin/$a"
 done
-cp "$binary" "$stage/bin/iorfd-conform"
-# A dynamic suite (a sanitizer or coverage build) brings its C library and
-# the rest of what ldd lists, at the same paths, the loader included.
-if dynamic "$binary"; then
-	libs=$(ldd "$binary" 2>/dev/null | grep -oE '/[^ ]+') ||
-		die "ldd cannot list the libraries of $binary"
+# A dynamic executable brings its C library and the rest of what ldd lists,
+# at the same paths, the loader included.
+copy_libs()
+{
+	local lib libs
+
+	dynamic "$1" || return 0
+	libs=$(ldd "$1" 2>/dev/null | grep -oE '/[^ ]+') ||
+		die "ldd cannot list the libraries of $1"
 	for lib in $libs; do
-		[ -f "$lib" ] || die "$binary needs $lib, which does not exist"
+		[ -f "$lib" ] || die "$1 needs $lib, which does not exist"
 		mkdir -p "$stage$(dirname "$lib")"
 		cp -L "$lib" "$stage$lib"
 	done
-fi
+}
+
+cp "$binary" "$stage/bin/iorfd-conform"
+# A sanitizer or coverage build of the suite is dynamic.
+copy_libs "$binary"
 cp "$init" "$stage/init"
 chmod 0755 "$stage/bin/busybox" "$stage/bin/iorfd-conform" "$stage/init"
 
@@ -154,6 +162,7 @@ for f in ${files[@]+"${files[@]}"}; do
 	esac
 	mkdir -p "$stage$(dirname "$abs")"
 	cp -RL "$f" "$stage$abs"
+	[ ! -f "$f" ] || [ ! -x "$f" ] || copy_libs "$f"
 done
 for d in "$@"; do
 	[ -d "$d" ] || die "extra directory not found: $d"

@@ -55,6 +55,11 @@ void json_begin(FILE *f, const struct json_run *run)
 	now = time(NULL);
 	if (!gmtime_r(&now, &tm) || !strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%S", &tm))
 		started[0] = '\0';
+	fprintf(f, ",\n\"device\": ");
+	if (run->device)
+		json_str(f, run->device);
+	else
+		fputs("null", f);
 	fprintf(f, ",\n\"started\": ");
 	json_str(f, started);
 	fprintf(f, ",\n\"hostname\": ");

@@ -24,6 +24,7 @@ struct json_run {
 	char *const *argv;
 	unsigned long long cases_hash; /* FNV-1a over the case files, in order */
 	const char *note;	       /* --run-note: where the run happened, or NULL */
+	const char *device; /* the device program's command line (device runs), or NULL */
 };
 
 void json_begin(FILE *f, const struct json_run *run);

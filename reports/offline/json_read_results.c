@@ -404,6 +404,7 @@ int results_load(const char *path, struct rrun *run, char *err, size_t errlen)
 	run->suite_version = jr_get_str(root, "suite_version", "");
 	run->kernel = jr_get_str(root, "kernel", "");
 	run->target = jr_get_str(root, "target", "");
+	run->device = jr_get_str(root, "device", "");
 	run->probe_rev = jr_get_str(probe, "revision", "");
 	run->probe_how = jr_get_str(probe, "how", "");
 	run->cases_hash = jr_get_str(root, "cases_hash", "");
@@ -436,7 +437,14 @@ void results_free(struct rrun *run)
 
 void results_label(const struct rrun *run, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s%s%s", run->target[0] ? run->target : "?",
+	/* A device program is what such a run tests; the target only carried its commands. */
+	if (run->device[0] && !strcmp(run->target, "device"))
+		snprintf(buf, len, "device %s", run->device);
+	else if (run->device[0])
+		snprintf(buf, len, "device %s via %s%s%s", run->device, run->target,
+			 run->kernel[0] ? " " : "", run->kernel);
+	else
+		snprintf(buf, len, "%s%s%s%s%s", run->target[0] ? run->target : "?",
 		 run->kernel[0] ? " " : "", run->kernel, run->probe_rev[0] ? ", " : "",
 		 run->probe_rev);
 }

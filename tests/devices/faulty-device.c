@@ -52,6 +52,7 @@
 
 static const char *fault = "none";
 static bool v3_layout;
+static uint64_t reset_value; /* IORFD_RESET */
 
 static bool is(const char *f)
 {
@@ -113,7 +114,7 @@ static void decode(const uint8_t *b, struct command *c)
 
 static uint64_t reg_access(bool write, uint64_t user_data, uint64_t offset, uint64_t value)
 {
-	uint64_t old = 0;
+	uint64_t old = reset_value;
 	int i;
 
 	pthread_mutex_lock(&regs_lock);
@@ -336,6 +337,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	v3_layout = !strcmp(rev, "v3");
+	if (getenv("IORFD_RESET"))
+		reset_value = strtoull(getenv("IORFD_RESET"), NULL, 0);
 	signal(SIGPIPE, SIG_IGN);
 	if (is("exit-at-once")) {
 		fprintf(stderr, "faulty-device: exiting at once, as asked\n");
