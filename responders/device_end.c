@@ -15,7 +15,8 @@ static bool writes_device_end(const struct iorfd_case *c, int ch)
 		for (i = 0; i < c->vcpus[vi].nr_steps; i++) {
 			const struct case_step *s = &c->vcpus[vi].steps[i];
 
-			if (s->op == STEP_HOST && s->action == HOST_DEVICE_WRITE && s->channel == ch)
+			if (s->op == STEP_HOST && s->action == HOST_DEVICE_WRITE &&
+			    s->channel == ch)
 				return true;
 		}
 	return false;
@@ -35,8 +36,9 @@ bool device_end_serves(const struct iorfd_case *c, int ch, char *why, size_t len
 	const struct case_channel *cc = &c->channels[ch];
 
 	if (cc->nr_rules) {
-		snprintf(why, len, "channel %s scripts its replies (line %d), which a device program "
-				   "cannot follow",
+		snprintf(why, len,
+			 "channel %s scripts its replies (line %d), which a device program "
+			 "cannot follow",
 			 cc->name, cc->rules[0].loc.line);
 		return false;
 	}
@@ -80,10 +82,10 @@ int device_end_attach(struct responder *r, const struct dev_run_opts *o)
 	    !link_start(&r->dev->link, o, r->rev, regions, r->cfg->reset, err, sizeof(err)))
 		return 0;
 	result_fail_at(r->res, VERDICT_ERROR,
-		       &(struct fail_spec){.kind = FAIL_HARNESS,
-					   .at = &r->cfg->loc,
-					   .channel = r->cfg->name},
-		       "channel %s: device program: %s", r->cfg->name, r->dev ? err : "out of memory");
+		       &(struct fail_spec){
+			       .kind = FAIL_HARNESS, .at = &r->cfg->loc, .channel = r->cfg->name},
+		       "channel %s: device program: %s", r->cfg->name,
+		       r->dev ? err : "out of memory");
 	free(r->dev);
 	r->dev = NULL;
 	return -1;
@@ -117,8 +119,7 @@ static uint64_t size_mask(unsigned int size)
 }
 
 /* Whether @v is a value the register held before the posted writes in flight. */
-static bool stale(const struct device_end *d, const struct wire_cmd *cmd, uint64_t v,
-		  uint64_t mask)
+static bool stale(const struct device_end *d, const struct wire_cmd *cmd, uint64_t v, uint64_t mask)
 {
 	int i;
 
@@ -150,7 +151,7 @@ static void value_failed(struct responder *r, const struct tx_entry *e, const st
 	snprintf(f.expected, sizeof(f.expected), "%s reply=%#llx (its low %u bytes)", what,
 		 (unsigned long long)(want & mask), size);
 	snprintf(f.observed, sizeof(f.observed), "reply=%#llx%s", (unsigned long long)(got & mask),
-		 old ? ": a stale value; a read must see every write before it, posted ones too"
+		 old	? ": a stale value; a read must see every write before it, posted ones too"
 		 : high ? ": the value is in the high bytes of the 8"
 			: "");
 	snprintf(f.detail, sizeof(f.detail), "reply bytes 0..7 as the program sent them: %#llx",

@@ -319,8 +319,8 @@ static int run_plan(const struct dev_cli *o, const struct plan *p, struct iorfd_
 	}
 	command_text(o, cmd, sizeof(cmd));
 	snprintf(how, sizeof(how),
-		 "device program: %.300s (channel %s; reply timeout %d ms, exit timeout %d ms)", cmd,
-		 o->run.chan == DEV_CHAN_STREAM ? "stream" : "pipes", o->run.reply_timeout_ms,
+		 "device program: %.300s (channel %s; reply timeout %d ms, exit timeout %d ms)",
+		 cmd, o->run.chan == DEV_CHAN_STREAM ? "stream" : "pipes", o->run.reply_timeout_ms,
 		 o->run.exit_timeout_ms);
 	if (open_json(o, argc, argv, cmd, how, &out)) {
 		code = EXIT_USAGE;

@@ -40,7 +40,7 @@ struct run_opts {
 	const char *run_note;	 /* $IORFD_RUN_NOTE: where the run happens, for KTAP and JSON */
 	const struct dev_run_opts *device; /* device --guest: the device program, or NULL */
 	const char *device_text;	   /* its command line */
-	bool help;		 /* --help: print the usage, run nothing */
+	bool help;			   /* --help: print the usage, run nothing */
 	int argc;
 	char **argv;
 };

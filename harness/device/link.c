@@ -188,7 +188,8 @@ int link_finish(struct dev_link *l, bool judge, struct link_fault *f)
 	if (judge && dev_poll_exit(&l->p)) {
 		snprintf(f->headline, sizeof(f->headline),
 			 "the device program exited before end of file");
-		ret = fault(l, f, "DEV-11", "the program serves until end of file on its command fd",
+		ret = fault(l, f, "DEV-11",
+			    "the program serves until end of file on its command fd",
 			    "it had already ended: %s, after command #%d",
 			    dev_status_text(&l->p, state, sizeof(state)), l->nr_cmds);
 		judge = false;

@@ -34,15 +34,16 @@ struct dev_link {
 	struct dev_proc p;
 	const struct dev_run_opts *o;
 	enum iorfd_rev rev;
-	int nr_cmds;			/* commands handed on */
-	int nr_posted;			/* of them posted writes since the last reply owed */
-	int posted_before;		/* posted writes just before the last reply owed */
-	uint8_t last[WIRE_MSG_SIZE];	/* the last one */
+	int nr_cmds;		     /* commands handed on */
+	int nr_posted;		     /* of them posted writes since the last reply owed */
+	int posted_before;	     /* posted writes just before the last reply owed */
+	uint8_t last[WIRE_MSG_SIZE]; /* the last one */
 };
 
 /*
  * Starts the program for a channel serving @regions (IORFD_REGIONS) at
- * revision @rev, its registers reading @reset until written.  0, or -1 with the reason in @err (it cannot be executed).
+ * revision @rev, its registers reading @reset until written.  0, or -1 with the reason in @err (it
+ * cannot be executed).
  */
 int link_start(struct dev_link *l, const struct dev_run_opts *o, enum iorfd_rev rev,
 	       const char *regions, uint64_t reset, char *err, size_t len);

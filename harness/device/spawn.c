@@ -106,8 +106,8 @@ static void child(const struct dev_spawn_opts *o, int dev_cmd, int dev_reply, in
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	snprintf(reset, sizeof(reset), "%#llx", (unsigned long long)o->reset);
 	if (setenv("IORFD_REVISION", o->revision, 1) || setenv("IORFD_REGIONS", o->regions, 1) ||
-	    setenv("IORFD_RESET", reset, 1) ||
-	    setenv("IORFD_COMMAND_FD", "3", 1) || setenv("IORFD_REPLY_FD", "4", 1)) {
+	    setenv("IORFD_RESET", reset, 1) || setenv("IORFD_COMMAND_FD", "3", 1) ||
+	    setenv("IORFD_REPLY_FD", "4", 1)) {
 		report_errno(status_fd, errno);
 		_exit(127);
 	}

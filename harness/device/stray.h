@@ -18,7 +18,7 @@
 #define STRAY_DRAIN_MAX (1 << 20)
 
 struct stray {
-	size_t n;		  /* bytes read */
+	size_t n;		   /* bytes read */
 	uint8_t first[STRAY_SHOW]; /* the first of them */
 };
 

@@ -358,7 +358,8 @@ static bool device_has_part(const struct iorfd_case *c, struct case_result *res)
 		return false;
 	}
 	if (kept[0])
-		result_note(res, "our responder kept the channels the device program cannot serve: %s",
+		result_note(res,
+			    "our responder kept the channels the device program cannot serve: %s",
 			    kept);
 	return true;
 }

@@ -32,7 +32,7 @@ struct sched_cfg {
 	const struct target_ops *ops;
 	int timeout_ms;
 	uint64_t seed;
-	int jobs; /* cases running at once */
+	int jobs;			   /* cases running at once */
 	const struct dev_run_opts *device; /* runner.device */
 };
 

@@ -482,10 +482,11 @@ int session_run(const struct session_opts *o, const struct case_list *l, const s
 		ktap_diag(&s.k, "%s", o->run_note);
 	ktap_diag(&s.k, "seed: %llu (replay with --seed %llu)", o->seed, o->seed);
 	if (o->device)
-		ktap_diag(&s.k,
-			  "device program: %s, in our responder's place on every channel it can "
-			  "serve (docs/device-contract.md; reply timeout %d ms, exit timeout %d ms)",
-			  o->device_text, o->device->reply_timeout_ms, o->device->exit_timeout_ms);
+		ktap_diag(
+			&s.k,
+			"device program: %s, in our responder's place on every channel it can "
+			"serve (docs/device-contract.md; reply timeout %d ms, exit timeout %d ms)",
+			o->device_text, o->device->reply_timeout_ms, o->device->exit_timeout_ms);
 	s.rn.seed = o->seed;
 	s.rn.device = o->device;
 	if (s.expect.files[0])

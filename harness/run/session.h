@@ -44,7 +44,7 @@ struct session_opts {
 	/* device --guest: the device program in our responders' place, or NULL */
 	const struct dev_run_opts *device;
 	const char *device_text; /* its command line */
-	int argc;	      /* the command line, for the JSON */
+	int argc;		 /* the command line, for the JSON */
 	char **argv;
 };
 

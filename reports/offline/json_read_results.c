@@ -445,8 +445,8 @@ void results_label(const struct rrun *run, char *buf, size_t len)
 			 run->kernel[0] ? " " : "", run->kernel);
 	else
 		snprintf(buf, len, "%s%s%s%s%s", run->target[0] ? run->target : "?",
-		 run->kernel[0] ? " " : "", run->kernel, run->probe_rev[0] ? ", " : "",
-		 run->probe_rev);
+			 run->kernel[0] ? " " : "", run->kernel, run->probe_rev[0] ? ", " : "",
+			 run->probe_rev);
 }
 
 struct by_seq {

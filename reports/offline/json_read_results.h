@@ -132,7 +132,7 @@ struct rrecord {
 struct rrun {
 	const char *path; /* the file it was read from */
 	const char *suite_version, *kernel, *target, *probe_rev, *probe_how, *cases_hash;
-	const char *device; /* a device program under test, or "" */
+	const char *device;	 /* a device program under test, or "" */
 	const char *started;	 /* UTC, YYYY-MM-DDTHH:MM:SS; "" in files from before it */
 	const char *hostname;	 /* "" in files from before it */
 	const char *interrupted; /* the signal that ended the run early, or "" */
