@@ -93,6 +93,8 @@ int device_end_attach(struct responder *r, const struct dev_run_opts *o)
 
 static void failed(struct responder *r, const struct link_fault *f, const struct tx_entry *e)
 {
+	uint64_t step = r->step_now ? *r->step_now : UINT64_MAX;
+	bool at_step = step < (uint64_t)r->nr_steps;
 	char detail[FAIL_DETAIL_LEN];
 
 	snprintf(detail, sizeof(detail),
@@ -102,10 +104,12 @@ static void failed(struct responder *r, const struct link_fault *f, const struct
 	result_fail_at(r->res, VERDICT_FAIL,
 		       &(struct fail_spec){.kind = FAIL_OTHER,
 					   .req = f->req,
-					   .at = &r->cfg->loc,
+					   .at = at_step ? &r->steps[step].loc : &r->cfg->loc,
 					   .channel = r->cfg->name,
 					   .index = r->count,
 					   .seq = e ? e->seq + 1 : 0,
+					   .vcpu = at_step,
+					   .step = at_step ? step + 1 : 0,
 					   .expected = f->expected,
 					   .observed = f->observed,
 					   .detail = detail},

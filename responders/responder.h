@@ -42,6 +42,14 @@ struct responder {
 	struct regmodel model;
 	/* A device program answering in the model's place (device_end.h), or NULL. */
 	struct device_end *dev;
+	/*
+	 * With one vCPU, the step it is at (the guest writes it before each)
+	 * and the program's steps: a device program's failure then points at
+	 * the guest access that led to it.  NULL otherwise.
+	 */
+	const volatile uint64_t *step_now;
+	const struct case_step *steps;
+	int nr_steps;
 	struct case_result *res;
 	pthread_t thread;
 	bool started;

@@ -7,6 +7,7 @@
  * could call this too.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -165,6 +166,29 @@ static int exec_result(int status_fd)
 	return n == sizeof(err) ? err : 0;
 }
 
+/*
+ * The device's output log: a memfd, or where the kernel has none
+ * (CONFIG_MEMFD_CREATE off, as in some kernels under test) an unlinked
+ * file in TMPDIR.  -1 with errno set.
+ */
+static int open_log(void)
+{
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[PATH_MAX];
+	int fd = memfd_create("iorfd-device-log", MFD_CLOEXEC);
+
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	snprintf(path, sizeof(path), "%s/iorfd-device-log.XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
 int dev_spawn(struct dev_proc *p, const struct dev_spawn_opts *o, char *err, size_t len)
 {
 	int fds[4], status[2], e;
@@ -173,7 +197,7 @@ int dev_spawn(struct dev_proc *p, const struct dev_spawn_opts *o, char *err, siz
 	memset(p, 0, sizeof(*p));
 	p->pid = -1;
 	p->pidfd = p->cmd_fd = p->reply_fd = p->log_fd = -1;
-	p->log_fd = memfd_create("iorfd-device-log", MFD_CLOEXEC);
+	p->log_fd = open_log();
 	if (p->log_fd < 0) {
 		snprintf(err, len, "memfd_create for the device's output: %s", strerror(errno));
 		return -1;

@@ -175,9 +175,15 @@ static int open_channels(struct exec *x)
 		if (!err)
 			err = responder_init(&x->resp[i], x->c, i, x->ch[i].dev_rfd,
 					     x->ch[i].dev_wfd, x->res);
-		if (!err && x->device && device_end_serves(x->c, i, why, sizeof(why)) &&
-		    device_end_attach(&x->resp[i], x->device))
-			return -1;
+		if (!err && x->device && device_end_serves(x->c, i, why, sizeof(why))) {
+			if (device_end_attach(&x->resp[i], x->device))
+				return -1;
+			if (x->c->nr_vcpus == 1) {
+				x->resp[i].step_now = &x->progs[0]->cur_step;
+				x->resp[i].steps = x->c->vcpus[0].steps;
+				x->resp[i].nr_steps = x->c->vcpus[0].nr_steps;
+			}
+		}
 		/* From here on the responder alone holds the device end. */
 		if (!err) {
 			close(x->ch[i].dev_rfd);

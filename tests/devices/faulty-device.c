@@ -29,6 +29,10 @@
  *   garbage           writes 40 bytes of 0xa5 before serving (DEV-2)
  *   flood             writes replies nonstop, asked or not (DEV-2)
  *   silent            reads commands and never answers (DEV-1)
+ *   per-region        the fault is the one whose place in per_region[] is
+ *                     the first region's user_data less 0xf000: several
+ *                     faults in one run of guest cases, one per case
+ *                     (tests/data/device-guest/guest-faults.yaml)
  *
  * Self-contained like docs/examples/example-device.c, and deliberately
  * not built from it: that file stays a clean example.
@@ -53,6 +57,21 @@
 static const char *fault = "none";
 static bool v3_layout;
 static uint64_t reset_value; /* IORFD_RESET */
+
+/* per-region: user_data 0xf000 + i picks per_region[i]. */
+static const char *const per_region[] = {
+	"none",	       "stale-posted", "answer-posted", "ignore-user-data", "silent",
+	"short-reply", "crash-mid",    "hang-on-eof",	"high-bytes",	    "wrong-layout",
+};
+
+static const char *fault_of_regions(const char *regions)
+{
+	unsigned long long ud = regions ? strtoull(regions, NULL, 0) : 0;
+
+	if (ud < 0xf000 || ud - 0xf000 >= sizeof(per_region) / sizeof(per_region[0]))
+		return NULL;
+	return per_region[ud - 0xf000];
+}
 
 static bool is(const char *f)
 {
@@ -332,6 +351,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fault = argv[1];
+	if (is("per-region") && !(fault = fault_of_regions(getenv("IORFD_REGIONS")))) {
+		fprintf(stderr, "faulty-device: per-region: IORFD_REGIONS=%s names no fault\n",
+			getenv("IORFD_REGIONS"));
+		return 2;
+	}
 	if (!rev) {
 		fprintf(stderr, "faulty-device: no IORFD_REVISION\n");
 		return 2;
