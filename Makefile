@@ -5,7 +5,8 @@
 #   make            build ./iorfd-conform
 #   make run        install what is missing, build, run the suite (KTAP on stdout)
 #   make check      install what is missing, build, run unit tests and the suite,
-#                   and the device side's self-check (tests/test-device.sh)
+#                   and the device side's self-check (tests/test-device.sh,
+#                   tests/test-device-guest.sh)
 #   make deps       install missing Debian packages (needs root)
 #   make runner-kernel  build the kernel the suite boots in QEMU where this host
 #                   has no usable KVM (once; make run and make check do it)
@@ -230,6 +231,7 @@ check: deps
 	tests/test-coverage-gate.sh
 	IORFD_VM_KERNEL=$(RUNNER_KERNEL) FIXTURE_KERNELS=$(FIXTURE_KERNELS) tests/test-kselftest-install.sh
 	tests/test-device.sh
+	FIXTURE_KERNELS=$(FIXTURE_KERNELS) tests/test-device-guest.sh
 	./iorfd-conform $(VM_FLAGS) --target reference --revision all -j $(JOBS) cases/
 	./iorfd-conform selftest --vm auto --quick -j 2 cases/
 	@$(MAKE) --no-print-directory check-vm-path
