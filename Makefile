@@ -183,7 +183,8 @@ $(BUILD)/tests/%: tests/%.c tests/%.deps $$(call test_deps,$$*)
 # What each test includes (the fuzz targets' sources, for one) rebuilds it.
 -include $(TEST_BINS:=.d)
 
-unit: $(TEST_BINS)
+# test_device_end runs the device programs.
+unit: $(TEST_BINS) $(BUILD)/example-device $(BUILD)/faulty-device
 	@set -e; for t in $(TEST_BINS); do echo "# $$t"; $$t; done
 
 # ---- the suite --------------------------------------------------------------

@@ -35,6 +35,7 @@ int runner_init(struct runner *r, const struct target_ops *ops, int timeout_ms)
 {
 	r->ops = ops;
 	r->target_config = NULL;
+	r->device = NULL;
 	r->timeout_ms = timeout_ms;
 	r->res = mmap(NULL, sizeof(*r->res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
 		      0);
