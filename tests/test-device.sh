@@ -183,7 +183,12 @@ python3 -m json.tool "$T/r.json" >/dev/null || fail "--json wrote no valid JSON"
 grep -q '"target": "device"' "$T/r.json" && grep -q '"requirement": "DEV-2"' "$T/r.json" ||
 	fail "--json: no device target or no DEV-2 failure"
 xmllint --noout "$T/r.xml" || fail "--junit wrote no valid XML"
-ok "--json and --junit: the results format, the failure's rule in it"
+"$BIN" report -o "$T/html" "$T/r.json" >/dev/null 2>"$T/report.err" || fail "report: $(cat "$T/report.err")"
+grep -q "device $FAULTY answer-posted" "$T/html/index.html" ||
+	fail "report: the verdict matrix does not name the device"
+grep -q "Wire transcript" "$T/html/c-device-posted-no-reply.v2.html" ||
+	fail "report: the case page has no transcript"
+ok "--json, --junit and the HTML report: the failure's rule, the device's column, the transcript"
 
 rc=0
 "$BIN" device cases/pio-sizes.yaml -- "$EXAMPLE" >"$T/guest.out" 2>"$T/guest.err" || rc=$?
