@@ -152,6 +152,14 @@ static bool outstanding_wait(struct responder *r, bool until_release, int ms)
 	return !until_release;
 }
 
+static void note_waiting_command(struct responder *r)
+{
+	struct pollfd p = {.fd = r->rfd, .events = POLLIN};
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLIN))
+		__atomic_add_fetch(&r->res->chan_overlap[r->index], 1, __ATOMIC_SEQ_CST);
+}
+
 static void wait_release(struct responder *r, const struct resp_rule *rule)
 {
 	if (!outstanding_wait(r, true, 0))
@@ -278,6 +286,13 @@ static bool answer(struct responder *r, struct tx_entry *e, const uint8_t *raw,
 	/* Free before the reply is out: KVM may send the next one at once. */
 	if (r->busy && cmd->resp)
 		__atomic_store_n(&r->busy[j >= 0 ? r->domain[j] : r->index], 0, __ATOMIC_SEQ_CST);
+	/*
+	 * A device program took its time over this reply, and the responder
+	 * was not watching KVM's end meanwhile: a command already there is
+	 * two in flight all the same.
+	 */
+	if (r->dev && r->single_domain && cmd->resp)
+		note_waiting_command(r);
 	send_reply(r, fd, reply, rule);
 	if (fault == RF_EXTRA)
 		send_reply(r, fd, reply, NULL);
