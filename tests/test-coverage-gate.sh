@@ -10,21 +10,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 GATE=reports/coverage-gate.sh
-T=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-test-gate.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
-
-fail()
-{
-	echo "not ok - test-coverage-gate: $*" >&2
-	exit 1
-}
-
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - test-coverage-gate: $*"
-}
+. tests/lib.sh
 
 cat >"$T/x.gcov" <<'GCOV'
         -:    0:Source:virt/kvm/ioregion.c

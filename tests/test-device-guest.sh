@@ -22,21 +22,7 @@ BUILD=${BUILD:-build}
 EXAMPLE=$BUILD/example-device
 FAULTY=$BUILD/faulty-device
 FIXTURES=${FIXTURE_KERNELS:-../shared/kernels}
-T=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-test-device-guest.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
-
-fail()
-{
-	echo "not ok - test-device-guest: $*" >&2
-	exit 1
-}
-
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - test-device-guest: $*"
-}
+. tests/lib.sh
 
 for f in "$BIN" "$EXAMPLE" "$FAULTY"; do
 	[ -x "$f" ] || fail "$f is not built (make all)"

@@ -18,23 +18,9 @@ BIN=./iorfd-conform
 BUILD=${BUILD:-build}
 EXAMPLE=$BUILD/example-device
 FAULTY=$BUILD/faulty-device
-T=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-test-device.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
+. tests/lib.sh
 # Short waits for devices that are wrong on purpose; the example keeps the defaults.
 FAST=(--reply-timeout 200 --exit-timeout 300)
-
-fail()
-{
-	echo "not ok - test-device: $*" >&2
-	exit 1
-}
-
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - test-device: $*"
-}
 
 for f in "$BIN" "$EXAMPLE" "$FAULTY"; do
 	[ -x "$f" ] || fail "$f is not built (make all)"

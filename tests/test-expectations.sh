@@ -12,23 +12,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=$PWD/iorfd-conform
-T=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-test-expect.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
-
-fail()
-{
-	echo "not ok - test-expectations: $*" >&2
-	echo "# kept in $T" >&2
-	trap - EXIT
-	exit 1
-}
-
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - test-expectations: $*"
-}
+. tests/lib.sh
 
 # A file for the kernel target naming a case this run does not have.
 mkdir -p "$T/bad" "$T/one"

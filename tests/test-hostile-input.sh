@@ -10,26 +10,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=./iorfd-conform
-T=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-test-hostile.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
+. tests/lib.sh
 LIMIT=20
 # VALGRIND="valgrind ..." (make check-valgrind) runs every command under it:
 # the error paths must not leak or touch bad memory either.
 VG=${VALGRIND:-}
 [ -z "$VG" ] || LIMIT=120
-
-fail()
-{
-	echo "not ok - test-hostile-input: $*" >&2
-	exit 1
-}
-
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - test-hostile-input: $*"
-}
 
 # run EXPECTED_RC NAME CMD...: runs CMD under the limit, stderr to $T/NAME.err
 run()

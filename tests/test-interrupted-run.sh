@@ -14,21 +14,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=./iorfd-conform
-T=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-test-interrupted.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
-
-fail()
-{
-	echo "not ok - test-interrupted-run: $*" >&2
-	exit 1
-}
-
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - test-interrupted-run: $*"
-}
+. tests/lib.sh
 
 command -v xmllint >/dev/null || fail "xmllint not found (apt-get install libxml2-utils)"
 # --repeat makes the mmio cases far longer than the guest's limit even under

@@ -28,21 +28,7 @@ BUILD=${BUILD:-build}
 KSRC_TAR=${KSRC_TAR:-/usr/src/linux-source-6.1.tar.xz}
 VM_KERNEL=${IORFD_VM_KERNEL:-build/runner-kernel/arch/x86/boot/bzImage}
 FIXTURE_KERNELS=${FIXTURE_KERNELS:-../shared/kernels}
-T=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-test-ksft.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
-
-fail()
-{
-	echo "not ok - test-kselftest-install: $*" >&2
-	exit 1
-}
-
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - test-kselftest-install: $*"
-}
+. tests/lib.sh
 
 # The kernel's runner: run_kselftest.sh and kselftest/, nothing else of the tree.
 runner=

@@ -35,24 +35,8 @@ ROOT=$PWD
 CONV=$ROOT/ci/lava/ktap-to-lava.sh
 RUNSUITE=$ROOT/ci/lava/run-suite.sh
 DATA=$ROOT/tests/data/lava
-T=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-test-lava.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
+. tests/lib.sh
 t0=$(date +%s)
-
-fail()
-{
-	echo "not ok - test-lava: $*" >&2
-	echo "# kept in $T" >&2
-	trap - EXIT
-	exit 1
-}
-
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - test-lava: $*"
-}
 
 skip()
 {

@@ -13,21 +13,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 BIN=./iorfd-conform
-T=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-test-lint.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-n=0
-
-fail()
-{
-	echo "not ok - test-lint: $*" >&2
-	exit 1
-}
-
-ok()
-{
-	n=$((n + 1))
-	echo "ok $n - test-lint: $*"
-}
+. tests/lib.sh
 
 nr_cases=$(ls cases/*.yaml | wc -l)
 nr_expect=$(ls expectations/*.yaml | wc -l)

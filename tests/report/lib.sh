@@ -4,39 +4,13 @@
 # the suite with one case made to fail.  Sourced, not run.
 #
 # Environment: IORFD (the binary, default ./iorfd-conform of the repository),
-# REPORT_TEST_KEEP=1 keeps the scratch directory.
-
-set -eu
+# TEST_KEEP=1 keeps the scratch directory (tests/lib.sh).
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../lib.sh
+. "$REPO/tests/lib.sh"
 BIN=${IORFD:-$REPO/iorfd-conform}
-NAME=$(basename "$0" .sh)
-T=$(mktemp -d "${TMPDIR:-/tmp}/iorfd-$NAME.XXXXXX")
 FIXTURE=$REPO/tests/report/data/verdicts.json
-nr_ok=0
-
-cleanup()
-{
-	if [ "${REPORT_TEST_KEEP:-0}" = 1 ]; then
-		echo "# $NAME: scratch files kept in $T" >&2
-	else
-		rm -rf "$T"
-	fi
-}
-trap cleanup EXIT
-
-fail()
-{
-	echo "not ok - $NAME: $*" >&2
-	REPORT_TEST_KEEP=1
-	exit 1
-}
-
-ok()
-{
-	nr_ok=$((nr_ok + 1))
-	echo "ok $nr_ok - $NAME: $*"
-}
 
 [ -x "$BIN" ] || fail "$BIN: not built (make iorfd-conform)"
 

@@ -102,4 +102,4 @@ grep -q "^not ok [0-9]* pio-timeout.v1 # TIMEOUT .*no verdict within 3000 ms" "$
 	fail "--timeout-scale 2: $(grep pio-timeout.v1 "$T/xp.ktap")"
 ok "an XPASS passes by default and fails the run with --strict; --timeout-scale 2 doubles a case's own limit"
 
-echo "1..$nr_ok"
+echo "1..$n"
