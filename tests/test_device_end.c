@@ -43,15 +43,15 @@ static void load(const char *text)
 		fail_msg("%s", err.msg);
 }
 
-#define ONE_CHANNEL(channel, region, step, transcript)                             \
-	"case: t\n"                                                                \
-	"channels:\n"                                                              \
-	"  dev: {kind: pipes" channel "}\n"                                        \
-	"regions:\n"                                                               \
+#define ONE_CHANNEL(channel, region, step, transcript)                               \
+	"case: t\n"                                                                  \
+	"channels:\n"                                                                \
+	"  dev: {kind: pipes" channel "}\n"                                          \
+	"regions:\n"                                                                 \
 	"  r: {channel: dev, gpa: 0x1000, size: 0x100, user_data: 0x42" region "}\n" \
-	"vcpus: [{program: [" step "]}]\n"                                         \
-	"expect:\n"                                                                \
-	"  transcript:\n"                                                          \
+	"vcpus: [{program: [" step "]}]\n"                                           \
+	"expect:\n"                                                                  \
+	"  transcript:\n"                                                            \
 	"    dev: [" transcript "]\n"
 
 #define A_WRITE "{cmd: write, region: r, size: 4, offset: 0x10, data: 0x1}"
@@ -61,8 +61,8 @@ struct kvm_side {
 	int cmd[2], rep[2];
 };
 
-static void start(struct kvm_side *k, struct responder *r, const char *program,
-		  const char *fault, int reply_timeout_ms)
+static void start(struct kvm_side *k, struct responder *r, const char *program, const char *fault,
+		  int reply_timeout_ms)
 {
 	static char *argv[3];
 	static struct dev_run_opts o;
@@ -243,8 +243,8 @@ int main(void)
 {
 	const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_serves),	   cmocka_unit_test(test_example_answers),
-		cmocka_unit_test(test_stale_read), cmocka_unit_test(test_silent),
+		cmocka_unit_test(test_serves),	       cmocka_unit_test(test_example_answers),
+		cmocka_unit_test(test_stale_read),     cmocka_unit_test(test_silent),
 		cmocka_unit_test(test_answers_posted), cmocka_unit_test(test_exit_status),
 	};
 

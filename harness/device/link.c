@@ -164,9 +164,10 @@ int link_forward(struct dev_link *l, const uint8_t raw[WIRE_MSG_SIZE], bool repl
 		snprintf(f->headline, sizeof(f->headline),
 			 "the device program did not take command #%d", l->nr_cmds);
 		return fault(l, f, "DEV-11", "the program reads its command fd until end of file",
-			     "the write %s; the program: %s",
+			     "the write %s%s; the program: %s",
 			     err == -ETIMEDOUT ? "found the channel full for the reply timeout"
-					       : strerror(-err),
+					       : "failed: ",
+			     err == -ETIMEDOUT ? "" : strerror(-err),
 			     dev_status_text(&l->p, state, sizeof(state)));
 	}
 	if (!reply_wanted) {
@@ -215,8 +216,8 @@ int link_finish(struct dev_link *l, bool judge, struct link_fault *f)
 		stray_text(&s, obs, sizeof(obs));
 		snprintf(f->headline, sizeof(f->headline),
 			 "the device program wrote to its reply fd with no reply owed");
-		ret = fault(l, f, "DEV-2", exp, "after command #%d (the last): %s", l->nr_cmds,
-			    obs);
+		ret = fault(l, f, "DEV-2", "nothing on the reply fd after the last reply owed",
+			    "after command #%d (the last): %s", l->nr_cmds, obs);
 	}
 	dev_stop(&l->p);
 	dev_release(&l->p);
