@@ -74,11 +74,25 @@ grep -q "device build/example-device via reference" "$T/html/index.html" ||
 ok "--json names the device, JUnit is valid, the HTML verdict matrix has a device column"
 
 # ---- one broken device per fault --------------------------------------------
+FAULTS=tests/data/device-guest/guest-faults.yaml
+# step PATTERN [last]: ":LINE:", the line of the guest step matching PATTERN (the first, or last).
+step()
+{
+	local lines
+
+	lines=$(grep -n -- "$1" "$FAULTS" | cut -d: -f1)
+	[ -n "$lines" ] || fail "$FAULTS has no step '$1'"
+	echo ":$(echo "$lines" | if [ "${2:-}" = last ]; then tail -1; else head -1; fi):"
+}
+first_write=$(step "op: write, region: bar")
+first_read=$(step "op: read, region: bar")
+last_read=$(step "op: read, region: bar" last)
+flush_read=$(step "op: read, region: ring, offset: 0x0")
 # fault: the rule its case must fail, and the guest step (case file line) it points at.
 declare -A rule=(
-	[stale-posted]="DEV-6 :42:" [answer-posted]="DEV-2 :" [ignore-user-data]="DEV-4 :44:"
-	[silent]="DEV-1 :37:" [short-reply]="DEV-3 :37:" [crash-mid]="DEV-11 :"
-	[hang-on-eof]="DEV-10 :" [high-bytes]="DEV-4 :38:" [wrong-layout]="DEV-1 :37:"
+	[stale-posted]="DEV-6 $flush_read" [answer-posted]="DEV-2 :" [ignore-user-data]="DEV-4 $last_read"
+	[silent]="DEV-1 $first_write" [short-reply]="DEV-3 $first_write" [crash-mid]="DEV-11 :"
+	[hang-on-eof]="DEV-10 :" [high-bytes]="DEV-4 $first_read" [wrong-layout]="DEV-1 $first_write"
 )
 start=$(date +%s)
 run faults 240 tests/data/device-guest/ -- "$FAULTY" per-region
