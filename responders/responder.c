@@ -160,6 +160,79 @@ static void note_waiting_command(struct responder *r)
 		__atomic_add_fetch(&r->res->chan_overlap[r->index], 1, __ATOMIC_SEQ_CST);
 }
 
+/*
+ * A stalled device: nothing more is read until the timeline's release, so
+ * that what KVM writes piles up in the channel.  Bounded, as a hold is.
+ */
+static void stall(struct responder *r, const struct resp_rule *rule)
+{
+	struct pollfd p[2] = {
+		{.fd = r->release_fd, .events = POLLIN},
+		{.fd = r->stop_fd, .events = POLLIN}, /* the case ended without a release */
+	};
+	uint64_t v;
+	int n;
+
+	__atomic_store_n(&r->stalled, 1, __ATOMIC_SEQ_CST);
+	do
+		n = poll(p, 2, HOLD_MAX_MS);
+	while (n < 0 && errno == EINTR);
+	if (n > 0 && !(p[0].revents & POLLIN)) {
+		__atomic_store_n(&r->stalled, 0, __ATOMIC_SEQ_CST);
+		return;
+	}
+	if (n <= 0 || read(r->release_fd, &v, sizeof(v)) != sizeof(v))
+		result_fail_at(r->res, VERDICT_ERROR,
+			       &(struct fail_spec){.kind = FAIL_HARNESS,
+						   .at = &rule->loc,
+						   .channel = r->cfg->name},
+			       "channel %s: stalled for %d ms and never released", r->cfg->name,
+			       HOLD_MAX_MS);
+	/* A fill under way finishes first: its bytes are all in before the next read. */
+	for (n = 0; n < HOLD_MAX_MS && __atomic_load_n(&r->filling, __ATOMIC_SEQ_CST); n++)
+		usleep(1000);
+	__atomic_store_n(&r->stalled, 0, __ATOMIC_SEQ_CST);
+}
+
+int responder_fill_begin(struct responder *r, int timeout_ms)
+{
+	int waited;
+
+	/* A posted write's vCPU runs on at once: its command may not be read yet. */
+	for (waited = 0; !__atomic_load_n(&r->stalled, __ATOMIC_SEQ_CST); waited++) {
+		if (waited >= timeout_ms)
+			return -EAGAIN;
+		usleep(1000);
+	}
+	__atomic_store_n(&r->filling, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+void responder_fill_end(struct responder *r, long bytes)
+{
+	__atomic_add_fetch(&r->filler, bytes, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&r->filling, 0, __ATOMIC_SEQ_CST);
+}
+
+/* The VMM's filler, dropped; false when the channel ended first. */
+static bool drop_filler(struct responder *r)
+{
+	uint8_t buf[4096];
+	long left = __atomic_load_n(&r->filler, __ATOMIC_SEQ_CST);
+	ssize_t n;
+
+	while (left > 0) {
+		n = read(r->rfd, buf, left < (long)sizeof(buf) ? (size_t)left : sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		left -= n;
+		__atomic_sub_fetch(&r->filler, n, __ATOMIC_SEQ_CST);
+	}
+	return true;
+}
+
 static void wait_release(struct responder *r, const struct resp_rule *rule)
 {
 	if (!outstanding_wait(r, true, 0))
@@ -343,7 +416,11 @@ static bool handle(struct responder *r, const uint8_t *raw, int len)
 	wire_decode_cmd(r->rev, raw, &cmd);
 	if (r->busy && cmd.resp)
 		note_busy(r, &cmd);
-	return answer(r, e, raw, &cmd, rule);
+	if (!answer(r, e, raw, &cmd, rule))
+		return false;
+	if (rule && rule->stall)
+		stall(r, rule);
+	return true;
 }
 
 static bool stop_requested(struct responder *r, struct pollfd *p)
@@ -375,6 +452,12 @@ static void *responder_main(void *arg)
 		/* Drain what KVM already wrote before honouring a stop. */
 		if (!(p[0].revents & (POLLIN | POLLHUP))) {
 			if (stop_requested(r, p))
+				break;
+			continue;
+		}
+		/* The VMM's filler first; then poll again, as there may be nothing after it. */
+		if (__atomic_load_n(&r->filler, __ATOMIC_SEQ_CST) > 0) {
+			if (!drop_filler(r))
 				break;
 			continue;
 		}

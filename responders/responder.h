@@ -39,6 +39,14 @@ struct responder {
 	 * set while a command answered on domain d's read fd has no reply yet.
 	 */
 	int *busy;
+	/*
+	 * A stall (script stall: true): the thread reads nothing until the
+	 * timeline's release.  Meanwhile the VMM may fill KVM's write fd
+	 * (fill_write_fd); those bytes, @filler of them, are dropped before
+	 * the next command.  All three atomic.
+	 */
+	int stalled, filling;
+	long filler;
 	struct regmodel model;
 	/* A device program answering in the model's place (device_end.h), or NULL. */
 	struct device_end *dev;
@@ -73,6 +81,14 @@ int responder_reply_via(struct responder *r, uint64_t user_data, struct responde
 int responder_start(struct responder *r);
 /* Stops the thread; waits at most @timeout_ms for it.  0, or -ETIMEDOUT. */
 int responder_stop(struct responder *r, int timeout_ms);
+/*
+ * The VMM's fill of KVM's write fd while the responder is stalled: begin
+ * waits up to @timeout_ms for the stall, and fails (-EAGAIN) without one;
+ * end hands over the @bytes put in, which the responder drops after the
+ * release, before it reads the next command.
+ */
+int responder_fill_begin(struct responder *r, int timeout_ms);
+void responder_fill_end(struct responder *r, long bytes);
 /* Lets the held reply of this channel go (host timeline 'release'). */
 int responder_release(struct responder *r);
 /*

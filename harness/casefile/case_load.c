@@ -194,7 +194,7 @@ static int load_header(struct loader *l, const struct ynode *root)
 static const char *const chan_kinds[] = {"stream", "seqpacket", "pipes", "fifos", NULL};
 static const char *const spaces[] = {"mmio", "pio", NULL};
 
-/* script: [{at: N, reply: V, delay_ms: M, hold: true, fault: F, bytes: B}] */
+/* script: [{at: N, reply: V, delay_ms: M, hold: true, stall: true, fault: F, bytes: B}] */
 static int load_rule(struct loader *l, const struct ynode *map, struct resp_rule *r)
 {
 	static const char *const faults[] = {"none",	"close", "short",	  "long", "extra",
@@ -217,6 +217,9 @@ static int load_rule(struct loader *l, const struct ynode *map, struct resp_rule
 		return -1;
 	n = ymap_find(map, "hold", NULL);
 	if (n && ld_get_bool(l, n, &r->hold))
+		return -1;
+	n = ymap_find(map, "stall", NULL);
+	if (n && ld_get_bool(l, n, &r->stall))
 		return -1;
 	n = ymap_find(map, "fault", NULL);
 	if (n && ld_get_enum(l, n, faults, "fault",

@@ -21,7 +21,7 @@ static const struct schema_entry schema[] = {
 	 "the file: its name, what it shows, what it needs, and the parts below"},
 	{"channel", "", "kind responder? reset? nonblock? script?",
 	 "a channel, under channels: NAME"},
-	{"script entry", "", "at reply? delay_ms? hold? fault? bytes?",
+	{"script entry", "", "at reply? delay_ms? hold? stall? fault? bytes?",
 	 "how the responder answers command #at of its channel"},
 	{"region", "",
 	 "channel space? gpa size user_data? posted? errno? flags? read_fd? read_fd_of? write_fd? register?",
@@ -69,6 +69,8 @@ static const struct schema_entry schema[] = {
 	 "O_NONBLOCK on the VMM's write fd of a channel (the file KVM holds too)"},
 	{"host step", "fail_allocations", "op action region",
 	 "KVM_SET_IOREGION with each slab allocation failing in turn (needs fault injection)"},
+	{"host step", "fill_write_fd", "op action channel",
+	 "the VMM fills KVM's write fd of a channel until it takes no more (a stalled device)"},
 
 	{"timeline", "wait_commands", "wait_commands",
 	 "wait until a channel has seen count commands"},

@@ -140,7 +140,8 @@ static int load_host_step(struct loader *l, const struct ynode *map, struct case
 	if (s->action == HOST_FILL_BUS && load_fill_step(l, map, s))
 		return -1;
 	if (s->action == HOST_CLOSE_FDS || s->action == HOST_DEVICE_WRITE ||
-	    s->action == HOST_NONBLOCK_READ_FD || s->action == HOST_NONBLOCK_WRITE_FD) {
+	    s->action == HOST_NONBLOCK_READ_FD || s->action == HOST_NONBLOCK_WRITE_FD ||
+	    s->action == HOST_FILL_WRITE_FD) {
 		n = ld_need_key(l, map, "channel");
 		return n ? ld_get_channel(l, n, &s->channel) : -1;
 	}

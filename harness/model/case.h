@@ -72,6 +72,7 @@ struct resp_rule {
 	uint64_t reply;
 	int delay_ms; /* before answering */
 	bool hold;    /* answer only when the host timeline releases it */
+	bool stall;   /* after this command, read nothing more until the timeline releases */
 	enum resp_fault fault;
 	int bytes; /* short/long: how many bytes the reply has */
 	struct src_loc loc;
@@ -167,6 +168,8 @@ enum host_action {
 	HOST_NONBLOCK_WRITE_FD,
 	/* KVM_SET_IOREGION with its 1st, 2nd, ... allocation failing (fault injection) */
 	HOST_FAIL_ALLOCATIONS,
+	/* The VMM fills KVM's write fd of a channel until it takes no more */
+	HOST_FILL_WRITE_FD,
 };
 
 /* Where KVM_SET_IOREGION's argument is, to test that it is copied with care (REG-1). */

@@ -23,9 +23,11 @@
 #include "processor.h"
 #include "ucall_common.h"
 
+#include "lib/fdio.h"
 #include "run/exec.h"
 #include "run/execute.h"
 #include "run/ioregion_args.h"
+#include "run/time_scale.h"
 
 static const char *errno_str(int err)
 {
@@ -320,6 +322,53 @@ static void device_write(struct exec *x, const struct case_step *s)
 }
 
 /*
+ * A device that has fallen behind: with its responder stalled, the VMM
+ * writes 32-byte fillers into KVM's write fd until it takes no more, so
+ * that KVM's next command write must wait for room (POST-2) or, on an
+ * O_NONBLOCK file, fails with EAGAIN (ERR-6).  The VMM's copy is the file
+ * KVM holds, so O_NONBLOCK is set only for the fill and put back.
+ */
+#define FILL_STALL_WAIT_MS 5000
+
+static void fill_write_fd(struct exec *x, const struct case_step *s)
+{
+	const char *name = x->c->channels[s->channel].name;
+	struct responder *r = &x->resp[s->channel];
+	int fd = x->ch[s->channel].kvm_wfd, fl = fcntl(fd, F_GETFL), err = 0;
+	uint8_t filler[WIRE_MSG_SIZE];
+	long total = 0;
+	ssize_t n;
+
+	if (fl < 0 || responder_fill_begin(r, scaled_ms(FILL_STALL_WAIT_MS))) {
+		result_fail_at(
+			x->res, VERDICT_ERROR,
+			&(struct fail_spec){.kind = FAIL_HARNESS, .at = &s->loc},
+			"channel %s: fill_write_fd: %s", name,
+			fl < 0 ? strerror(errno)
+			       : "its device end did not stall within the wait (script: {at: N, "
+				 "stall: true} stalls it)");
+		return;
+	}
+	memset(filler, 0xf1, sizeof(filler));
+	if (fcntl(fd, F_SETFL, fl | O_NONBLOCK))
+		err = errno;
+	while (!err && (n = write_nosignal(fd, filler, sizeof(filler))) > 0)
+		total += n;
+	if (!err && errno != EAGAIN)
+		err = errno;
+	fcntl(fd, F_SETFL, fl);
+	responder_fill_end(r, total);
+	if (err)
+		result_fail_at(x->res, VERDICT_ERROR,
+			       &(struct fail_spec){.kind = FAIL_HARNESS, .at = &s->loc},
+			       "channel %s: fill_write_fd after %ld bytes: %s", name, total,
+			       strerror(err));
+	else
+		result_note(x->res, "channel %s: the VMM filled KVM's write fd with %ld bytes",
+			    name, total);
+}
+
+/*
  * O_NONBLOCK set on a file KVM already holds: the flag is the open file's,
  * so KVM sees it at the next access (ERR-1, ERR-6), not at registration.
  */
@@ -354,6 +403,9 @@ void exec_host_step(struct exec *x, const struct case_step *s)
 		/* KVM holds its own references (REG-3): the region must not notice. */
 		channel_close_kvm(&x->ch[s->channel]);
 		exec_close_region_files(x, s->channel);
+		break;
+	case HOST_FILL_WRITE_FD:
+		fill_write_fd(x, s);
 		break;
 	case HOST_DEVICE_WRITE:
 		device_write(x, s);

@@ -76,7 +76,7 @@ static int wait_fd(struct ref *ref, int fd, short events, uint64_t spin_ns)
 
 static int send_cmd(struct ref *ref, int fd, const uint8_t *buf)
 {
-	int err = wait_fd(ref, fd, POLLOUT, 0);
+	int err = REF_HOOK(ref, waits_for_room, true) ? wait_fd(ref, fd, POLLOUT, 0) : 0;
 	ssize_t n;
 
 	if (err)

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "kvm_util.h"
 
+#include "lib/fdio.h"
 #include "targets/reference/mutant.h"
 
 /* ---- faults in a command's fields ------------------------------------- */
@@ -85,6 +87,23 @@ static bool reply_always(const struct ref_region *rg, bool write)
 static ssize_t plain_write(int fd, const void *buf, size_t len)
 {
 	return write(fd, buf, len); /* SIGPIPE in the vCPU thread (B13) */
+}
+
+/* A full channel is an error, as on an O_NONBLOCK fd, rather than a wait (POST-2). */
+static bool no_room_wait(void)
+{
+	return false;
+}
+
+static ssize_t write_if_room(int fd, const void *buf, size_t len)
+{
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+
+	if (poll(&p, 1, 0) != 1) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return write_nosignal(fd, buf, len);
 }
 
 static enum ref_state resend(enum ref_state state)
@@ -247,6 +266,8 @@ MUTANT(m_removal_by_footprint, .name = "sizeless-removal-by-footprint",
        .removal_matches = removal_by_footprint);
 MUTANT(m_release_on_eintr, .name = "channel-released-on-eintr", .interrupted = release_on_eintr);
 MUTANT(m_ctx_per_bus, .name = "contexts-per-bus-b10", .shares_ctx = ctx_per_bus);
+MUTANT(m_full_falls_back, .name = "full-write-fd-falls-back", .waits_for_room = no_room_wait,
+       .write_cmd = write_if_room);
 
 const struct ref_mutant *const ref_mutants[] = {
 	&m_posted_resp,
@@ -273,5 +294,6 @@ const struct ref_mutant *const ref_mutants[] = {
 	&m_footprint_1,
 	&m_removal_by_footprint,
 	&m_release_on_eintr,
+	&m_full_falls_back,
 };
 const int ref_nr_mutants = sizeof(ref_mutants) / sizeof(ref_mutants[0]);

@@ -34,6 +34,7 @@ struct ref_mutant {
 			     const uint8_t *cmd);
 	void (*read_done)(struct ref *ref);
 	ssize_t (*write_cmd)(int fd, const void *buf, size_t len);
+	bool (*waits_for_room)(void); /* a full write fd: wait (POST-2), or write at once */
 	enum ref_state (*resume_from)(enum ref_state state);
 	int (*reply_failed)(int err, uint64_t *reply);
 	unsigned int (*reply_bytes)(unsigned int len);
