@@ -813,6 +813,7 @@ static void test_schema_matches_enums(void **state)
 		{"host step", "nonblock_read_fd", HOST_NONBLOCK_READ_FD},
 		{"host step", "nonblock_write_fd", HOST_NONBLOCK_WRITE_FD},
 		{"host step", "fail_allocations", HOST_FAIL_ALLOCATIONS},
+		{"host step", "fill_write_fd", HOST_FILL_WRITE_FD},
 	};
 	char names[256];
 	size_t i;
@@ -826,7 +827,7 @@ static void test_schema_matches_enums(void **state)
 	schema_names("host step", names, sizeof(names));
 	assert_string_equal(names,
 			    "register, deassign, ioeventfd, close_fds, fill_bus, device_write, "
-			    "nonblock_read_fd, nonblock_write_fd or fail_allocations");
+			    "nonblock_read_fd, nonblock_write_fd, fail_allocations or fill_write_fd");
 }
 
 /* Every kind of complaint the schema makes, with the node it blames. */
