@@ -169,11 +169,75 @@ static void test_routed_exchanges_in_turn(void **state)
 	assert_int_equal(responder_stop(&rb, WAIT_MS), 0);
 }
 
+/*
+ * A stall, and the VMM's filler behind it: the responder reads nothing
+ * until the release, then drops exactly the filler and takes the next
+ * command as command #2, whether or not anything follows the filler.
+ */
+static void test_stall_drops_filler(void **state)
+{
+	struct responder ra, rb;
+	struct wires w;
+	int busy[CASE_MAX_CHANNELS] = {0};
+	uint8_t filler[WIRE_MSG_SIZE * 3];
+
+	load(TWO_CHANNELS(", script: [{at: 1, stall: true}]"));
+	open_wires(&w);
+	start(&w, &ra, &rb, busy);
+	assert_int_equal(responder_fill_begin(&ra, 0), -EAGAIN); /* not stalled yet */
+	send_write(w.a_cmd[1], 0xa);
+	assert_true(reply_on(w.a_rep[0], WAIT_MS));
+	assert_int_equal(responder_fill_begin(&ra, WAIT_MS), 0);
+	memset(filler, 0xf1, sizeof(filler));
+	assert_int_equal(write(w.a_cmd[1], filler, sizeof(filler)), sizeof(filler));
+	responder_fill_end(&ra, sizeof(filler));
+	/* Stalled: neither the filler nor this command is read before the release. */
+	send_write(w.a_cmd[1], 0xa);
+	usleep(50 * 1000);
+	assert_int_equal(res.chan_cmds[0], 1);
+	assert_int_equal(responder_release(&ra), 0);
+	assert_true(reply_on(w.a_rep[0], WAIT_MS));
+	assert_int_equal(res.chan_cmds[0], 2);
+	assert_int_equal(res.tx[1].len, WIRE_MSG_SIZE);
+	assert_int_equal(res.tx[1].nr_viol, 0);
+	close_wires(&w);
+	assert_int_equal(responder_stop(&ra, WAIT_MS), 0);
+	assert_int_equal(responder_stop(&rb, WAIT_MS), 0);
+}
+
+/* Filler with nothing after it: the responder still stops when asked. */
+static void test_stall_filler_then_stop(void **state)
+{
+	struct responder ra, rb;
+	struct wires w;
+	int busy[CASE_MAX_CHANNELS] = {0};
+	uint8_t filler[WIRE_MSG_SIZE];
+
+	load(TWO_CHANNELS(", script: [{at: 1, stall: true}]"));
+	open_wires(&w);
+	start(&w, &ra, &rb, busy);
+	send_write(w.a_cmd[1], 0xa);
+	assert_true(reply_on(w.a_rep[0], WAIT_MS));
+	assert_int_equal(responder_fill_begin(&ra, WAIT_MS), 0);
+	memset(filler, 0xf1, sizeof(filler));
+	assert_int_equal(write(w.a_cmd[1], filler, sizeof(filler)), sizeof(filler));
+	responder_fill_end(&ra, sizeof(filler));
+	assert_int_equal(responder_release(&ra), 0);
+	usleep(50 * 1000);
+	/* KVM's end stays open, as the VMM's copy does at teardown. */
+	assert_int_equal(responder_stop(&ra, WAIT_MS), 0);
+	assert_int_equal(responder_stop(&rb, WAIT_MS), 0);
+	assert_int_equal(res.chan_cmds[0], 1);
+	close_wires(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_routed_command_while_held),
 		cmocka_unit_test(test_routed_exchanges_in_turn),
+		cmocka_unit_test(test_stall_drops_filler),
+		cmocka_unit_test(test_stall_filler_then_stop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
