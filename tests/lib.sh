@@ -35,3 +35,15 @@ ok()
 	n=$((n + 1))
 	echo "ok $n - $NAME: $*"
 }
+
+# limited NAME SECONDS CMD...: CMD with its output in $T/NAME.out and $T/NAME.err and
+# its exit code in $rc; still running after SECONDS is a hang, and fails the test.
+limited()
+{
+	local name=$1 limit=$2
+
+	shift 2
+	rc=0
+	timeout --kill-after=10 "$limit" "$@" >"$T/$name.out" 2>"$T/$name.err" || rc=$?
+	[ "$rc" != 124 ] && [ "$rc" != 137 ] || fail "$name: still running after ${limit}s: a hang"
+}

@@ -31,13 +31,7 @@ done
 # run NAME SECONDS ARGS...: a device --guest run, its KTAP in $T/NAME.out, exit code in $rc.
 run()
 {
-	local name=$1 limit=$2
-
-	shift 2
-	rc=0
-	timeout --kill-after=10 "$limit" "$BIN" device --guest --vm auto --vm-out "$T/vm-$name" \
-		"$@" >"$T/$name.out" 2>"$T/$name.err" || rc=$?
-	[ "$rc" != 124 ] && [ "$rc" != 137 ] || fail "$name: still running after ${limit}s: a hang"
+	limited "$1" "$2" "$BIN" device --guest --vm auto --vm-out "$T/vm-$1" "${@:3}"
 }
 
 totals()

@@ -29,12 +29,7 @@ done
 # run NAME SECONDS ARGS...: the device run, its KTAP in $T/NAME.out, its exit code in $rc.
 run()
 {
-	local name=$1 limit=$2
-
-	shift 2
-	rc=0
-	timeout --kill-after=5 "$limit" "$BIN" device "$@" >"$T/$name.out" 2>"$T/$name.err" || rc=$?
-	[ "$rc" != 124 ] && [ "$rc" != 137 ] || fail "$name: still running after ${limit}s: a hang"
+	limited "$1" "$2" "$BIN" device "${@:3}"
 }
 
 nr_cases=$(ls cases/device/*.yaml | wc -l)
