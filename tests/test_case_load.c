@@ -825,9 +825,9 @@ static void test_schema_matches_enums(void **state)
 	}
 	assert_null(schema_find("step", "fence", &idx));
 	schema_names("host step", names, sizeof(names));
-	assert_string_equal(names,
-			    "register, deassign, ioeventfd, close_fds, fill_bus, device_write, "
-			    "nonblock_read_fd, nonblock_write_fd, fail_allocations or fill_write_fd");
+	assert_string_equal(
+		names, "register, deassign, ioeventfd, close_fds, fill_bus, device_write, "
+		       "nonblock_read_fd, nonblock_write_fd, fail_allocations or fill_write_fd");
 }
 
 /* Every kind of complaint the schema makes, with the node it blames. */
