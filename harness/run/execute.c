@@ -26,6 +26,7 @@
 #include "run/time_scale.h"
 #include "run/channel.h"
 #include "run/exec.h"
+#include "run/image_pages.h"
 #include "run/execute.h"
 #include "run/ioregion_args.h"
 #include "run/sse_probe.h"
@@ -323,19 +324,6 @@ static bool fails_allocations(const struct iorfd_case *c)
 			    c->vcpus[vi].steps[i].action == HOST_FAIL_ALLOCATIONS)
 				return true;
 	return false;
-}
-
-/*
- * The selftests library loads this whole executable into the guest's first
- * memslot, which it sizes for a 2 MiB image.  A sanitizer or coverage build
- * is larger, and its guest then runs over the end of what was loaded: give
- * the slot as many extra pages as the file has.
- */
-static uint64_t image_pages(void)
-{
-	struct stat st;
-
-	return stat("/proc/self/exe", &st) ? 0 : (uint64_t)st.st_size / 4096 + 1;
 }
 
 /*

@@ -16,6 +16,7 @@
 
 #include "lib/errno_names.h"
 #include "guests/guest_prog.h"
+#include "run/image_pages.h"
 #include "run/kvm_usable.h"
 
 /* Creating a VM and running one instruction takes milliseconds, even nested under TCG. */
@@ -25,7 +26,7 @@
 static int run_probe_guest(void)
 {
 	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_kvm_probe);
+	struct kvm_vm *vm = __vm_create_with_one_vcpu(&vcpu, image_pages(), guest_kvm_probe);
 	struct ucall uc;
 
 	if (_vcpu_run(vcpu)) {

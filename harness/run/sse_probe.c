@@ -5,12 +5,13 @@
 #include "ucall_common.h"
 
 #include "guests/guest_prog.h"
+#include "run/image_pages.h"
 #include "run/sse_probe.h"
 
 bool host_runs_sse(char *why, size_t len)
 {
 	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_sse_probe);
+	struct kvm_vm *vm = __vm_create_with_one_vcpu(&vcpu, image_pages(), guest_sse_probe);
 	struct kvm_run *run = vcpu->run;
 	struct ucall uc;
 	bool ok = false;
