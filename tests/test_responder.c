@@ -170,6 +170,27 @@ static void test_routed_exchanges_in_turn(void **state)
 }
 
 /*
+ * Channel a stalls after its first command (answered); the VMM then puts
+ * @bytes of filler (at most 3 commands' worth) behind it, as fill_write_fd does.
+ */
+static void stall_and_fill(struct wires *w, struct responder *ra, struct responder *rb, int *busy,
+			   size_t bytes)
+{
+	uint8_t filler[WIRE_MSG_SIZE * 3];
+
+	load(TWO_CHANNELS(", script: [{at: 1, stall: true}]"));
+	open_wires(w);
+	start(w, ra, rb, busy);
+	assert_int_equal(responder_fill_begin(ra, 0), -EAGAIN); /* not stalled yet */
+	send_write(w->a_cmd[1], 0xa);
+	assert_true(reply_on(w->a_rep[0], WAIT_MS));
+	assert_int_equal(responder_fill_begin(ra, WAIT_MS), 0);
+	memset(filler, 0xf1, sizeof(filler));
+	assert_int_equal(write(w->a_cmd[1], filler, bytes), bytes);
+	responder_fill_end(ra, bytes);
+}
+
+/*
  * A stall, and the VMM's filler behind it: the responder reads nothing
  * until the release, then drops exactly the filler and takes the next
  * command as command #2, whether or not anything follows the filler.
@@ -179,18 +200,8 @@ static void test_stall_drops_filler(void **state)
 	struct responder ra, rb;
 	struct wires w;
 	int busy[CASE_MAX_CHANNELS] = {0};
-	uint8_t filler[WIRE_MSG_SIZE * 3];
 
-	load(TWO_CHANNELS(", script: [{at: 1, stall: true}]"));
-	open_wires(&w);
-	start(&w, &ra, &rb, busy);
-	assert_int_equal(responder_fill_begin(&ra, 0), -EAGAIN); /* not stalled yet */
-	send_write(w.a_cmd[1], 0xa);
-	assert_true(reply_on(w.a_rep[0], WAIT_MS));
-	assert_int_equal(responder_fill_begin(&ra, WAIT_MS), 0);
-	memset(filler, 0xf1, sizeof(filler));
-	assert_int_equal(write(w.a_cmd[1], filler, sizeof(filler)), sizeof(filler));
-	responder_fill_end(&ra, sizeof(filler));
+	stall_and_fill(&w, &ra, &rb, busy, 3 * WIRE_MSG_SIZE);
 	/* Stalled: neither the filler nor this command is read before the release. */
 	send_write(w.a_cmd[1], 0xa);
 	usleep(50 * 1000);
@@ -211,17 +222,8 @@ static void test_stall_filler_then_stop(void **state)
 	struct responder ra, rb;
 	struct wires w;
 	int busy[CASE_MAX_CHANNELS] = {0};
-	uint8_t filler[WIRE_MSG_SIZE];
 
-	load(TWO_CHANNELS(", script: [{at: 1, stall: true}]"));
-	open_wires(&w);
-	start(&w, &ra, &rb, busy);
-	send_write(w.a_cmd[1], 0xa);
-	assert_true(reply_on(w.a_rep[0], WAIT_MS));
-	assert_int_equal(responder_fill_begin(&ra, WAIT_MS), 0);
-	memset(filler, 0xf1, sizeof(filler));
-	assert_int_equal(write(w.a_cmd[1], filler, sizeof(filler)), sizeof(filler));
-	responder_fill_end(&ra, sizeof(filler));
+	stall_and_fill(&w, &ra, &rb, busy, WIRE_MSG_SIZE);
 	assert_int_equal(responder_release(&ra), 0);
 	usleep(50 * 1000);
 	/* KVM's end stays open, as the VMM's copy does at teardown. */
